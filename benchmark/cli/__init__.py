@@ -1,0 +1,80 @@
+"""The ``sumbench`` command: a thin, lazily-loaded layer over the Python API.
+
+Each sub-command lives in its own module under :mod:`benchmark.cli` and is imported
+only when invoked, so ``sumbench --help`` never pays for heavy imports
+(``rouge_score`` alone costs ~2 s). Errors derived from
+:class:`~benchmark.errors.SumbenchError` are printed without a traceback, exit 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from benchmark.errors import SumbenchError
+
+#: sub-command name -> (module under benchmark.cli, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("build", "Build a benchmark dataset from a corpus of news articles."),
+    "validate": ("validate", "Re-validate an exported dataset against its schemas."),
+    "import": ("importer", "Import an existing document/reference dataset (no grouping)."),
+    "evaluate": ("evaluate", "Score predictions against a sumbench dataset."),
+    "score": ("score", "Score plain parallel text files (one summary per line)."),
+    "systems": ("systems", "List the registered summarisation systems."),
+    "run": ("run", "Run systems over a dataset (cached, resumable) and evaluate them."),
+    "leaderboard": ("leaderboard", "Print and write a leaderboard from stored runs."),
+    "demo": ("demo", "Build the bundled seed dataset, run the baselines, print the leaderboard."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a sub-command's module only when it runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"benchmark.cli.{COMMANDS[cmd_name][0]}")
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # `sumbench --help` lists commands without importing any of them.
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sumbench", prog_name="sumbench")
+def cli() -> None:
+    """sumbench: build summarisation benchmarks from near-duplicate news, and score
+    summarisers against them reproducibly (ROUGE with CIs, significance, signatures).
+
+    Start with `sumbench demo`, then see `sumbench COMMAND --help`.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the ``sumbench`` console script."""
+    try:
+        return cli.main(args=argv, prog_name="sumbench", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; finished work was kept.", err=True)
+        sys.exit(130)
+    except SumbenchError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,1 @@
+"""Per-example metrics (ROUGE profiles, fragments, lengths) behind one plug-in interface."""

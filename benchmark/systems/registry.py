@@ -1,0 +1,106 @@
+"""Registry of summarisation systems: one decorated class per system.
+
+A system turns an :class:`~benchmark.schema.Example` into a summary string. Built-in
+baselines register themselves on import of :mod:`benchmark.baselines`; third-party
+packages register through the ``sumbench.systems`` entry-point group, whose entries
+point at a module (importing it registers its systems) or at a System subclass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from benchmark.errors import ConfigError
+from benchmark.schema import Example
+
+ENTRY_POINT_GROUP = "sumbench.systems"
+
+
+class SystemConfig(BaseModel):
+    """Base of every system's typed config; subclasses add fields with defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seed: int = 12345
+
+
+class System:
+    """A summariser. Subclasses set ``name``, ``description`` and ``Config``.
+
+    Override :meth:`summarize` (one example) or :meth:`summarize_batch` (many at
+    once, e.g. for a subprocess or HTTP system). Outputs must be deterministic for
+    a given config and example.
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    Config: ClassVar[type[SystemConfig]] = SystemConfig
+    #: True for systems that read the references (oracle, human ceiling): shown apart.
+    uses_references: ClassVar[bool] = False
+    #: False for systems that must not run in parallel threads (e.g. not thread-safe).
+    parallel_safe: ClassVar[bool] = True
+
+    def __init__(self, config: SystemConfig | None = None) -> None:
+        self.config = config if config is not None else self.Config()
+
+    def summarize(self, example: Example) -> str:
+        raise NotImplementedError
+
+    def summarize_batch(self, examples: Sequence[Example]) -> list[str]:
+        return [self.summarize(ex) for ex in examples]
+
+    def identity(self) -> dict[str, Any]:
+        """Name plus full config: the cache key and what a RunResult records."""
+        return {"name": self.name, "config": self.config.model_dump(mode="json")}
+
+
+S = TypeVar("S", bound=type[System])
+
+_REGISTRY: dict[str, type[System]] = {}
+_entry_points_loaded = False
+
+
+def register_system(name: str, description: str = "") -> Callable[[S], S]:
+    """Class decorator: register a :class:`System` subclass under ``name``."""
+
+    def deco(cls: S) -> S:
+        if name in _REGISTRY and _REGISTRY[name] is not cls:
+            raise ConfigError(f"system name '{name}' is registered twice")
+        cls.name = name
+        if description:
+            cls.description = description
+        _REGISTRY[name] = cls
+        return cls
+
+    return deco
+
+
+def _load_plugins() -> None:
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    import benchmark.baselines  # noqa: F401  (registers the built-ins)
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        obj = ep.load()
+        if isinstance(obj, type) and issubclass(obj, System) and obj.name not in _REGISTRY:
+            register_system(obj.name or ep.name)(obj)
+
+
+def available_systems() -> dict[str, type[System]]:
+    """Every registered system by name (built-ins and plug-ins), sorted."""
+    _load_plugins()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_system(name: str) -> type[System]:
+    """Look up a registered system class by name, with a helpful error."""
+    systems = available_systems()
+    if name not in systems:
+        raise ConfigError(f"unknown system '{name}'; known: {', '.join(systems)}")
+    return systems[name]
