@@ -83,10 +83,12 @@ def _load_plugins() -> None:
     if _entry_points_loaded:
         return
     _entry_points_loaded = True
-    import benchmark.baselines  # noqa: F401  (registers the built-ins)
     from importlib.metadata import entry_points
 
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    # The built-in baselines come in through the same door as third-party plug-ins
+    # (pyproject.toml declares `baselines = "benchmark.baselines"`), so the registry
+    # never imports downstream code directly.
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         obj = ep.load()
         if isinstance(obj, type) and issubclass(obj, System) and obj.name not in _REGISTRY:
             register_system(obj.name or ep.name)(obj)
