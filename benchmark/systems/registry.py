@@ -8,7 +8,10 @@ point at a module (importing it registers its systems) or at a System subclass.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -17,6 +20,7 @@ from benchmark.errors import ConfigError
 from benchmark.schema import Example
 
 ENTRY_POINT_GROUP = "sumbench.systems"
+_BUILTINS = "benchmark.baselines"
 
 
 class SystemConfig(BaseModel):
@@ -25,6 +29,13 @@ class SystemConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     seed: int = 12345
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One example a system could not summarise, and why (shown to the user)."""
+
+    reason: str
 
 
 class System:
@@ -42,6 +53,11 @@ class System:
     uses_references: ClassVar[bool] = False
     #: False for systems that must not run in parallel threads (e.g. not thread-safe).
     parallel_safe: ClassVar[bool] = True
+    #: How many examples the runner hands :meth:`predict_batch` at once (1 = each
+    #: prediction is cached as soon as it exists; batch adapters use more).
+    batch_size: ClassVar[int] = 1
+    #: False when caching predictions is pointless (e.g. a predictions file).
+    cacheable: ClassVar[bool] = True
 
     def __init__(self, config: SystemConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()
@@ -51,6 +67,12 @@ class System:
 
     def summarize_batch(self, examples: Sequence[Example]) -> list[str]:
         return [self.summarize(ex) for ex in examples]
+
+    def predict_batch(self, examples: Sequence[Example]) -> list[str | Failure]:
+        """What the runner calls: like :meth:`summarize_batch`, but an adapter may
+        report one example's failure (a :class:`Failure`) without failing the batch.
+        The runner still checks every output (non-text, empty, wrong count)."""
+        return list(self.summarize_batch(examples))
 
     def identity(self) -> dict[str, Any]:
         """Name plus full config: the cache key and what a RunResult records."""
@@ -88,10 +110,22 @@ def _load_plugins() -> None:
     # The built-in baselines come in through the same door as third-party plug-ins
     # (pyproject.toml declares `baselines = "benchmark.baselines"`), so the registry
     # never imports downstream code directly.
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        obj = ep.load()
+    eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+    for ep in eps:
+        try:
+            obj = ep.load()
+        except Exception as exc:  # a broken plug-in must not read as a traceback
+            raise ConfigError(
+                f"system plug-in '{ep.name}' ({ep.value}) failed to load: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
         if isinstance(obj, type) and issubclass(obj, System) and obj.name not in _REGISTRY:
             register_system(obj.name or ep.name)(obj)
+    if not any(ep.value == _BUILTINS for ep in eps):
+        # Installed metadata predates the entry point (an editable install not yet
+        # re-run): load the built-ins by name so `sumbench demo` still has them.
+        with contextlib.suppress(ModuleNotFoundError):
+            importlib.import_module(_BUILTINS)
 
 
 def available_systems() -> dict[str, type[System]]:

@@ -1,0 +1,100 @@
+"""``py:package.module:function``: any Python callable as a system.
+
+Input rule: the callable gets the example's ``document`` string (multi-doc sources
+joined with `` ||||| ``) unless it asks for the whole :class:`~benchmark.schema.Example`,
+which it does by (1) annotating its first parameter as ``Example``, (2) carrying an
+attribute ``sumbench_input = "example"``, or (3) the spec option ``#input=example``.
+The target may also be a :class:`~benchmark.systems.registry.System` subclass, which is
+instantiated with its default config.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Literal
+
+from benchmark.errors import ConfigError
+from benchmark.schema import Example
+from benchmark.systems.registry import System, SystemConfig
+from benchmark.systems.spec import make_config
+
+
+class PythonConfig(SystemConfig):
+    """Where the callable lives and what it is handed."""
+
+    target: str
+    input: Literal["auto", "document", "example"] = "auto"
+
+
+def load_target(target: str) -> Any:
+    """Import ``package.module:attr`` (dots allowed in ``attr``), with a clear error."""
+    module_name, sep, attr = target.partition(":")
+    if not sep or not module_name or not attr:
+        raise ConfigError(f"py: target must look like package.module:function, got '{target}'")
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError(f"py: cannot import module '{module_name}': {exc}") from exc
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            raise ConfigError(f"py: module '{module_name}' has no attribute '{attr}'")
+        obj = getattr(obj, part)
+    return obj
+
+
+def wants_example(func: Callable[..., Any]) -> bool:
+    """True if ``func`` asks for the whole Example (attribute or first-parameter annotation)."""
+    if getattr(func, "sumbench_input", None) == "example":
+        return True
+    try:
+        params = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    if not params:
+        return False
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:  # unresolved forward references: fall back to the raw text
+        hints = {}
+    annotation = hints.get(params[0].name, params[0].annotation)
+    if annotation is Example:
+        return True
+    return isinstance(annotation, str) and annotation.split(".")[-1] == "Example"
+
+
+class PythonSystem(System):
+    """Calls a user's function once per example, in this process."""
+
+    name: ClassVar[str] = "py"
+    description: ClassVar[str] = "A Python callable: py:package.module:function"
+    Config: ClassVar[type[SystemConfig]] = PythonConfig
+
+    def __init__(self, config: SystemConfig | None = None) -> None:
+        super().__init__(config)
+        assert isinstance(self.config, PythonConfig)
+        self.label = f"py:{self.config.target}"
+        func = load_target(self.config.target)
+        if isinstance(func, type) and issubclass(func, System):
+            self.delegate: System | None = func()
+            self.func: Callable[..., Any] = self.delegate.summarize
+            self.pass_example = True
+        elif callable(func):
+            self.delegate = None
+            self.func = func
+            mode = self.config.input
+            self.pass_example = mode == "example" or (mode == "auto" and wants_example(func))
+        else:
+            raise ConfigError(f"py: '{self.config.target}' is not callable")
+
+    @classmethod
+    def from_spec(cls, target: str, options: Mapping[str, Any], spec: str) -> PythonSystem:
+        """Build from the part after ``py:`` and its ``#`` options."""
+        return cls(make_config(cls, {"target": target, **options}, spec))
+
+    def summarize(self, example: Example) -> str:
+        """Hand the callable its input; the runner checks that the result is text."""
+        result: Any = self.func(example if self.pass_example else example.document)
+        return typing.cast(str, result)
