@@ -153,6 +153,7 @@ class RunResult(Record):
     examples: list[ExampleScore]
     audit: TokenAudit | None = None
     failures: dict[str, str] = Field(default_factory=dict, description="example id -> why the system failed")
+    counts: dict[str, int] = Field(default_factory=dict, description="examples, empty/missing/failed predictions, exact copies")
     meta: dict[str, Any] = Field(default_factory=dict, description="timings, host, date, package versions")
 
 
