@@ -1,0 +1,103 @@
+"""Test helper: run the original ROUGE-1.5.5.pl on given texts and read its ``-d`` scores.
+
+Why: the Perl is the oracle for the ``rouge155`` profile. All evaluations go into
+one config.xml (SPL format, one sentence per line) so a whole test batch costs one
+Perl start. The Perl needs XML::DOM and a data directory whose
+``WordNet-2.0.exc.db`` is the real Berkeley DB (the shared copy stores the symlink
+as a small text file), so a private data directory is assembled here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROUGE_HOME = Path(os.environ.get("ROUGE155_HOME", "/work/shared/tools/ROUGE-1.5.5"))
+SCRIPT = ROUGE_HOME / "ROUGE-1.5.5.pl"
+_LINE = re.compile(
+    r"^X (ROUGE-\S+) Eval (\d+)\.X R:([0-9.]+) P:([0-9.]+) F:([0-9.]+)$", re.MULTILINE
+)
+
+
+def perl_missing() -> str | None:
+    """Why the Perl cannot run here, or None when it can."""
+    if shutil.which("perl") is None:
+        return "perl is not installed"
+    if not SCRIPT.is_file():
+        return f"{SCRIPT} not found"
+    probe = subprocess.run(
+        ["perl", "-MXML::DOM", "-MDB_File", "-e", "1"], capture_output=True, check=False
+    )
+    if probe.returncode != 0:
+        return "Perl module XML::DOM or DB_File missing (apt-get install libxml-dom-perl)"
+    return None
+
+
+def _data_dir(root: Path) -> Path:
+    data = root / "rouge-data"
+    data.mkdir(exist_ok=True)
+    source = ROUGE_HOME / "data"
+    shutil.copyfile(source / "smart_common_words.txt", data / "smart_common_words.txt")
+    db = source / "WordNet-2.0-Exceptions" / "WordNet-2.0.exc.db"
+    target = data / "WordNet-2.0.exc.db"
+    if not target.exists():
+        target.symlink_to(db)
+    return data
+
+
+def _write(path: Path, text: str) -> None:
+    # Bytes as given: the Perl reads its files byte by byte, one sentence per line.
+    path.write_bytes(text.encode("utf-8"))
+
+
+def _rouge_key(tag: str) -> str:
+    """'ROUGE-1' -> 'rouge1', 'ROUGE-SU4' -> 'rougeSU4', 'ROUGE-W-1.2' -> 'rougeW1.2'."""
+    return "rouge" + tag[len("ROUGE-") :].replace("-", "", 1)
+
+
+def run_perl_rouge(
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    options: str,
+    workdir: Path,
+) -> list[dict[str, float]]:
+    """Per-example scores (keys like ``rouge1_r``) the Perl prints with ``-d`` for ``options``."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    data = _data_dir(workdir)
+    peers, models = workdir / "peers", workdir / "models"
+    peers.mkdir(exist_ok=True)
+    models.mkdir(exist_ok=True)
+    evals = []
+    for i, (pred, refs) in enumerate(zip(predictions, references, strict=True), start=1):
+        _write(peers / f"{i}.X", pred)
+        model_tags = []
+        for j, ref in enumerate(refs):
+            name = f"{i}.{chr(65 + j)}"
+            _write(models / name, ref)
+            model_tags.append(f'<M ID="{chr(65 + j)}">{escape(name)}</M>')
+        evals.append(
+            f'<EVAL ID="{i}">\n<PEER-ROOT>{escape(str(peers))}</PEER-ROOT>\n'
+            f"<MODEL-ROOT>{escape(str(models))}</MODEL-ROOT>\n"
+            '<INPUT-FORMAT TYPE="SPL"></INPUT-FORMAT>\n'
+            f'<PEERS><P ID="X">{i}.X</P></PEERS>\n<MODELS>{"".join(model_tags)}</MODELS>\n</EVAL>'
+        )
+    config = workdir / "config.xml"
+    config.write_text('<ROUGE-EVAL version="1.0">\n' + "\n".join(evals) + "\n</ROUGE-EVAL>\n")
+    cmd = ["perl", str(SCRIPT), "-e", str(data), *options.split(), "-r", "1", "-d", "-a"]
+    proc = subprocess.run([*cmd, str(config)], capture_output=True, check=False, cwd=workdir)
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"ROUGE-1.5.5 failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}"
+        )
+    out: list[dict[str, float]] = [{} for _ in predictions]
+    for tag, eval_id, r, p, f in _LINE.findall(proc.stdout.decode()):
+        key = _rouge_key(tag)
+        out[int(eval_id) - 1].update(
+            {f"{key}_r": float(r), f"{key}_p": float(p), f"{key}_f": float(f)}
+        )
+    return out
