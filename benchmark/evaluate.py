@@ -1,0 +1,612 @@
+"""Score a system's predictions: per-example metrics, exact means with bootstrap CIs,
+a signature, a tokenisation audit, and a :class:`~benchmark.schema.RunResult`.
+
+Why this shape: everything a paper quotes (signature, per-example scores,
+aggregates) is computed deterministically from the inputs and the seed and kept
+apart from ``meta`` (timings, host, date, versions), so two runs give byte-identical
+results except ``meta``. Bad input is never skipped: missing ids are an error unless
+``missing='zero'`` (then they score 0, are flagged and counted), extra and
+duplicate ids are errors, empty outputs score 0 and are flagged, runner failures
+score 0 and are listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import math
+import platform
+import time
+import warnings
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from benchmark.errors import ConfigError, InputError
+from benchmark.io import pretty_json, write_text_atomic
+from benchmark.metrics.base import Metric, MetricOutput, available_metrics
+from benchmark.metrics.lengths import COPY_FLAG, EMPTY_FLAG, is_empty
+from benchmark.predictions import read_predictions, read_predictions_file
+from benchmark.schema import Aggregate, Example, ExampleScore, RunResult, TokenAudit
+from benchmark.signature import build_signature
+
+__all__ = [
+    "EvalConfig",
+    "build_signature",
+    "check_fingerprint",
+    "display_scale",
+    "evaluate_dataset",
+    "evaluate_predictions",
+    "load_result",
+    "make_metrics",
+    "read_predictions",
+    "result_warnings",
+    "score_parallel",
+    "write_result",
+]
+
+
+class TokenisationWarning(UserWarning):
+    """The tokenizer profile drops a meaningful share of letters (e.g. non-ASCII text)."""
+
+
+MISSING_FLAG = "missing-prediction"
+FAILURE_FLAG = "system-failure"
+ENTRY_POINT_GROUP = "sumbench.metrics"
+
+#: built-in metric name -> module whose import registers it
+BUILTIN_METRICS: dict[str, str] = {
+    "rouge": "benchmark.metrics.rouge",
+    "rouge155": "benchmark.metrics.rouge155",
+    "lengths": "benchmark.metrics.lengths",
+}
+_VERSIONED_PACKAGES = ("sumbench", "rouge-score", "numpy", "pysbd", "pydantic", "nltk")
+
+
+class EvalConfig(BaseModel):
+    """Every evaluation setting; all of them that change numbers go into the signature.
+
+    ``rouge155`` holds a ROUGE-1.5.5 Perl option string; setting it swaps the
+    ``rouge`` metric for the Perl-compatible ``rouge155`` profile.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metrics: list[str] = Field(default_factory=lambda: ["rouge", "lengths"])
+    tokenizer: str = "rouge-score"
+    stem: bool = True
+    multiref: str = "max"
+    rouge155: str | None = None
+    n_resamples: int = Field(default=1000, ge=1)
+    confidence: float = Field(default=0.95, gt=0.0, lt=1.0)
+    seed: int = 12345
+    missing: Literal["error", "zero"] = "error"
+    language: str | None = None
+
+
+def _config(config: EvalConfig | None) -> EvalConfig:
+    return config if config is not None else EvalConfig()
+
+
+def make_config(**settings: Any) -> EvalConfig:
+    """Build an :class:`EvalConfig`, turning validation errors into a ConfigError."""
+    try:
+        return EvalConfig(**settings)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid evaluation setting '{where}': {first['msg']}") from None
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def _load_entry_points() -> None:
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        ep.load()
+
+
+def metric_class(name: str) -> type[Metric]:
+    """Find a metric class by registered name, ``module:name``, or entry point.
+
+    Why three ways: built-ins load by name; a user's plug-in is one class decorated
+    with :func:`~benchmark.metrics.base.register_metric` in their own module
+    (``--metric mypkg.metrics:bertscore``) or announced by an installed package in
+    the ``sumbench.metrics`` entry-point group.
+    """
+    module, sep, reg = name.rpartition(":")
+    if sep:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise ConfigError(f"cannot import metric module '{module}': {exc}") from None
+    elif name in BUILTIN_METRICS:
+        importlib.import_module(BUILTIN_METRICS[name])
+    found = available_metrics()
+    if reg not in found:
+        _load_entry_points()
+        found = available_metrics()
+    if reg not in found:
+        known = sorted({*found, *BUILTIN_METRICS})
+        raise ConfigError(f"unknown metric '{name}' (available: {', '.join(known)})")
+    return found[reg]
+
+
+def _metric_names(config: EvalConfig) -> list[str]:
+    names = list(dict.fromkeys(config.metrics))
+    if not names:
+        raise ConfigError("no metric selected")
+    if config.rouge155 is not None and "rouge155" not in names:
+        names = ["rouge155" if n == "rouge" else n for n in names]
+        if "rouge155" not in names:
+            names.insert(0, "rouge155")
+    return names
+
+
+def make_metrics(config: EvalConfig | None = None) -> list[Metric]:
+    """Instantiate the configured metrics, passing each the settings it understands."""
+    cfg = _config(config)
+    metrics: list[Metric] = []
+    for name in _metric_names(cfg):
+        cls = metric_class(name)
+        if cls.name == "rouge":
+            metrics.append(
+                cls(
+                    tokenizer=cfg.tokenizer,
+                    stem=cfg.stem,  # type: ignore[call-arg]
+                    multiref=cfg.multiref,
+                    language=cfg.language,
+                )
+            )
+        elif cls.name == "rouge155":
+            metrics.append(cls(options=cfg.rouge155) if cfg.rouge155 else cls())  # type: ignore[call-arg]
+        elif cls.name == "lengths":
+            metrics.append(cls(language=cfg.language or "en"))  # type: ignore[call-arg]
+        else:
+            metrics.append(cls())
+    return metrics
+
+
+def display_scale(key: str) -> float:
+    """100 for shares in [0, 1] (shown as percentages), 1 for counts and ratios.
+
+    A metric class lists its unscaled keys in a ``raw_keys`` class attribute.
+    """
+    importlib.import_module(BUILTIN_METRICS["lengths"])
+    for cls in available_metrics().values():
+        if key in getattr(cls, "raw_keys", ()):
+            return 1.0
+    return 100.0
+
+
+def _check_outputs(metric: Metric, outputs: Sequence[MetricOutput], n: int) -> None:
+    if len(outputs) != n:
+        raise ConfigError(f"metric '{metric.name}' returned {len(outputs)} results for {n} items")
+    for out in outputs:
+        for key, value in out.scores.items():
+            if not math.isfinite(value):
+                raise ConfigError(f"metric '{metric.name}' returned a non-finite {key}={value}")
+
+
+def _merge(
+    into: dict[str, Any], new: Mapping[str, Any], owner: dict[str, str], metric: str
+) -> None:
+    for key, value in new.items():
+        if key in owner and owner[key] != metric:
+            raise ConfigError(
+                f"metrics '{owner[key]}' and '{metric}' both produce '{key}'; select only one"
+            )
+        owner[key] = metric
+        into[key] = value
+
+
+# --------------------------------------------------------------------------- core
+
+
+def _aggregate(examples: Sequence[ExampleScore], cfg: EvalConfig) -> dict[str, Aggregate]:
+    import numpy as np
+
+    from benchmark.stats import bootstrap_cis
+
+    keys = sorted({k for ex in examples for k in ex.scores})
+    for ex in examples:
+        lacking = [k for k in keys if k not in ex.scores]
+        if lacking:
+            raise ConfigError(f"example '{ex.id}' has no {', '.join(lacking)}: a metric skipped it")
+    if not keys or not examples:
+        return {}
+    matrix = np.array([[ex.scores[k] for k in keys] for ex in examples], dtype=np.float64)
+    cis = bootstrap_cis(
+        matrix, n_resamples=cfg.n_resamples, confidence=cfg.confidence, seed=cfg.seed
+    )
+    means = matrix.mean(axis=0)
+    return {
+        k: Aggregate(
+            mean=float(means[j]), low=float(cis[j, 0]), high=float(cis[j, 1]), n=len(examples)
+        )
+        for j, k in enumerate(keys)
+    }
+
+
+def _audit(
+    metrics: Sequence[Metric],
+    cfg: EvalConfig,
+    ids: Sequence[str],
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+) -> TokenAudit | None:
+    """Tokenisation audit of what the ROUGE tokenizer sees (outputs and references)."""
+    names = {m.name for m in metrics}
+    if "rouge" not in names and "rouge155" not in names:
+        return None
+    from benchmark.metrics.audit import token_audit
+
+    # ROUGE-1.5.5 keeps only ASCII letters and digits, like the rouge-score profile.
+    profile = "rouge-score" if "rouge155" in names else cfg.tokenizer
+    texts = {
+        i: "\n".join([p, *refs]) for i, p, refs in zip(ids, predictions, references, strict=True)
+    }
+    audit: TokenAudit = token_audit(texts, profile, language=cfg.language)
+    return audit
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in _VERSIONED_PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def score_items(
+    ids: Sequence[str],
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    documents: Sequence[str],
+    *,
+    config: EvalConfig | None = None,
+    metrics: Sequence[Metric] | None = None,
+    reasons: Mapping[str, str] | None = None,
+    dataset_name: str = "",
+    fingerprint: str = "",
+    split: str = "test",
+    system: str = "system",
+    system_config: Mapping[str, Any] | None = None,
+    failures: Mapping[str, str] | None = None,
+    counts: Mapping[str, int] | None = None,
+) -> RunResult:
+    """Score aligned lists (the core of :func:`evaluate_predictions` and :func:`score_parallel`).
+
+    ``reasons`` maps ids that were scored as empty on purpose (missing, failed) to
+    their flag; every empty output scores 0 on every metric.
+    """
+    cfg = _config(config)
+    started = time.perf_counter()
+    metric_objs = list(metrics) if metrics is not None else make_metrics(cfg)
+    n = len(ids)
+    if n == 0:
+        raise InputError(
+            f"split '{split}' of dataset '{dataset_name or 'unnamed'}' has no examples"
+        )
+    reasons = dict(reasons or {})
+    scores: list[dict[str, float]] = [{} for _ in range(n)]
+    per_ref: list[dict[str, list[float]]] = [{} for _ in range(n)]
+    flags: list[set[str]] = [set() for _ in range(n)]
+    owners: dict[str, str] = {}
+    timings: dict[str, float] = {}
+    for metric in metric_objs:
+        t0 = time.perf_counter()
+        outputs = metric.score(list(predictions), [list(r) for r in references], list(documents))
+        timings[metric.name or type(metric).__name__] = round(time.perf_counter() - t0, 6)
+        _check_outputs(metric, outputs, n)
+        for i, out in enumerate(outputs):
+            _merge(scores[i], out.scores, owners, metric.name)
+            _merge(per_ref[i], out.per_reference, owners, metric.name)
+            flags[i].update(out.flags)
+    examples: list[ExampleScore] = []
+    for i, ex_id in enumerate(ids):
+        if ex_id in reasons:
+            flags[i].add(reasons[ex_id])
+        if is_empty(predictions[i]):
+            flags[i].add(EMPTY_FLAG)
+            scores[i] = {k: 0.0 for k in scores[i]}
+            per_ref[i] = {k: [0.0] * len(v) for k, v in per_ref[i].items()}
+        examples.append(
+            ExampleScore(
+                id=ex_id,
+                scores=dict(sorted(scores[i].items())),
+                per_reference=dict(sorted(per_ref[i].items())),
+                flags=sorted(flags[i]),
+            )
+        )
+    t0 = time.perf_counter()
+    aggregates = _aggregate(examples, cfg)
+    timings["bootstrap"] = round(time.perf_counter() - t0, 6)
+    audit = _audit(metric_objs, cfg, ids, predictions, references)
+    if audit is not None and audit.warning:
+        warnings.warn(f"tokenisation audit: {audit.warning}", TokenisationWarning, stacklevel=3)
+    all_counts = {
+        "examples": n,
+        "empty_predictions": sum(
+            1 for e in examples if EMPTY_FLAG in e.flags and e.id not in reasons
+        ),
+        "missing_scored_zero": sum(1 for r in reasons.values() if r == MISSING_FLAG),
+        "system_failures": sum(1 for r in reasons.values() if r == FAILURE_FLAG),
+        "exact_copies": sum(1 for e in examples if COPY_FLAG in e.flags),
+        **(counts or {}),
+    }
+    timings["total"] = round(time.perf_counter() - started, 6)
+    return RunResult(
+        signature=build_signature(metric_objs, cfg, dataset_name, fingerprint),
+        dataset=dataset_name,
+        dataset_fingerprint=fingerprint,
+        split=split,
+        system=system,
+        system_config=dict(system_config or {}),
+        aggregates=aggregates,
+        examples=examples,
+        audit=audit,
+        failures=dict(sorted((failures or {}).items())),
+        counts=dict(sorted(all_counts.items())),
+        meta={
+            "timings_s": timings,
+            "host": platform.node(),
+            "platform": platform.platform(),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "versions": _versions(),
+            "eval_config": cfg.model_dump(mode="json"),
+        },
+    )
+
+
+def _preview(ids: Sequence[str], k: int = 5) -> str:
+    shown = ", ".join(f"'{i}'" for i in ids[:k])
+    return shown + (f" and {len(ids) - k} more" if len(ids) > k else "")
+
+
+def evaluate_predictions(
+    examples: Sequence[Example],
+    predictions: Mapping[str, str],
+    *,
+    config: EvalConfig | None = None,
+    dataset_name: str = "",
+    fingerprint: str = "",
+    split: str = "test",
+    system: str = "system",
+    system_config: dict[str, Any] | None = None,
+    failures: Mapping[str, str] | None = None,
+    metrics: Sequence[Metric] | None = None,
+    source: str | None = None,
+) -> RunResult:
+    """Score ``predictions`` (id -> summary) against ``examples`` of one split.
+
+    Extra ids are an error; missing ids are an error unless ``config.missing`` is
+    ``'zero'``; ids in ``failures`` (the runner's id -> reason) score 0 and are
+    listed. ``source`` (the predictions file) only sharpens error messages.
+    """
+    cfg = _config(config)
+    ids = [ex.id for ex in examples]
+    seen: set[str] = set()
+    for ex_id in ids:
+        if ex_id in seen:
+            raise InputError(f"dataset '{dataset_name}' split '{split}' has duplicate id '{ex_id}'")
+        seen.add(ex_id)
+    failures = dict(failures or {})
+    where = f"split '{split}' of dataset '{dataset_name or 'unnamed'}'"
+    unknown_failures = sorted(set(failures) - seen)
+    if unknown_failures:
+        raise InputError(f"failures name ids not in {where}: {_preview(unknown_failures)}")
+    extra = sorted(set(predictions) - seen)
+    if extra:
+        raise InputError(
+            f"{len(extra)} prediction id(s) are not in {where}: {_preview(extra)} "
+            "(predictions for another split or dataset?)",
+            path=source,
+            field="id",
+        )
+    missing = [i for i in ids if i not in predictions and i not in failures]
+    if missing and cfg.missing == "error":
+        raise InputError(
+            f"{len(missing)} of {len(ids)} examples in {where} have no prediction: "
+            f"{_preview(missing)}; use missing='zero' (--missing zero) to score them 0, "
+            "flagged and counted",
+            path=source,
+            field="id",
+        )
+    reasons = {i: MISSING_FLAG for i in missing}
+    reasons.update({i: FAILURE_FLAG for i in failures})
+    texts = ["" if i in reasons else predictions[i] for i in ids]
+    return score_items(
+        ids,
+        texts,
+        [ex.references for ex in examples],
+        [ex.document for ex in examples],
+        config=cfg,
+        metrics=metrics,
+        reasons=reasons,
+        dataset_name=dataset_name,
+        fingerprint=fingerprint,
+        split=split,
+        system=system,
+        system_config=system_config,
+        failures=failures,
+    )
+
+
+def check_fingerprint(
+    claimed: str | None, actual: str, *, source: str | None = None, dataset: str = ""
+) -> None:
+    """Refuse predictions made for another dataset version.
+
+    ``claimed`` may be the full fingerprint or a prefix of at least 8 characters
+    (the signature shows 12).
+    """
+    if not claimed:
+        return
+    claimed = claimed.strip().lower()
+    if len(claimed) >= 8 and actual.lower().startswith(claimed):
+        return
+    raise InputError(
+        f"predictions are for dataset fingerprint '{claimed}', but dataset '{dataset}' has "
+        f"'{actual[:12]}' (a different dataset or version)",
+        path=source,
+        field="fingerprint",
+    )
+
+
+def evaluate_dataset(
+    dataset: str | Path,
+    predictions: str | Path,
+    *,
+    split: str = "test",
+    config: EvalConfig | None = None,
+    system: str | None = None,
+    expect_fingerprint: str | None = None,
+) -> RunResult:
+    """Evaluate a predictions file against an exported sumbench dataset directory.
+
+    The Python twin of ``sumbench evaluate``.
+    """
+    from benchmark.export import load_dataset_dir
+
+    path = Path(dataset)
+    if not path.is_dir():
+        raise InputError("not a dataset directory (build one with `sumbench build`)", path=path)
+    loaded = load_dataset_dir(path)
+    if split not in loaded.splits:
+        raise InputError(
+            f"no split '{split}' (available: {', '.join(sorted(loaded.splits))})",
+            path=path,
+            field="split",
+        )
+    preds = read_predictions_file(predictions)
+    check_fingerprint(
+        expect_fingerprint, loaded.fingerprint, source="--expect-fingerprint", dataset=loaded.name
+    )
+    check_fingerprint(preds.fingerprint, loaded.fingerprint, source=preds.path, dataset=loaded.name)
+    return evaluate_predictions(
+        loaded.splits[split],
+        preds.predictions,
+        config=config,
+        dataset_name=loaded.name,
+        fingerprint=loaded.fingerprint,
+        split=split,
+        system=system or Path(predictions).stem,
+        system_config={"predictions": Path(predictions).name},
+        source=preds.path,
+    )
+
+
+def references_fingerprint(references: Sequence[Sequence[str]]) -> str:
+    """sha256 over the reference texts, so a plain-text result names its reference set."""
+    h = hashlib.sha256()
+    for refs in references:
+        for r in refs:
+            h.update(r.encode("utf-8"))
+            h.update(b"\x1f")
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def score_parallel(
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    *,
+    config: EvalConfig | None = None,
+    documents: Sequence[str] | None = None,
+    name: str = "parallel-text",
+    system: str = "system",
+) -> RunResult:
+    """Score aligned outputs and references (item ``i`` has id ``str(i + 1)``, its line).
+
+    The Python twin of ``sumbench score``. Without ``documents`` the ``lengths``
+    metric (which needs the source text) cannot run.
+    """
+    cfg = _config(config)
+    if len(predictions) != len(references):
+        raise InputError(f"{len(predictions)} predictions but {len(references)} reference sets")
+    for i, refs in enumerate(references, start=1):
+        if not refs or any(not r.strip() for r in refs):
+            raise InputError(f"item {i} has an empty or missing reference")
+    if documents is None:
+        if "lengths" in _metric_names(cfg):
+            raise ConfigError(
+                "the 'lengths' metric needs the source documents; drop it or pass documents"
+            )
+        documents = [""] * len(predictions)
+    elif len(documents) != len(predictions):
+        raise InputError(f"{len(predictions)} predictions but {len(documents)} documents")
+    ids = [str(i) for i in range(1, len(predictions) + 1)]
+    return score_items(
+        ids,
+        predictions,
+        references,
+        documents,
+        config=cfg,
+        dataset_name=name,
+        fingerprint=references_fingerprint(references),
+        split="all",
+        system=system,
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+def result_warnings(result: RunResult) -> list[str]:
+    """Things a user must see next to the numbers: zero-scored items, copies, audit."""
+    out: list[str] = []
+    c = result.counts
+    n = c.get("examples", len(result.examples))
+    if c.get("missing_scored_zero"):
+        out.append(
+            f"{c['missing_scored_zero']} of {n} examples had no prediction "
+            "and scored 0 (missing=zero)"
+        )
+    if c.get("system_failures"):
+        out.append(
+            f"{c['system_failures']} of {n} examples failed in the system and scored 0: "
+            + _preview(sorted(result.failures))
+        )
+    if c.get("empty_predictions"):
+        out.append(f"{c['empty_predictions']} of {n} predictions are empty and scored 0")
+    if c.get("exact_copies"):
+        out.append(
+            f"{c['exact_copies']} of {n} predictions copy the document or a reference verbatim"
+        )
+    if result.audit is not None and result.audit.warning:
+        out.append(f"TOKENISATION: {result.audit.warning}")
+    return out
+
+
+def write_result(result: RunResult, path: str | Path) -> None:
+    """Write a result as pretty, key-sorted JSON, atomically."""
+    write_text_atomic(path, pretty_json(result))
+
+
+def load_result(path: str | Path) -> RunResult:
+    """Read a result JSON back, with a clear error if it is not one."""
+    from benchmark.predictions import read_text_strict
+
+    text = read_text_strict(path)
+    try:
+        return RunResult.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            f"not a sumbench result: {first['msg']}", path=path, field=where or None
+        ) from None
+
+
+def reproducible_part(result: RunResult) -> str:
+    """The result as canonical JSON without ``meta``: equal across runs with equal inputs."""
+    from benchmark.io import canonical_json
+
+    return canonical_json(result.model_dump(mode="json", exclude={"meta"}))
