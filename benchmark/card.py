@@ -1,0 +1,230 @@
+"""The dataset card (``README.md``): Hub-style YAML front matter plus honest statistics.
+
+The numbers are computed from the exported examples themselves, so the card can
+never disagree with the data. Everything is formatted deterministically (fixed
+decimals, sorted keys), so two builds of the same data give the same card.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmark.metrics.fragments import (
+    ABSTRACTIVE_MAX_DENSITY,
+    MIXED_MAX_DENSITY,
+    fragment_tokens,
+)
+from benchmark.schema import BuildInfo, Example
+
+#: density histogram bin edges (upper bounds); the last bin is open
+DENSITY_BINS: tuple[float, ...] = (1.0, ABSTRACTIVE_MAX_DENSITY, 3.0, 5.0, MIXED_MAX_DENSITY)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def size_category(n: int) -> str:
+    """The Hub's ``size_categories`` bucket for ``n`` examples."""
+    for limit, label in (
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+        (10_000_000, "1M<n<10M"),
+    ):
+        if n < limit:
+            return label
+    return "n>10M"
+
+
+@dataclass
+class CardStats:
+    """Statistics shown on the card, computed from the exported examples."""
+
+    examples: dict[str, int]
+    clusters: dict[str, int]
+    strategies: dict[str, int]
+    languages: list[str]
+    mean_document_words: float
+    mean_reference_words: float
+    mean_references: float
+    mean_coverage: float
+    mean_density: float
+    mean_compression: float
+    density_histogram: list[tuple[str, int]] = field(default_factory=list)
+    n_articles: int | None = None
+
+    @classmethod
+    def from_splits(
+        cls, splits: Mapping[str, list[Example]], n_articles: int | None = None
+    ) -> CardStats:
+        """Compute every statistic in one pass over the examples."""
+        all_ex = [e for exs in splits.values() for e in exs]
+        frags = [f for e in all_ex for f in e.fragments]
+        edges = [0.0, *DENSITY_BINS]
+        labels = [f"{lo:g}–{hi:g}" for lo, hi in itertools.pairwise(edges)] + [
+            f">={edges[-1]:g}"
+        ]
+        hist = Counter[int]()
+        for f in frags:
+            hist[sum(f.density >= b for b in DENSITY_BINS)] += 1
+        return cls(
+            examples={s: len(exs) for s, exs in splits.items()},
+            clusters={s: len({e.cluster_id for e in exs}) for s, exs in splits.items()},
+            strategies=dict(sorted(Counter(e.strategy for e in all_ex).items())),
+            languages=sorted({e.language for e in all_ex if e.language}),
+            mean_document_words=_mean([len(fragment_tokens(e.document)) for e in all_ex]),
+            mean_reference_words=_mean(
+                [len(fragment_tokens(r)) for e in all_ex for r in e.references]
+            ),
+            mean_references=_mean([len(e.references) for e in all_ex]),
+            mean_coverage=_mean([f.coverage for f in frags]),
+            mean_density=_mean([f.density for f in frags]),
+            mean_compression=_mean([f.compression for f in frags]),
+            density_histogram=[(labels[i], hist[i]) for i in range(len(labels))],
+            n_articles=n_articles,
+        )
+
+
+def _front_matter(
+    info: BuildInfo,
+    stats: CardStats,
+    features_yaml: list[Any],
+    split_bytes: Mapping[str, int],
+    license: str,
+) -> str:
+    import yaml
+
+    total = sum(stats.examples.values())
+    meta: dict[str, Any] = {
+        "configs": [
+            {
+                "config_name": "default",
+                "data_files": [{"split": s, "path": f"data/{s}.parquet"} for s in stats.examples],
+            }
+        ],
+        "license": license,
+        "language": stats.languages or ["und"],
+        "task_categories": ["summarization"],
+        "size_categories": [size_category(total)],
+        "pretty_name": info.name,
+        "dataset_info": {
+            "features": features_yaml,
+            "splits": [
+                {"name": s, "num_bytes": int(split_bytes.get(s, 0)), "num_examples": n}
+                for s, n in stats.examples.items()
+            ],
+        },
+    }
+    dumped: str = yaml.safe_dump(
+        meta, sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
+    return f"---\n{dumped}---\n"
+
+
+def _histogram(rows: list[tuple[str, int]], width: int = 40) -> str:
+    top = max((n for _, n in rows), default=0) or 1
+    lines = [f"{label:>10} | {'#' * round(width * n / top):<{width}} {n}" for label, n in rows]
+    return "\n".join(lines)
+
+
+def render_card(
+    info: BuildInfo,
+    stats: CardStats,
+    *,
+    features_yaml: list[Any],
+    split_bytes: Mapping[str, int],
+    license: str = "unknown",
+    description: str = "",
+) -> str:
+    """The full README.md text of an exported dataset."""
+    counts = info.counts
+    split_rows = "\n".join(
+        f"| {s} | {n} | {stats.clusters[s]} |" for s, n in stats.examples.items()
+    )
+    strategy_rows = ", ".join(f"{k}: {v}" for k, v in stats.strategies.items())
+    filtered = counts.get("filtered") or {}
+    filter_lines = (
+        "\n".join(
+            f"- {strategy}: " + ", ".join(f"{k} {v}" for k, v in c.items())
+            for strategy, c in sorted(filtered.items())
+        )
+        or "- none (imported dataset: no filters apply)"
+    )
+    source = ""
+    if stats.n_articles is not None:
+        source = (
+            f"Built from {counts.get('articles_read', '?')} input articles "
+            f"({counts.get('articles_cleaned', stats.n_articles)} kept after cleaning, "
+            f"{counts.get('articles_rejected', 0)} rejected) grouped into "
+            f"{counts.get('clusters', '?')} event clusters "
+            f"({counts.get('multi_article_clusters', '?')} with two or more articles).\n\n"
+        )
+    warnings = counts.get("warnings") or []
+    warn_text = "".join(f"- {w}\n" for w in warnings) or "- none\n"
+    first_split = next(iter(stats.examples))
+    body = f"""# {info.name}
+
+{description or "A summarisation benchmark built with sumbench from near-duplicate news articles."}
+
+{source}Fingerprint (sha256 over the canonical example records): `{info.fingerprint}`
+
+## Splits
+
+Whole clusters go to one split, so no event appears in two splits.
+
+| split | examples | clusters |
+|---|---|---|
+{split_rows}
+
+Examples per strategy: {strategy_rows}.
+
+## Statistics
+
+- mean document length: {stats.mean_document_words:.1f} words
+- mean reference length: {stats.mean_reference_words:.1f} words
+- mean references per example: {stats.mean_references:.2f}
+- mean fragment coverage: {stats.mean_coverage:.3f}, density: {stats.mean_density:.3f}, \
+compression: {stats.mean_compression:.2f} (Newsroom; per reference)
+
+Fragment density histogram (per reference; <= {ABSTRACTIVE_MAX_DENSITY:g} abstractive, \
+<= {MIXED_MAX_DENSITY:g} mixed, above extractive):
+
+```
+{_histogram(stats.density_histogram)}
+```
+
+## Filters
+
+What each quality filter dropped (see build.json for every setting):
+
+{filter_lines}
+
+## Warnings
+
+{warn_text}
+## Files
+
+- `data/<split>.parquet`, `data/<split>.jsonl`: the examples (JSONL is canonical JSON, sorted by id)
+- `hf/`: the same as a `datasets.DatasetDict` (`load_from_disk`)
+- `schemas/`: JSON Schema of every record type
+- `articles.jsonl` (built datasets): the cleaned articles
+- `clusters.jsonl` (built datasets): clusters with every edge's evidence
+- `build.json`: every setting, counts and the fingerprint
+
+## Loading
+
+```python
+from datasets import load_dataset, load_from_disk
+ds = load_dataset("parquet", data_files={{"{first_split}": "data/{first_split}.parquet"}})
+ds = load_from_disk("hf")
+```
+
+or `benchmark.load_dataset_dir(".")`, and `sumbench validate .` to check the folder.
+"""
+    return _front_matter(info, stats, features_yaml, split_bytes, license) + "\n" + body

@@ -1,0 +1,26 @@
+"""``sumbench validate``: re-check an exported dataset folder (import-light: JSONL + pydantic)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("validate")
+@click.argument("path", metavar="DIR", type=click.Path(path_type=Path))
+def command(path: Path) -> None:
+    """Re-validate the dataset folder DIR: every record against the schemas, ids and
+    clusters unique across splits, the content fingerprint, and the expected files.
+    Exits 0 when valid, 2 with the problems listed otherwise.
+    """
+    from benchmark.export import validate_dataset_dir
+
+    problems = validate_dataset_dir(path)
+    if problems:
+        click.echo(f"{path}: {len(problems)} problem(s)", err=True)
+        for p in problems:
+            click.echo(f"  {p}", err=True)
+        sys.exit(2)
+    click.echo(f"{path}: valid")

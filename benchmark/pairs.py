@@ -1,0 +1,265 @@
+"""Example builders: turn clusters of same-event articles into benchmark examples.
+
+Three strategies (see DESIGN.md):
+
+* ``cross-lede`` (default): document = body of article A; references = headline +
+  first sentence of every *other* article of A's cluster, so a reference is
+  another outlet's lead, not A's own.
+* ``multi-doc``: leave-one-out; documents = every cluster article but one,
+  reference = the held-out article's lead (Multi-News / WCEP style).
+* ``compression``: document = the longest version; references = the versions at
+  least ``compression_min_ratio`` times shorter (in words).
+
+Everything here is a pure function of one cluster and its member articles
+(:func:`examples_for_cluster`), so a distributed engine can map it over
+clusters; :func:`build_examples` only sums the per-cluster filter counts, which
+does not depend on batch boundaries or order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from benchmark.metrics.fragments import fragment_stats, fragment_tokens
+from benchmark.schema import Article, Cluster, Example
+from benchmark.sentences import split_sentences
+
+Strategy = Literal["cross-lede", "multi-doc", "compression"]
+STRATEGIES: tuple[Strategy, ...] = ("cross-lede", "multi-doc", "compression")
+DOCUMENT_SEPARATOR = " ||||| "
+
+#: Every filter's name, in report order. Units: ``too_few_sources`` and
+#: ``document_too_short`` count candidate examples, ``no_reference_left`` counts
+#: examples that lost all their references, the others count references.
+FILTERS: tuple[str, ...] = (
+    "too_few_sources",
+    "document_too_short",
+    "compression_ratio",
+    "reference_too_short",
+    "reference_not_shorter",
+    "exact_copy",
+    "duplicate_reference",
+    "no_reference_left",
+)
+
+
+class FilterConfig(BaseModel):
+    """Quality filters with their defaults; every drop is counted, never silent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_document_words: int = Field(
+        default=50, ge=0, description="drop examples whose document is shorter"
+    )
+    min_reference_words: int = Field(
+        default=5, ge=0, description="drop references shorter than this"
+    )
+    max_reference_ratio: float = Field(
+        default=0.5,
+        gt=0,
+        description="drop references longer than this share of the document (words)",
+    )
+    drop_exact_copies: bool = Field(
+        default=True,
+        description="drop references that appear verbatim (as word sequence) in the document",
+    )
+    drop_duplicate_references: bool = Field(
+        default=True, description="keep one of several identical references of an example"
+    )
+    compression_min_ratio: float = Field(
+        default=2.0,
+        gt=1,
+        description="compression: longest/shorter version word ratio at least this",
+    )
+    multi_doc_min_sources: int = Field(
+        default=2,
+        ge=1,
+        description="multi-doc: documents per example at least this (cluster size - 1)",
+    )
+
+
+@dataclass
+class PairsResult:
+    """Examples built from some clusters, with candidate and filter counts per strategy."""
+
+    examples: list[Example] = field(default_factory=list)
+    candidates: Counter[str] = field(default_factory=Counter)
+    filtered: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, other: PairsResult) -> None:
+        """Merge ``other`` in (sums only, so merging order never matters)."""
+        self.examples.extend(other.examples)
+        self.candidates.update(other.candidates)
+        for strategy, counts in other.filtered.items():
+            self.filtered.setdefault(strategy, Counter()).update(counts)
+
+
+def example_id(strategy: str, source_ids: Iterable[str]) -> str:
+    """Stable example id from strategy + source article ids (never row order).
+
+    The documents fully determine an example's input, so predictions cached
+    under this id stay valid when only its references change.
+    """
+    key = "\x1f".join([strategy, *sorted(source_ids)]).encode("utf-8")
+    return f"{strategy}-{hashlib.blake2b(key, digest_size=8).hexdigest()}"
+
+
+def _norm(text: str) -> str:
+    return " ".join(fragment_tokens(text))
+
+
+def article_lead(article: Article) -> str:
+    """Headline + first sentence (the standfirst, when the body opens with one).
+
+    The two parts are joined with a newline so ROUGE-Lsum sees two sentences. A
+    first sentence that merely repeats the headline is skipped for the next one.
+    """
+    sentences = split_sentences(article.body, article.language or "en")
+    parts: list[str] = []
+    if article.title:
+        parts.append(article.title.strip())
+    title_norm = _norm(article.title or "")
+    for sent in sentences:
+        if _norm(sent) and _norm(sent) != title_norm:
+            parts.append(sent)
+            break
+    return "\n".join(parts)
+
+
+def _word_count(text: str) -> int:
+    return len(fragment_tokens(text))
+
+
+def _common(values: Iterable[str | None]) -> str | None:
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def _make_example(
+    strategy: Strategy,
+    cluster: Cluster,
+    sources: list[Article],
+    refs: list[tuple[str, str]],
+    filters: FilterConfig,
+    counts: Counter[str],
+) -> Example | None:
+    """Apply the filters to one candidate; return the example or None (counted)."""
+    documents = [a.body for a in sources]
+    document = DOCUMENT_SEPARATOR.join(documents)
+    doc_norm = f" {_norm(document)} "
+    doc_words = _word_count(document)
+    if doc_words < filters.min_document_words:
+        counts["document_too_short"] += 1
+        return None
+    kept: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for ref_id, ref in refs:
+        ref_norm = _norm(ref)
+        ref_words = len(ref_norm.split())
+        if ref_words < filters.min_reference_words:
+            counts["reference_too_short"] += 1
+        elif ref_words > filters.max_reference_ratio * doc_words:
+            counts["reference_not_shorter"] += 1
+        elif filters.drop_exact_copies and f" {ref_norm} " in doc_norm:
+            counts["exact_copy"] += 1
+        elif filters.drop_duplicate_references and ref_norm in seen:
+            counts["duplicate_reference"] += 1
+        else:
+            seen.add(ref_norm)
+            kept.append((ref_id, ref))
+    if not kept:
+        counts["no_reference_left"] += 1
+        return None
+    dates = [a.published for a in sources if a.published is not None]
+    source_ids = [a.id for a in sources]
+    return Example(
+        id=example_id(strategy, source_ids),
+        strategy=strategy,
+        cluster_id=cluster.id,
+        source_ids=source_ids,
+        reference_ids=[r for r, _ in kept],
+        documents=documents,
+        document=document,
+        references=[t for _, t in kept],
+        fragments=[fragment_stats(document, t) for _, t in kept],
+        language=_common(a.language for a in sources),
+        published=min(dates) if dates else None,
+    )
+
+
+def examples_for_cluster(
+    cluster: Cluster,
+    articles: Mapping[str, Article],
+    strategies: Iterable[Strategy] = ("cross-lede",),
+    filters: FilterConfig | None = None,
+) -> PairsResult:
+    """Every example of one cluster, for each strategy, with what each filter dropped.
+
+    ``articles`` must hold at least the cluster's members. Singleton clusters
+    give no candidate (there is no second outlet to take a reference from).
+    """
+    filters = filters or FilterConfig()
+    members = [articles[m] for m in sorted(cluster.members)]
+    result = PairsResult()
+    for strategy in sorted(set(strategies), key=STRATEGIES.index):
+        counts = result.filtered.setdefault(strategy, Counter({f: 0 for f in FILTERS}))
+        if len(members) < 2:
+            continue
+        built: list[Example | None] = []
+        if strategy == "cross-lede":
+            leads = {a.id: article_lead(a) for a in members}
+            for a in members:
+                result.candidates[strategy] += 1
+                refs = [(b.id, leads[b.id]) for b in members if b.id != a.id]
+                built.append(_make_example(strategy, cluster, [a], refs, filters, counts))
+        elif strategy == "multi-doc":
+            for held in members:
+                result.candidates[strategy] += 1
+                if len(members) - 1 < filters.multi_doc_min_sources:
+                    counts["too_few_sources"] += 1
+                    continue
+                sources = [a for a in members if a.id != held.id]
+                refs = [(held.id, article_lead(held))]
+                built.append(_make_example(strategy, cluster, sources, refs, filters, counts))
+        else:  # compression
+            result.candidates[strategy] += 1
+            words = {a.id: _word_count(a.body) for a in members}
+            longest = min(members, key=lambda a: (-words[a.id], a.id))
+            refs = []
+            for a in members:
+                if a.id == longest.id:
+                    continue
+                if (
+                    words[a.id] == 0
+                    or words[longest.id] / words[a.id] < filters.compression_min_ratio
+                ):
+                    counts["compression_ratio"] += 1
+                else:
+                    refs.append((a.id, a.body))
+            if refs:
+                built.append(_make_example(strategy, cluster, [longest], refs, filters, counts))
+            else:
+                counts["no_reference_left"] += 1
+        result.examples.extend(e for e in built if e is not None)
+    return result
+
+
+def build_examples(
+    clusters: Iterable[Cluster],
+    articles: Mapping[str, Article],
+    strategies: Iterable[Strategy] = ("cross-lede",),
+    filters: FilterConfig | None = None,
+) -> PairsResult:
+    """Examples of every cluster, sorted by id, with summed filter counts."""
+    strategies = tuple(strategies)
+    total = PairsResult(filtered={s: Counter({f: 0 for f in FILTERS}) for s in strategies})
+    for cluster in clusters:
+        total.add(examples_for_cluster(cluster, articles, strategies, filters))
+    total.examples.sort(key=lambda e: e.id)
+    return total
