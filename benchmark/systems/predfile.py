@@ -1,19 +1,17 @@
 """``file:preds.jsonl``: precomputed predictions as a system.
 
-Reads JSONL (one ``{"id": ..., "summary": ...}`` per line), CSV (header with ``id``
-and ``summary`` columns) or Parquet (same columns), chosen by extension. Other field
-names: ``#id_field=doc_id&summary_field=prediction``. A malformed row is an
-:class:`~benchmark.errors.InputError` naming file, line/row and field; an example the
-file has no prediction for is a per-example failure. The file's SHA-256 is part of the
-config, so an edited file never reuses stale results.
+Reads JSONL (one ``{"id": ..., "summary": ...}`` per line), CSV/TSV (``id`` and
+``summary`` columns) or Parquet, by extension, with the evaluator's strict reader
+(:mod:`benchmark.predictions`): a malformed row is an
+:class:`~benchmark.errors.InputError` naming file, line/row and field. An example the
+file has no prediction for is a per-example failure. The file's SHA-256 is part of
+the config, so an edited file is never mistaken for the old one.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,69 +22,10 @@ from benchmark.systems.spec import make_config
 
 
 class FileConfig(SystemConfig):
-    """Which file, its content hash, and its field names."""
+    """Which file, and its content hash."""
 
     path: str
     sha256: str = ""
-    id_field: str = "id"
-    summary_field: str = "summary"
-
-
-def _rows(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line or row number, record) for every record of a JSONL, CSV or Parquet file."""
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".json", ".ndjson"):
-        with open(path, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    yield n, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"not valid JSON ({exc.msg})", path=path, line=n) from exc
-    elif suffix in (".csv", ".tsv"):
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
-            for row in reader:
-                yield reader.line_num, row
-    elif suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            table = pq.read_table(path)
-        except Exception as exc:
-            raise InputError(f"cannot read Parquet: {exc}", path=path) from exc
-        for n, row in enumerate(table.to_pylist(), 1):
-            yield n, row
-    else:
-        raise InputError(
-            "unknown predictions format; use .jsonl, .csv, .tsv or .parquet", path=path
-        )
-
-
-def read_prediction_file(
-    path: str | Path, id_field: str = "id", summary_field: str = "summary"
-) -> dict[str, str]:
-    """Every prediction in ``path`` by example id; duplicates and bad rows are errors."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("predictions file not found", path=path)
-    out: dict[str, str] = {}
-    for n, rec in _rows(path):
-        if not isinstance(rec, dict):
-            raise InputError("expected an object per line", path=path, line=n)
-        for field in (id_field, summary_field):
-            if rec.get(field) is None:
-                raise InputError("missing value", path=path, line=n, field=field)
-        if not isinstance(rec[summary_field], str):
-            kind = type(rec[summary_field]).__name__
-            raise InputError(f"summary must be text, got {kind}", path=path, line=n,
-                             field=summary_field)
-        key = str(rec[id_field])
-        if key in out:
-            raise InputError(f"duplicate id '{key}'", path=path, line=n, field=id_field)
-        out[key] = rec[summary_field]
-    return out
 
 
 class FileSystem(System):
@@ -99,12 +38,12 @@ class FileSystem(System):
     cacheable: ClassVar[bool] = False
 
     def __init__(self, config: SystemConfig | None = None) -> None:
+        from benchmark.predictions import read_predictions
+
         super().__init__(config)
         assert isinstance(self.config, FileConfig)
         self.label = f"file:{self.config.path}"
-        self.predictions = read_prediction_file(
-            self.config.path, self.config.id_field, self.config.summary_field
-        )
+        self.predictions = read_predictions(self.config.path)
 
     @classmethod
     def from_spec(cls, target: str, options: Mapping[str, Any], spec: str) -> FileSystem:

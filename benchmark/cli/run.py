@@ -1,0 +1,78 @@
+"""``sumbench run``: run systems over a dataset (cached, resumable) and evaluate them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from benchmark.run import RunReport
+
+
+def print_summary(report: RunReport) -> None:
+    """One line per system (score, failures, cache use), then up to 3 failure reasons."""
+    click.echo(f"{report.dataset} [{report.split}]: {report.n_examples} examples", err=True)
+    for run in report.systems:
+        res = run.result
+        r1 = res.aggregates.get("rouge1_f")
+        score = f"R1 {100 * r1.mean:.2f}" if r1 else "no score"
+        cache = ""
+        if run.predictions is not None:
+            cache = f", {run.predictions.computed} computed, {run.predictions.cached} cached"
+        click.echo(f"  {res.system}: {score}, {len(res.failures)} failed{cache} -> {run.path}",
+                   err=True)
+        for ex_id, why in list(sorted(res.failures.items()))[:3]:
+            first = why.strip().splitlines()
+            click.echo(f"      {ex_id}: {first[0] if first else why}", err=True)
+            for extra in first[1:6]:
+                click.echo(f"        {extra}", err=True)
+        if len(res.failures) > 3:
+            click.echo(f"      ... {len(res.failures) - 3} more in {report.out / '_summary.json'}",
+                       err=True)
+
+
+@click.command("run")
+@click.option("--dataset", "dataset", required=True, type=click.Path(path_type=Path),
+              help="An exported sumbench dataset folder (from `sumbench build` or `import`).")
+@click.option("--system", "systems", multiple=True, metavar="SPEC",
+              help="Repeatable. A registered name (lead-3, textrank, lead-k:k=2), "
+                   "py:pkg.mod:func, cmd:'python my_sum.py', file:preds.jsonl or "
+                   "http:BASE_URL#model=NAME. See docs/running.md.")
+@click.option("--split", default="test", show_default=True,
+              help="Split to run on ('all' = every split).")
+@click.option("--limit", type=int, default=None, help="Only the first N examples of the split.")
+@click.option("--out", "out", default="runs", show_default=True, type=click.Path(path_type=Path),
+              help="Where results (<system>.json), _summary.json and the cache (.cache/) go.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first failed example.")
+@click.option("--jobs", type=int, default=1, show_default=True,
+              help="Systems run side by side (threads; helps cmd:/http: systems).")
+@click.option("--timeout", type=float, default=None,
+              help="Seconds before an in-process system's call counts as hung (a failure).")
+@click.option("--human-ceiling/--no-human-ceiling", default=True, show_default=True,
+              help="Also score references against each other (leave-one-out).")
+@click.option("--no-cache", is_flag=True, help="Recompute everything; keep no cache.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="A progress bar per system on stderr.")
+def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | None, out: Path,
+            fail_fast: bool, jobs: int, timeout: float | None, human_ceiling: bool,
+            no_cache: bool, progress: bool) -> None:
+    """Run summarisation systems over a dataset, then score each one.
+
+    Every prediction is cached the moment it exists (append-only, fsynced), keyed by
+    the system's full config, the example id and the dataset fingerprint: after
+    Ctrl-C, the same command resumes where it stopped. A system that crashes,
+    hangs, returns empty or non-text output, or the wrong number of outputs, fails
+    that example only (unless --fail-fast); failures score 0 and are listed.
+
+    Example: sumbench run --dataset out/seeds --system lead-3 --system textrank
+    --system cmd:"python my_sum.py" --split all --out runs/
+    """
+    from benchmark.run import run_systems
+
+    report = run_systems(dataset, systems, out=out, split=split, limit=limit,
+                         fail_fast=fail_fast, jobs=jobs, timeout=timeout, progress=progress,
+                         human_ceiling=human_ceiling, use_cache=not no_cache)
+    print_summary(report)
+    click.echo(f"next: sumbench leaderboard {out}", err=True)

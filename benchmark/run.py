@@ -1,0 +1,360 @@
+"""Run systems over a dataset: cached, resumable, failure-tolerant, then evaluated.
+
+``run_systems`` is what ``sumbench run`` calls. For each system it (1) reads back the
+predictions already in its on-disk cache (:mod:`benchmark.cache`), (2) asks the
+system only for the rest, batch by batch, checking every output and caching it the
+moment it exists, (3) scores the predictions with the evaluator's defaults and
+writes ``<out>/<system-slug>.json`` (a :class:`~benchmark.schema.RunResult`), and
+finally writes ``<out>/_summary.json`` with what failed and why.
+
+A crash, a hang (``timeout``), an empty string, a non-text value or a wrong number
+of outputs is recorded for that example and the run goes on, unless ``fail_fast``.
+Failed examples are retried on the next run; finished ones are never recomputed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmark.cache import CachedPrediction, PredictionCache
+from benchmark.errors import ConfigError, SumbenchError
+from benchmark.io import pretty_json, write_text_atomic
+from benchmark.schema import Example, RunResult
+from benchmark.systems.adapters import resolve_system, system_label
+from benchmark.systems.registry import Failure, System
+
+CACHE_DIRNAME = ".cache"
+SUMMARY_NAME = "_summary.json"
+
+
+class SystemRunError(SumbenchError):
+    """A system failed on an example and the run was told to stop (``fail_fast``)."""
+
+
+@dataclass
+class SystemPredictions:
+    """One system's outcomes on the selected examples, in example order."""
+
+    label: str
+    slug: str
+    system: System
+    outcomes: dict[str, CachedPrediction] = field(default_factory=dict)
+    computed: int = 0
+    cached: int = 0
+
+    @property
+    def predictions(self) -> dict[str, str]:
+        """Example id -> summary, for the examples that succeeded."""
+        return {k: o.summary for k, o in self.outcomes.items() if o.summary is not None}
+
+    @property
+    def failures(self) -> dict[str, str]:
+        """Example id -> why it failed."""
+        return {k: o.failure for k, o in self.outcomes.items() if o.failure is not None}
+
+
+def slugify(label: str) -> str:
+    """A file-name-safe form of a system label (``cmd:python x.py`` -> ``cmd-python-x.py``)."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")
+    return slug[:80] or "system"
+
+
+def check_outputs(outputs: Any, batch: Sequence[Example]) -> list[tuple[str | None, str | None]]:
+    """(summary, failure) per example: wrong count, non-text and empty outputs fail."""
+    if not isinstance(outputs, (list, tuple)) or len(outputs) != len(batch):
+        got = len(outputs) if isinstance(outputs, (list, tuple)) else type(outputs).__name__
+        reason = f"wrong number of outputs: got {got} for {len(batch)} examples"
+        return [(None, reason)] * len(batch)
+    checked: list[tuple[str | None, str | None]] = []
+    for out in outputs:
+        if isinstance(out, Failure):
+            checked.append((None, out.reason))
+        elif not isinstance(out, str):
+            checked.append((None, f"non-text output ({type(out).__name__})"))
+        elif not out.strip():
+            checked.append((None, "empty summary"))
+        else:
+            checked.append((out, None))
+    return checked
+
+
+def _call(fn: Callable[[], Any], timeout: float | None) -> Any:
+    """``fn()``, abandoned after ``timeout`` seconds (a hung thread cannot be killed)."""
+    if timeout is None:
+        return fn()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed back to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError(f"timeout: no answer after {timeout:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _batches(items: Sequence[Example], size: int) -> Iterator[Sequence[Example]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def predict(
+    system: System,
+    examples: Sequence[Example],
+    *,
+    fingerprint: str,
+    cache_dir: str | Path | None,
+    label: str | None = None,
+    slug: str | None = None,
+    fail_fast: bool = False,
+    timeout: float | None = None,
+    progress: bool = False,
+    position: int = 0,
+    stop: threading.Event | None = None,
+) -> SystemPredictions:
+    """Every example's outcome for ``system``, from the cache where possible.
+
+    Each new outcome is appended (and fsynced) to the cache before the next batch
+    starts, so an interruption loses nothing that finished. ``timeout`` bounds each
+    in-process call (command and HTTP adapters have their own). KeyboardInterrupt
+    and other BaseExceptions propagate; ordinary exceptions become failures.
+    """
+    from tqdm import tqdm
+
+    label = label or system_label(system)
+    run = SystemPredictions(label=label, slug=slug or slugify(label), system=system)
+    cache = None
+    if cache_dir is not None and system.cacheable:
+        cache = PredictionCache(cache_dir, run.slug, system.identity(), fingerprint)
+    stored = cache.load() if cache else {}
+    wanted = {ex.id for ex in examples}
+    run.outcomes = {k: v for k, v in stored.items() if k in wanted and v.failure is None}
+    run.cached = len(run.outcomes)
+    todo = [ex for ex in examples if ex.id not in run.outcomes]
+    size = int(getattr(system.config, "batch_size", type(system).batch_size))
+    with tqdm(total=len(examples), initial=run.cached, desc=label[:40], unit="ex",
+              position=position, file=sys.stderr, disable=not progress, leave=True,
+              dynamic_ncols=True) as bar:
+        for batch in _batches(todo, max(1, size)):
+            if stop is not None and stop.is_set():
+                raise KeyboardInterrupt  # another system's thread was interrupted
+            start = time.perf_counter()
+            try:
+                outputs: Any = _call(functools.partial(system.predict_batch, batch), timeout)
+                checked = check_outputs(outputs, batch)
+            except Exception as exc:
+                reason = str(exc) if isinstance(exc, TimeoutError) else (
+                    f"crash: {type(exc).__name__}: {exc}")
+                checked = [(None, reason)] * len(batch)
+            seconds = (time.perf_counter() - start) / len(batch)
+            for ex, (summary, failure) in zip(batch, checked, strict=True):
+                outcome = CachedPrediction(ex.id, summary, failure, seconds)
+                if cache:
+                    cache.append(outcome)
+                run.outcomes[ex.id] = outcome
+                run.computed += 1
+                if failure and fail_fast:
+                    raise SystemRunError(f"system '{label}' failed on example '{ex.id}': "
+                                         f"{failure} (stopped by --fail-fast)")
+            bar.update(len(batch))
+    run.outcomes = {ex.id: run.outcomes[ex.id] for ex in examples}
+    return run
+
+
+# --------------------------------------------------------------------------- whole runs
+
+
+@dataclass
+class SystemRun:
+    """A finished system: its outcomes, its scored result and where that was written."""
+
+    predictions: SystemPredictions | None
+    result: RunResult
+    path: Path
+
+
+@dataclass
+class RunReport:
+    """What :func:`run_systems` did: one entry per system (and the human ceiling)."""
+
+    out: Path
+    dataset: str
+    fingerprint: str
+    split: str
+    n_examples: int
+    systems: list[SystemRun]
+
+    def summary(self) -> dict[str, Any]:
+        """Failures per system, as written to ``_summary.json``."""
+        rows = []
+        for run in self.systems:
+            failures = dict(sorted(run.result.failures.items()))
+            row: dict[str, Any] = {"system": run.result.system, "file": run.path.name,
+                                   "failed": len(failures), "failures": failures}
+            if run.predictions is not None:
+                row["cached"] = run.predictions.cached
+                row["computed"] = run.predictions.computed
+            rows.append(row)
+        return {"dataset": self.dataset, "dataset_fingerprint": self.fingerprint,
+                "split": self.split, "examples": self.n_examples, "systems": rows}
+
+
+def select_examples(splits: dict[str, list[Example]], split: str,
+                    limit: int | None = None) -> list[Example]:
+    """The examples of ``split`` (``all``: every split, by name), at most ``limit``."""
+    if split == "all":
+        examples = [ex for name in sorted(splits) for ex in splits[name]]
+    elif split in splits:
+        examples = list(splits[split])
+    else:
+        sizes = ", ".join(f"{k} ({len(v)})" for k, v in sorted(splits.items()))
+        raise ConfigError(f"dataset has no split '{split}'; it has: {sizes}, or use 'all'")
+    if not examples:
+        sizes = ", ".join(f"{k} ({len(v)})" for k, v in sorted(splits.items()))
+        raise ConfigError(f"split '{split}' has no examples; splits: {sizes}, or use 'all'")
+    if limit is not None:
+        if limit < 1:
+            raise ConfigError(f"--limit must be at least 1, got {limit}")
+        examples = examples[:limit]
+    return examples
+
+
+def _run_meta(preds: SystemPredictions) -> dict[str, Any]:
+    seconds = {k: round(o.seconds, 6) for k, o in preds.outcomes.items()}
+    total = sum(seconds.values())
+    return {
+        "spec": preds.label,
+        "identity": preds.system.identity(),
+        "uses_references": preds.system.uses_references,
+        "predictions_cached": preds.cached,
+        "predictions_computed": preds.computed,
+        "seconds_total": round(total, 6),
+        "seconds_mean": round(total / len(seconds), 6) if seconds else 0.0,
+        "seconds_per_example": seconds,
+    }
+
+
+def _unique_slugs(labels: Sequence[str]) -> list[str]:
+    import hashlib
+
+    slugs = [slugify(x) for x in labels]
+    return [
+        s if slugs.count(s) == 1 else f"{s}-{hashlib.sha256(x.encode()).hexdigest()[:6]}"
+        for s, x in zip(slugs, labels, strict=True)
+    ]
+
+
+def run_systems(
+    dataset: str | Path,
+    specs: Sequence[str],
+    *,
+    out: str | Path,
+    split: str = "test",
+    limit: int | None = None,
+    fail_fast: bool = False,
+    jobs: int = 1,
+    timeout: float | None = None,
+    progress: bool = False,
+    human_ceiling: bool = True,
+    use_cache: bool = True,
+) -> RunReport:
+    """Run every system spec over a dataset directory, evaluate, write one result each.
+
+    Systems are resolved first (a bad spec fails before any work). With ``jobs`` > 1,
+    systems marked ``parallel_safe`` run in threads side by side (useful for command
+    and HTTP systems, which wait on other processes). Results go to
+    ``<out>/<slug>.json``, the cache to ``<out>/.cache/``, the failure summary to
+    ``<out>/_summary.json``.
+    """
+    from benchmark.export import load_dataset_dir
+
+    if not specs and not human_ceiling:
+        raise ConfigError("no systems to run: give at least one --system")
+    if jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, got {jobs}")
+    systems = [resolve_system(spec) for spec in specs]
+    labels = [system_label(s) for s in systems]
+    dupes = sorted({x for x in labels if labels.count(x) > 1})
+    if dupes:
+        raise ConfigError(f"system given more than once: {', '.join(dupes)}")
+    loaded = load_dataset_dir(dataset)
+    examples = select_examples(loaded.splits, split, limit)
+    out = Path(out)
+    cache_dir = out / CACHE_DIRNAME if use_cache else None
+    slugs = _unique_slugs(labels)
+    stop = threading.Event()
+
+    parallel = [i for i, s in enumerate(systems) if jobs > 1 and s.parallel_safe]
+
+    def one(i: int) -> SystemPredictions:
+        # Bars of systems running side by side need their own terminal lines.
+        position = parallel.index(i) if i in parallel else 0
+        return predict(systems[i], examples, fingerprint=loaded.fingerprint, cache_dir=cache_dir,
+                       label=labels[i], slug=slugs[i], fail_fast=fail_fast, timeout=timeout,
+                       progress=progress, position=position, stop=stop)
+
+    done: dict[int, SystemPredictions] = {}
+    pool = ThreadPoolExecutor(max_workers=jobs) if parallel else None
+    try:
+        futures = {i: pool.submit(one, i) for i in parallel} if pool else {}
+        for i in range(len(systems)):
+            if i not in futures:
+                done[i] = one(i)
+        for i, fut in futures.items():
+            done[i] = fut.result()
+    except BaseException:
+        stop.set()  # tell the other threads to stop after their current batch
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    if pool:
+        pool.shutdown()
+
+    from benchmark.evaluate import EvalConfig, evaluate_predictions, write_result
+
+    config = EvalConfig()
+    common: dict[str, Any] = {"config": config, "dataset_name": loaded.name,
+                              "fingerprint": loaded.fingerprint, "split": split}
+    report = RunReport(out, loaded.name, loaded.fingerprint, split, len(examples), [])
+    for i in range(len(systems)):
+        preds = done[i]
+        result = evaluate_predictions(
+            examples, preds.predictions, system=preds.label,
+            system_config=preds.system.identity()["config"], failures=preds.failures, **common,
+        )
+        result = result.model_copy(update={"meta": {**result.meta, "run": _run_meta(preds)}})
+        path = out / f"{preds.slug}.json"
+        write_result(result, path)
+        report.systems.append(SystemRun(preds, result, path))
+    if human_ceiling:
+        from benchmark.baselines.human import evaluate_human_ceiling
+
+        def score(exs: list[Example], preds: list[Any]) -> RunResult:
+            return evaluate_predictions(exs, {p.id: p.summary for p in preds}, system="human",
+                                        system_config={}, failures={}, **common)
+
+        human = evaluate_human_ceiling(examples, score)
+        if human is not None:
+            human = human.model_copy(update={"meta": {**human.meta, "run": {
+                "spec": human.system, "uses_references": True}}})
+            path = out / f"{slugify(human.system)}.json"
+            write_result(human, path)
+            report.systems.append(SystemRun(None, human, path))
+    write_text_atomic(out / SUMMARY_NAME, pretty_json(report.summary()))
+    return report
