@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from benchmark.errors import InputError
 from benchmark.schema import Aggregate, Example, ExampleScore, Prediction, RunResult
@@ -103,13 +104,18 @@ def merge_folds(scores: Sequence[ExampleScore]) -> list[ExampleScore]:
     return merged
 
 
-def aggregate(scores: Sequence[ExampleScore], seed: int = 12345) -> dict[str, Aggregate]:
-    """Exact mean and seeded percentile-bootstrap 95 % CI of every metric."""
+def aggregate(
+    scores: Sequence[ExampleScore],
+    seed: int = 12345,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+) -> dict[str, Aggregate]:
+    """Exact mean and seeded percentile-bootstrap CI of every metric, over examples."""
     from benchmark.stats import bootstrap_cis
 
     keys = sorted(scores[0].scores)
     matrix = [[s.scores[k] for k in keys] for s in scores]
-    cis = bootstrap_cis(matrix, seed=seed)
+    cis = bootstrap_cis(matrix, n_resamples=n_resamples, confidence=confidence, seed=seed)
     n = len(scores)
     return {
         k: Aggregate(mean=sum(row[j] for row in matrix) / n, low=float(cis[j][0]),
@@ -126,8 +132,12 @@ def evaluate_human_ceiling(
     """Score the human ceiling with the caller's evaluator; None if no example has 2+ refs.
 
     ``evaluate`` is the evaluator with the run's settings bound, e.g.
-    ``lambda ex, pr: evaluate_predictions(ex, pr, ...)``; its per-fold scores are
-    merged per example and re-aggregated, so the row is comparable with systems'.
+    ``lambda ex, pr: evaluate_predictions(ex, {p.id: p.summary for p in pr}, ...)``;
+    its per-fold scores are merged per example and re-aggregated over examples with
+    the bootstrap settings the evaluator recorded in ``meta["eval_config"]`` (else
+    ``seed``, 1000 resamples, 95 %), so the row is comparable with the systems'.
+    ``counts`` keeps the evaluator's per-fold counts, with ``examples`` set to the
+    number of examples scored and ``folds`` added.
     """
     fold_examples, predictions = human_ceiling_examples(examples)
     if not fold_examples:
@@ -141,11 +151,21 @@ def evaluate_human_ceiling(
         "skipped_single_reference": sum(1 for ex in examples if len(ex.references) < 2),
     }
     failures = {fid.rpartition(FOLD_SEPARATOR)[0]: why for fid, why in run.failures.items()}
+    recorded = meta.get("eval_config")
+    boot: dict[str, Any] = recorded if isinstance(recorded, dict) else {}
+    aggregates = aggregate(
+        merged,
+        seed=int(boot.get("seed", seed)),
+        n_resamples=int(boot.get("n_resamples", 1000)),
+        confidence=float(boot.get("confidence", 0.95)),
+    ) if merged else {}
+    counts = {**run.counts, "examples": len(merged), "folds": len(fold_examples)}
     return run.model_copy(update={
         "system": HUMAN_SYSTEM_NAME,
         "system_config": {"method": "leave-one-out", "seed": seed},
-        "aggregates": aggregate(merged, seed) if merged else {},
+        "aggregates": aggregates,
         "examples": merged,
         "failures": failures,
+        "counts": dict(sorted(counts.items())),
         "meta": meta,
     })

@@ -251,3 +251,33 @@ def test_xsum_parser_reads_the_published_sample(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="lacks section Ext-Oracle") as err:
         parse_xsum_eval(bad)
     assert err.value.line == 1
+
+
+def test_human_ceiling_through_the_evaluator(seed_examples: list[Example]) -> None:
+    from rouge_score.rouge_scorer import RougeScorer
+
+    from benchmark.evaluate import evaluate_predictions, make_config
+
+    cfg = make_config(n_resamples=200, seed=7)
+
+    def score(exs: list[Example], preds: list[Prediction]) -> RunResult:
+        return evaluate_predictions(exs, {p.id: p.summary for p in preds}, config=cfg)
+
+    run = evaluate_human_ceiling(seed_examples, score)
+    assert run is not None
+    multi = [ex for ex in seed_examples if len(ex.references) > 1]
+    assert run.counts["examples"] == len(multi)
+    assert run.counts["folds"] == sum(len(ex.references) for ex in multi)
+    scorer = RougeScorer(["rouge1"], use_stemmer=True)
+    expected = [
+        sum(max(scorer.score(o, f.prediction)["rouge1"].fmeasure for o in f.references)
+            for f in human_ceiling([ex])) / len(ex.references)
+        for ex in multi
+    ]
+    agg = run.aggregates["rouge1_f"]
+    assert agg.mean == pytest.approx(sum(expected) / len(expected), abs=1e-9)
+    assert agg.n == len(multi) and agg.low <= agg.mean <= agg.high
+    from benchmark.stats import bootstrap_ci
+
+    values = [e.scores["rouge1_f"] for e in run.examples]
+    assert (agg.low, agg.high) == bootstrap_ci(values, n_resamples=200, seed=7)
