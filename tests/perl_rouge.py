@@ -101,3 +101,40 @@ def run_perl_rouge(
             {f"{key}_r": float(r), f"{key}_p": float(p), f"{key}_f": float(f)}
         )
     return out
+
+
+# Loads the script's own MorphStem/stem/initialise subs (cut from the script's text, since
+# requiring the script would run it), ties the exception DB as the script does, and maps
+# every line of stdin through MorphStem with the script's length rule (> 3 characters).
+_STEM_PROGRAM = r"""
+use DB_File; use Fcntl;
+my ($script, $db) = @ARGV[0, 1];
+open(my $fh, '<', $script) or die "cannot read $script";
+my $src = do { local $/; <$fh> };
+my ($morph) = $src =~ /(sub MorphStem \{.*?\n\}\n)/s or die "MorphStem not found";
+my ($porter) = $src =~ /(local %step2list;.*)\z/s or die "stemmer not found";
+eval "$morph\n$porter\n1;" or die $@;
+tie(%exceptiondb, 'DB_File', $db, O_RDONLY, 0440, $DB_HASH) or die "cannot tie $db";
+initialise();
+while (my $w = <STDIN>) {
+  chomp $w;
+  print length($w) > 3 ? MorphStem($w) : $w, "\n";
+}
+"""
+
+
+def perl_stems(words: Sequence[str]) -> list[str]:
+    """What ROUGE-1.5.5's ``-m`` maps each (lower-case ASCII) word to, computed by its own code."""
+    db = ROUGE_HOME / "data" / "WordNet-2.0-Exceptions" / "WordNet-2.0.exc.db"
+    proc = subprocess.run(
+        ["perl", "-e", _STEM_PROGRAM, str(SCRIPT), str(db)],
+        input=("\n".join(words) + "\n").encode("ascii"),
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"Perl stemmer failed: {proc.stderr.decode()[-2000:]}")
+    out = proc.stdout.decode("ascii").split("\n")[: len(words)]
+    if len(out) != len(words):
+        raise RuntimeError("Perl stemmer returned fewer words than it was given")
+    return out
