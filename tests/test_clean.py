@@ -1,0 +1,211 @@
+"""Cleaning, titles and dates, on the seed articles and on small texts built here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from benchmark.ingest import clean_text, load_articles
+from benchmark.ingest.clean import breadcrumb_title, dateline_prefix, is_byline
+from benchmark.ingest.dates import date_line, find_full_dates, find_partial_dates, parse_date
+from benchmark.schema import Article
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir: Path) -> dict[str, Article]:
+    result = load_articles(seeds_dir)
+    assert result.read == 5 and result.rejected == 0
+    return {a.id[:3]: a for a in result.articles}
+
+
+def _kinds(a: Article) -> list[str]:
+    return [r.kind for r in a.removed]
+
+
+def test_seed_titles_and_where_they_came_from(seeds: dict[str, Article]) -> None:
+    got = {k: (a.title, a.title_source) for k, a in seeds.items()}
+    assert got == {
+        "000": ("Making full use of countries’ combined intellectual potential", "first-line"),
+        "001": ("Aleksandr Lukashenko meets with Russia’s Vice Premier Dmitry Rogozin",
+                "first-line"),
+        "002": (None, "none"),
+        "003": ("Lukashenko hopeful of bolstering military-technical cooperation with Russia",
+                "first-line"),
+        "004": ("Belarus, Russia discuss cooperation in foreign military equipment markets",
+                "breadcrumb"),
+    }
+    for a in seeds.values():
+        if a.title:  # the title is moved out of the body, not left as its first line
+            assert not a.body.startswith(a.title)
+
+
+def test_seed_dates_full_only_where_the_text_has_a_year(seeds: dict[str, Article]) -> None:
+    assert seeds["002"].published == dt.date(2012, 10, 29)
+    assert seeds["002"].date_source == "dateline"
+    assert seeds["004"].published == dt.date(2021, 10, 9)  # 09.10.2021 read day-first
+    assert seeds["004"].date_source == "date-line"
+    for key in ("000", "001", "003"):
+        assert seeds[key].published is None
+    assert seeds["001"].date_source == "unresolved:'23 October' (no year anchor)"
+    assert seeds["003"].date_source.startswith("unresolved:'Tuesday'")
+    assert seeds["000"].date_source == "none"
+
+
+def test_seed_000_byline_and_russian_footer_removed_standfirst_kept(
+        seeds: dict[str, Article]) -> None:
+    a = seeds["000"]
+    removed = {r.kind: r.text for r in a.removed}
+    assert removed["byline"] == "By Vladimir Khromov"
+    assert "Ctrl+Enter" in removed["footer"] and removed["footer"].startswith("Заметили ошибку?")
+    assert "Khromov" not in a.body and "Ctrl+Enter" not in a.body
+    assert a.body.startswith("Belarus and Russia are ever developing their joint")
+    assert a.body.endswith("integration of military-industrial complexes of Belarus and Russia.")
+    assert "\u00a0" not in a.body
+    assert a.language == "en"
+
+
+def test_seed_004_breadcrumb_date_line_and_repeated_title_removed(
+        seeds: dict[str, Article]) -> None:
+    a = seeds["004"]
+    assert _kinds(a) == ["breadcrumb", "date-line", "duplicate-title"]
+    assert a.removed[0].text.startswith("Main/News/")
+    assert a.removed[1].text == "09.10.2021"
+    assert a.body.startswith("From 5 to 8 October 2021, Minsk and Grodno hosted")
+    assert "Main/News" not in a.body
+
+
+def test_seed_002_dateline_removed_rest_of_paragraph_kept(seeds: dict[str, Article]) -> None:
+    a = seeds["002"]
+    assert [r for r in a.removed if r.kind == "dateline"][0].text == \
+        "OREANDA-NEWS. October 29, 2012."
+    assert a.body.startswith("The document was adopted following the meeting of the")
+    assert "OREANDA" not in a.body
+
+
+def test_seed_001_indentation_recorded_and_gone(seeds: dict[str, Article],
+                                                seeds_dir: Path) -> None:
+    a = seeds["001"]
+    raw = next(seeds_dir.glob("001_*.txt")).read_text(encoding="utf-8")
+    assert "\n    President of Belarus" in raw
+    assert not any(line.startswith(" ") for line in a.body.splitlines())
+    assert any(r.kind == "whitespace" and "indentation" in r.text for r in a.removed)
+
+
+def test_seed_bodies_are_paragraphs_separated_by_one_blank_line(
+        seeds: dict[str, Article]) -> None:
+    for a in seeds.values():
+        assert "\n\n\n" not in a.body and "  " not in a.body
+        assert a.body == a.body.strip()
+        assert all(p.strip() == p and p for p in a.body.split("\n\n"))
+        assert len(a.content_hash) == 64
+
+
+def test_clean_text_returns_text_and_audit() -> None:
+    text = ("Home > World > Europe\n"
+            "Ministers agree on a new grain corridor deal\n"
+            "Published: 3 March 2022, 14:35 GMT\n"
+            "By Jane Doe and John Smith\n\n"
+            "KYIV (Reuters) - Ministers agreed on Thursday to reopen the corridor.\n\n"
+            "The deal runs for   120 days.\n\n"
+            "ADVERTISEMENT\n\n"
+            "The ships will be inspected in Istanbul.\n\n"
+            "Reporting by Jane Doe; Editing by John Smith\n"
+            "© 2022 Example News. All rights reserved.\n")
+    body, removed = clean_text(text)
+    kinds = [r.kind for r in removed]
+    assert kinds == ["breadcrumb", "date-line", "byline", "dateline", "footer", "byline",
+                     "ad-marker", "whitespace"]
+    assert body == ("Ministers agree on a new grain corridor deal\n\n"
+                    "Ministers agreed on Thursday to reopen the corridor.\n\n"
+                    "The deal runs for 120 days.\n\n"
+                    "The ships will be inspected in Istanbul.")
+
+
+def test_hard_wrapped_lines_are_rejoined_but_short_lines_stay_paragraphs() -> None:
+    body, _ = clean_text("The minister said the talks\nwould continue next week.\nA second"
+                         " paragraph starts here.")
+    assert body == ("The minister said the talks would continue next week.\n\n"
+                    "A second paragraph starts here.")
+
+
+def test_mojibake_is_repaired_and_recorded() -> None:
+    broken = "Horoz dÃ¶vÃ¼ÅŸÃ¼ yaptÄ±ran zanlÄ±lar yakalandÄ±\nSivas'ta olay."
+    body, removed = clean_text(broken)
+    assert body.startswith("Horoz dövüşü yaptıran zanlılar yakalandı")
+    assert removed[0].kind == "encoding-repair" and "Ã¶" in removed[0].text
+
+
+def test_metadata_title_repeated_in_text_is_removed() -> None:
+    body, removed = clean_text("Talks end in Minsk\n\nThe talks ended.",
+                               known_title="Talks end in Minsk")
+    assert body == "The talks ended."
+    assert [r.kind for r in removed] == ["duplicate-title"]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Main/News/Belarus, Russia discuss cooperation", (True, "Belarus, Russia discuss cooperation")),
+    ("Главная / Новости / Беларусь и Россия обсудили сотрудничество",
+     (True, "Беларусь и Россия обсудили сотрудничество")),
+    ("Home > World > Europe", (True, None)),
+    ("COVID/flu season starts early this year", (False, None)),
+    ("24/7 coverage of the war", (False, None)),
+    ("https://example.com/news/world", (False, None)),
+])
+def test_breadcrumb_rule_generalises(line: str, expected: tuple[bool, str | None]) -> None:
+    assert breadcrumb_title(line) == expected
+
+
+@pytest.mark.parametrize(("line", "prefix"), [
+    ("OREANDA-NEWS. October 29, 2012. The document was adopted.",
+     "OREANDA-NEWS. October 29, 2012."),
+    ("MOSCOW, Oct 23 (Reuters) - Russia said", "MOSCOW, Oct 23 (Reuters) -"),
+    ("WASHINGTON (AP) — The Senate voted", "WASHINGTON (AP) —"),
+    ("MINSK – The president met", "MINSK –"),
+    ("NATO said on Monday it would help.", None),
+    ("US President Joe Biden said", None),
+])
+def test_dateline_rule_generalises(line: str, prefix: str | None) -> None:
+    hit = dateline_prefix(line)
+    assert (hit[0] if hit else None) == prefix
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("By Vladimir Khromov", True), ("By Jane Doe, Reuters", True), ("Автор: Иван Петров", True),
+    ("By Monday, the talks had ended", False), ("by contrast", False),
+])
+def test_byline_rule(line: str, expected: bool) -> None:
+    assert is_byline(line) is expected
+
+
+def test_day_first_and_ambiguous_numeric_dates() -> None:
+    assert parse_date("09.10.2021") == dt.date(2021, 10, 9)
+    assert parse_date("9-10-2021") == dt.date(2021, 10, 9)
+    assert parse_date("2021-10-09T12:00:00Z") == dt.date(2021, 10, 9)
+    assert parse_date("Mon, 23 Oct 2012 10:00:00 GMT") == dt.date(2012, 10, 23)
+    assert parse_date("10/23/2012") == dt.date(2012, 10, 23)  # only month-first is possible
+    assert parse_date("03/04/2012") is None  # day-first or month-first: not guessed
+    assert parse_date("31.02.2021") is None
+    assert parse_date("9 октября 2021 г.") == dt.date(2021, 10, 9)
+    assert find_full_dates("a 2012-2015 programme") == []
+    assert [p.text for p in find_partial_dates("on 23 October, not 8 October 2021")] == \
+        ["23 October"]
+    assert date_line("09.10.2021") is not None
+    assert date_line("09.10.2021 Belarus and Russia talk") is None
+
+
+def test_partial_date_resolved_against_a_named_anchor(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Leaders meet in Minsk to sign accord\n\nThe leaders met on 23 October.\n\n"
+        "The accord, signed on 29 October 2012, runs to 2015.\n", encoding="utf-8")
+    (folder / "b.txt").write_text(
+        "Leaders meet in Minsk to sign accord\n\nThe leaders met on 23 October.\n",
+        encoding="utf-8")
+    arts = {a.id: a for a in load_articles(folder).articles}
+    assert arts["a"].published == dt.date(2012, 10, 23)
+    assert arts["a"].date_source == "partial:'23 October' anchored on '29 October 2012' in the text"
+    assert arts["b"].published is None
+    assert arts["b"].date_source == "unresolved:'23 October' (no year anchor)"
