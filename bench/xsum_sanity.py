@@ -1,10 +1,13 @@
 """Sanity benchmark: our baselines and scorer against the XSum literature.
 
 Imports the XSum human-evaluation sample (50 BBC articles with the outputs of five
-published systems), runs every registered baseline on it, scores those and the
-published outputs with ROUGE F1 (rouge-score, Porter stemming) against the
-``Reference`` section, and prints ours beside the figures in shared/DESIGN.md,
-with 95 % percentile-bootstrap CIs. Checks (PASS/FAIL, exit 1 on any FAIL):
+published systems) through the public API (a JSONL written to a temp folder,
+``benchmark.importer.import_dataset``, ``benchmark.export.load_dataset_dir``), runs
+every registered baseline on it, scores those and the published outputs with the
+evaluator (``benchmark.evaluate.evaluate_predictions``, defaults: rouge-score
+tokenizer, Porter stemming, F1) against the ``Reference`` section, and prints ours
+beside the figures in shared/DESIGN.md, with 95 % percentile-bootstrap CIs.
+Checks (PASS/FAIL, exit 1 on any FAIL):
 
 * our ``lead-1`` reproduces the file's LEAD row within 0.1 ROUGE-1;
 * our greedy ``oracle`` reaches the file's Ext-Oracle on ROUGE-1 and ROUGE-2;
@@ -22,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -62,21 +67,44 @@ def to_examples(items: Sequence[XSumItem], joiner: str = "\n") -> list[Example]:
     return out
 
 
-def score(examples: Sequence[Example], predictions: Sequence[str]) -> list[Row]:
-    """Per-example ROUGE-1/2/L F1 x 100 (best over references)."""
-    from rouge_score.rouge_scorer import RougeScorer
+def import_items(items: Sequence[XSumItem], workdir: Path) -> tuple[list[Example], str]:
+    """Write the articles as JSONL and import them as a sumbench dataset; (test split, name)."""
+    from benchmark.export import load_dataset_dir
+    from benchmark.importer import import_dataset
+    from benchmark.io import write_jsonl_atomic
 
-    scorer = RougeScorer(list(METRICS), use_stemmer=True)
-    rows: list[Row] = []
-    for ex, pred in zip(examples, predictions, strict=True):
-        per_ref = [scorer.score(ref, pred) for ref in ex.references]
-        r1, r2, rl = (100 * max(s[m].fmeasure for s in per_ref) for m in METRICS)
-        rows.append((r1, r2, rl))
-    return rows
+    src = workdir / "xsum_human_eval.jsonl"
+    write_jsonl_atomic(src, [
+        {"id": it.id, "document": "\n".join(it.sentences), "summary": it.reference,
+         "language": "en"}
+        for it in items
+    ])
+    import_dataset(src, workdir / "xsum50", name="xsum-human-eval-50", license="MIT")
+    loaded = load_dataset_dir(workdir / "xsum50")
+    by_id = {ex.id: ex for ex in loaded.splits["test"]}
+    return [by_id[it.id] for it in items], f"{loaded.name}@{loaded.fingerprint[:12]}"
+
+
+def score(examples: Sequence[Example], predictions: Sequence[str], config: Any,
+          system: str) -> list[Row]:
+    """Per-example ROUGE-1/2/L F1 x 100 from the evaluator (in ``examples`` order)."""
+    from benchmark.evaluate import evaluate_predictions
+
+    result = evaluate_predictions(
+        examples, {ex.id: p for ex, p in zip(examples, predictions, strict=True)},
+        config=config, system=system,
+    )
+    by_id = {e.id: e.scores for e in result.examples}
+    return [(100 * by_id[ex.id]["rouge1_f"], 100 * by_id[ex.id]["rouge2_f"],
+             100 * by_id[ex.id]["rougeL_f"]) for ex in examples]
 
 
 def aggregate(rows: Sequence[Row], resamples: int, seed: int) -> list[tuple[float, float, float]]:
-    """(mean, low, high) per metric; seeded percentile bootstrap over examples."""
+    """(mean, low, high) per metric; the stats module's seeded percentile bootstrap.
+
+    Same numbers as the evaluator's aggregates (same function, seed and resamples),
+    recomputed here from the x100 per-example scores.
+    """
     from benchmark.stats import bootstrap_cis
 
     cis = bootstrap_cis([list(r) for r in rows], n_resamples=resamples, seed=seed)
@@ -113,19 +141,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=12345)
     args = ap.parse_args(argv)
 
+    from benchmark.evaluate import make_config
+
     items = parse_xsum_eval(args.path)
-    examples = to_examples(items)
+    with tempfile.TemporaryDirectory(prefix="xsum-sanity-") as tmp:
+        examples, dataset = import_items(items, Path(tmp))
+    config = make_config(n_resamples=args.resamples, seed=args.seed)
     rows: dict[str, list[Row]] = {}
     timings: dict[str, float] = {}
     for name in SYSTEMS:
-        rows[name] = score(examples, [it.outputs[name] for it in items])
+        rows[name] = score(examples, [it.outputs[name] for it in items], config, name)
     for name, (preds, secs) in run_baselines(examples).items():
-        rows[name] = score(examples, preds)
+        rows[name] = score(examples, preds, config, name)
         timings[name] = secs
     results = {name: aggregate(r, args.resamples, args.seed) for name, r in rows.items()}
 
-    print(f"XSum human-evaluation sample: {len(items)} articles, rouge-score F1 x100 "
-          f"(stemmed), 95% bootstrap CI ({args.resamples} resamples, seed {args.seed})")
+    print(f"XSum human-evaluation sample: {len(items)} articles imported as {dataset}")
+    print(f"evaluator defaults: ROUGE F1 x100, rouge-score tokenizer, Porter stemming; "
+          f"95% bootstrap CI ({args.resamples} resamples, seed {args.seed})")
     print(f"{'system':<18} {'R1':>21} {'R2':>21} {'RL':>21}   DESIGN.md R1/R2/RL   secs")
     for name, aggs in results.items():
         published = PUBLISHED.get(name)
