@@ -1,0 +1,106 @@
+"""``sumbench import``: an existing document/reference dataset -> a sumbench dataset folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from benchmark.errors import ConfigError
+
+
+@click.command("import")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option(
+    "--document-field",
+    default="document",
+    show_default=True,
+    help="Column with the document (text, or a list of texts for multi-doc).",
+)
+@click.option(
+    "--reference-field",
+    default="summary",
+    show_default=True,
+    help="Column with the reference (text, or a list of texts).",
+)
+@click.option(
+    "--id-field",
+    default="id",
+    show_default=True,
+    help="Column with a unique id (absent: ids are derived from the content).",
+)
+@click.option(
+    "--field-map",
+    "field_map",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Other columns: language=lang, published=date; repeatable.",
+)
+@click.option("--split-field", default=None, help="Column naming each row's split.")
+@click.option(
+    "--split",
+    default="test",
+    show_default=True,
+    help="Split for every row when there is no --split-field (a saved DatasetDict "
+    "keeps its own splits).",
+)
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(["jsonl", "csv", "parquet", "hf"]),
+    default=None,
+    help="Input format (default: from the suffix).",
+)
+@click.option("--name", default=None, help="Dataset name (default: the output folder's name).")
+@click.option(
+    "--license",
+    "license_",
+    default="unknown",
+    show_default=True,
+    help="Licence for the dataset card.",
+)
+@click.option("--skip-invalid", is_flag=True, help="Write bad rows to OUT/rejects.jsonl and go on.")
+@click.option("--overwrite", is_flag=True, help="Replace an output folder holding another dataset.")
+def command(
+    input_path: Path,
+    out: Path,
+    document_field: str,
+    reference_field: str,
+    id_field: str,
+    field_map: tuple[str, ...],
+    split_field: str | None,
+    split: str,
+    input_format: str | None,
+    name: str | None,
+    license_: str,
+    skip_invalid: bool,
+    overwrite: bool,
+) -> None:
+    """Import INPUT (JSONL, CSV, Parquet, or a `datasets` folder from save_to_disk) whose
+    rows already pair a document with its reference(s). No grouping: each row becomes one
+    example, exported with the same schemas, card and fingerprint as `sumbench build`.
+
+    Example: sumbench import xsum.jsonl --out xsum --reference-field summary
+    """
+    from benchmark.cli.build import parse_field_map
+    from benchmark.importer import import_dataset
+
+    if split_field is not None and split != "test":
+        raise ConfigError("give either --split-field or --split, not both")
+    report = import_dataset(
+        input_path,
+        out,
+        field_map=parse_field_map(field_map) or None,
+        document_field=document_field,
+        reference_field=reference_field,
+        id_field=id_field,
+        name=name,
+        split_field=split_field,
+        split=split,
+        input_format=input_format,
+        skip_invalid=skip_invalid,
+        overwrite=overwrite,
+        license=license_,
+    )
+    click.echo(report.summary())
