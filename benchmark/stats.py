@@ -216,7 +216,10 @@ def _bootstrap_diff(
     )
     deltas = moments[:, 0]
     dz = _cohen_dz(moments[:, 0], moments[:, 1], n)
-    (lo, hi), (elo, ehi) = _percentile_bounds(np.column_stack([deltas, dz]), confidence)
+    # d_z is +-inf on resamples whose differences are all equal; quantiles need finite values
+    big = np.finfo(np.float64).max / 4
+    bounds = _percentile_bounds(np.column_stack([deltas, np.clip(dz, -big, big)]), confidence)
+    (lo, hi), (elo, ehi) = np.where(np.abs(bounds) >= big, np.copysign(np.inf, bounds), bounds)
     return deltas, (float(lo), float(hi)), (float(elo), float(ehi))
 
 
