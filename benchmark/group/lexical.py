@@ -1,0 +1,96 @@
+"""Candidate pairs: MinHash LSH for reprints, nearest neighbours for rewrites.
+
+Comparing every pair is quadratic, so above ``GroupConfig.exhaustive_below``
+articles only these candidates are scored. Both generators are deterministic:
+datasketch hashes shingles with SHA-1 and a fixed seed; neighbours are ranked
+by (-similarity, id).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from benchmark.group.features import CorpusStats, Profile
+
+
+def minhash(profile: Profile, num_perm: int, seed: int) -> Any:
+    """datasketch MinHash of an article's 5-word shingles."""
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=num_perm, seed=seed)
+    m.update_batch([s.encode("utf-8") for s in sorted(profile.shingles)])
+    return m
+
+
+def lsh_pairs(
+    profiles: Sequence[Profile], threshold: float, num_perm: int, seed: int
+) -> set[tuple[str, str]]:
+    """Pairs whose estimated shingle Jaccard may reach ``threshold`` (reprint candidates)."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    hashes = {p.id: minhash(p, num_perm, seed) for p in profiles}
+    for pid in sorted(hashes):
+        lsh.insert(pid, hashes[pid])
+    out: set[tuple[str, str]] = set()
+    for pid in sorted(hashes):
+        for other in lsh.query(hashes[pid]):
+            if other != pid:
+                out.add((min(pid, other), max(pid, other)))
+    return out
+
+
+def _sparse(profiles: Sequence[Profile], attr: str, df: dict[str, int],
+            stats: CorpusStats) -> Any:
+    """Row-normalised sublinear TF-IDF matrix (rows in profile order)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    vocab = {t: i for i, t in enumerate(sorted(df))}
+    rows, cols, vals = [], [], []
+    for r, p in enumerate(profiles):
+        terms = sorted(getattr(p, attr).items())
+        weights = [(1.0 + math.log(tf)) * stats.idf(df[t]) for t, tf in terms]
+        norm = math.sqrt(math.fsum(w * w for w in weights)) or 1.0
+        for (t, _), w in zip(terms, weights, strict=True):
+            rows.append(r)
+            cols.append(vocab[t])
+            vals.append(w / norm)
+    return csr_matrix((np.array(vals), (rows, cols)), shape=(len(profiles), len(vocab)))
+
+
+def neighbour_pairs(
+    profiles: Sequence[Profile], stats: CorpusStats, k: int, block: int = 512
+) -> set[tuple[str, str]]:
+    """Each article's ``k`` most similar others in word TF-IDF, char TF-IDF and embedding space.
+
+    Similarities are computed block by block (``block`` rows at a time), so
+    memory grows with ``block x corpus``, not with the square of the corpus.
+    """
+    import numpy as np
+
+    ids = [p.id for p in profiles]
+    spaces: list[Any] = [
+        _sparse(profiles, "words", dict(stats.df_word), stats),
+        _sparse(profiles, "chars", dict(stats.df_char), stats),
+    ]
+    if profiles and all(p.embedding is not None for p in profiles):
+        spaces.append(np.vstack([p.embedding for p in profiles]).astype("float64"))
+    out: set[tuple[str, str]] = set()
+    order = np.arange(len(ids))
+    for matrix in spaces:
+        for start in range(0, len(ids), block):
+            sims = matrix[start : start + block] @ matrix.T
+            sims = sims.toarray() if hasattr(sims, "toarray") else np.asarray(sims)
+            for r, row in enumerate(sims):
+                i = start + r
+                row = np.round(row, 9)
+                row[i] = -np.inf
+                top = np.lexsort((order, -row))[:k]
+                for j in top:
+                    if row[j] > 0:
+                        a, b = ids[i], ids[int(j)]
+                        out.add((min(a, b), max(a, b)))
+    return out
