@@ -11,7 +11,8 @@ Rules (also in docs/baselines.md):
   order (all of document 1, then document 2, ...). A sentence whose whitespace- and
   case-normalised text already occurred earlier in the pool is dropped: multi-doc
   inputs built from near-duplicate articles repeat sentences verbatim.
-* **Budget.** ``unit`` is ``sentences``, ``words`` (whitespace tokens) or ``chars``.
+* **Budget.** ``unit`` is ``sentences``, ``words`` (whitespace tokens) or ``chars``;
+  ``k=N`` is shorthand for ``unit=sentences, budget=N`` (so ``lead-k:k=2`` works).
   An explicit ``budget`` wins; otherwise, if ``match_reference`` is true, the budget is
   the mean length of the example's references in that unit, rounded to the nearest
   integer (at least 1). With neither, there is no limit.
@@ -27,9 +28,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from benchmark.errors import InputError
 from benchmark.schema import Example
@@ -54,6 +55,24 @@ class BudgetConfig(SystemConfig):
     truncate: bool = Field(
         default=False, description="cut the summary to exactly the budget (words/chars)"
     )
+    k: int | None = Field(
+        default=None, ge=1, description="shorthand for unit='sentences', budget=k"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _k_alone(cls, data: Any) -> Any:
+        """``k`` replaces unit and budget; giving both is a contradiction."""
+        if not isinstance(data, dict) or data.get("k") is None:
+            return data
+        if "unit" in data or "budget" in data:
+            raise ValueError("k=N means N sentences: give k, or unit and budget, not both")
+        return data
+
+    @property
+    def effective_unit(self) -> Unit:
+        """The unit the budget is counted in (``sentences`` when ``k`` is set)."""
+        return "sentences" if self.k is not None else self.unit
 
 
 @dataclass(frozen=True)
@@ -102,17 +121,19 @@ def length(text: str, unit: Unit, language: str = "en") -> int:
 
 
 def resolve_budget(config: BudgetConfig, example: Example) -> int | None:
-    """The budget for this example in ``config.unit``, or None for no limit.
+    """The budget for this example in ``config.effective_unit``, or None for no limit.
 
     Why a function: the matched budget reads the references' lengths (and only
     that), so the rule must be one place that the docs and tests can point at.
     """
+    if config.k is not None:
+        return config.k
     if config.budget is not None:
         return max(1, round(config.budget))
     if not config.match_reference:
         return None
     language = example.language or "en"
-    lengths = [length(r, config.unit, language) for r in example.references]
+    lengths = [length(r, config.effective_unit, language) for r in example.references]
     return max(1, round(sum(lengths) / len(lengths)))
 
 
@@ -128,15 +149,16 @@ def select(
     ``keep_order`` prints them in ``order`` (lead's round-robin); otherwise in pool order.
     """
     budget = resolve_budget(config, example)
+    unit = config.effective_unit
     chosen: list[int] = []
     used = 0
     for i in order:
         if chosen and budget is not None and used >= budget:
             break
         chosen.append(i)
-        if config.unit == "sentences":
+        if unit == "sentences":
             used += 1
-        elif config.unit == "words":
+        elif unit == "words":
             used += len(pool[i].text.split())
         else:
             used += len(pool[i].text) + (1 if len(chosen) > 1 else 0)
@@ -144,9 +166,9 @@ def select(
         chosen.sort()
     summary = "\n".join(pool[i].text for i in chosen)
     if config.truncate and budget is not None:
-        if config.unit == "words" and len(summary.split()) > budget:
+        if unit == "words" and len(summary.split()) > budget:
             summary = " ".join(summary.split()[:budget])
-        elif config.unit == "chars":
+        elif unit == "chars":
             summary = summary[:budget].rstrip()
     return summary
 

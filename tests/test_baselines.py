@@ -281,3 +281,14 @@ def test_human_ceiling_through_the_evaluator(seed_examples: list[Example]) -> No
 
     values = [e.scores["rouge1_f"] for e in run.examples]
     assert (agg.low, agg.high) == bootstrap_ci(values, n_resamples=200, seed=7)
+
+
+def test_k_is_a_sentence_budget(seed_examples: list[Example]) -> None:
+    from pydantic import ValidationError
+
+    cls = get_system("lead-k")
+    multi = seed_examples[-1]
+    out = cls(cls.Config.model_validate({"k": 2})).summarize(multi)
+    assert _lines(out) == [split_sentences(d)[0] for d in multi.documents[:2]]
+    with pytest.raises(ValidationError, match="k=N means N sentences"):
+        cls.Config.model_validate({"k": 2, "unit": "words"})
