@@ -10,6 +10,7 @@ as a small text file), so a private data directory is assembled here.
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -17,6 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from benchmark.metrics.rouge155.stemmer import wordnet_exceptions
+
+SEEDS = Path(__file__).resolve().parent.parent / "data" / "raw"
 ROUGE_HOME = Path(os.environ.get("ROUGE155_HOME", "/work/shared/tools/ROUGE-1.5.5"))
 SCRIPT = ROUGE_HOME / "ROUGE-1.5.5.pl"
 _LINE = re.compile(
@@ -138,3 +142,132 @@ def perl_stems(words: Sequence[str]) -> list[str]:
     if len(out) != len(words):
         raise RuntimeError("Perl stemmer returned fewer words than it was given")
     return out
+
+
+# --- generated texts (shared by the tests and the agreement report)
+
+
+def _vocabulary() -> list[str]:
+    words: list[str] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        words += path.read_text(encoding="utf-8").split()
+    rng = random.Random(7)
+    exceptions = sorted(wordnet_exceptions())
+    words += rng.sample(exceptions, 300)  # inflected forms only the exception list stems right
+    words += ["agreement", "agreements", "generalizations", "departmental", "happy", "Yelling"]
+    words += ["don't", "well-known", "U.S.", "1990s", "$100", "2,000", "3.5", "--", "(", ");"]
+    words += ["café", "naïve", "Москва", "Αθήνα", "北京", "e-mail", "x", "THE", "The", "And"]
+    return words
+
+
+def _sentence(rng: random.Random, vocab: list[str]) -> str:
+    words = [rng.choice(vocab) for _ in range(rng.randint(1, 14))]
+    if rng.random() < 0.3:
+        words[0] = words[0].capitalize()
+    text = " ".join(words) + rng.choice([".", "!", "?", "", " ."])
+    return rng.choice(["", "", "", " ", "\t"]) + text + rng.choice(["", "", " ", "\r"])
+
+
+def _summary(rng: random.Random, vocab: list[str], base: list[str] | None = None) -> str:
+    if base is not None:  # a reference that overlaps the prediction: shuffle, drop, replace
+        lines = [line for line in base if rng.random() < 0.8]
+        lines = [
+            " ".join(w if rng.random() < 0.7 else rng.choice(vocab) for w in line.split())
+            for line in lines
+        ]
+        rng.shuffle(lines)
+        lines.append(_sentence(rng, vocab))
+    else:
+        lines = [_sentence(rng, vocab) for _ in range(rng.randint(1, 5))]
+    if rng.random() < 0.15:
+        lines.insert(rng.randrange(len(lines) + 1), rng.choice(["", " "]))
+    return "\n".join(lines) + rng.choice(["", "\n"])
+
+
+def generated(seed: int, count: int = 30) -> tuple[list[str], list[list[str]]]:
+    """Predictions and 1-4 references each; every reference keeps a plain English word."""
+    rng = random.Random(seed)
+    vocab = _vocabulary()
+    predictions: list[str] = []
+    references: list[list[str]] = []
+    for i in range(count):
+        pred = _summary(rng, vocab) if i else ""  # the first prediction is empty
+        base = pred.split("\n")
+        refs = [
+            (_summary(rng, vocab, base) if rng.random() < 0.7 else _summary(rng, vocab)) + " summit"
+            for _ in range(rng.randint(1, 4))
+        ]
+        predictions.append(pred)
+        references.append(refs)
+    return predictions, references
+
+
+# Option sets the tests and the agreement report run through both implementations.
+CONFIGS = [
+    "-n 2 -2 4 -u -f A -p 0.5",
+    "-n 4 -m -a -c 95 -r 1000 -f A -p 0.5 -t 0 -2 4 -u",
+    "-n 2 -m -s -2 4 -u -f A",
+    "-n 2 -m -f B -p 0.3 -2 4 -u",
+    "-n 2 -s -f B -2 4 -u",
+    "-n 2 -m -l 20 -2 4 -u -f A",
+    "-n 2 -m -s -l 12 -f B -2 4 -u",
+    "-n 2 -m -b 75 -f A -2 4 -u",
+    "-n 3 -s -b 60 -f B -p 0.8 -x",
+    "-n 1 -m -w 1.2 -2 -1 -U -f A",
+    "-n 1 -m -w 1.5 -2 2 -f B -l 25",
+]
+
+
+# --------------------------------------------------------------------------- agreement report
+
+
+def _agreement(
+    predictions: Sequence[str], references: Sequence[Sequence[str]], options: str, workdir: Path
+) -> tuple[int, int, float, float]:
+    """(values compared, values different, Perl seconds, Python seconds) for one option set."""
+    import time
+
+    from benchmark.metrics.rouge155 import Rouge155Metric
+
+    start = time.perf_counter()
+    expected = run_perl_rouge(predictions, references, options, workdir)
+    perl_s = time.perf_counter() - start
+    start = time.perf_counter()
+    got = Rouge155Metric(options).score(predictions, references, [""] * len(predictions))
+    py_s = time.perf_counter() - start
+    pairs = [(out.scores[k], exp[k]) for out, exp in zip(got, expected, strict=True) for k in exp]
+    return len(pairs), sum(a != b for a, b in pairs), perl_s, py_s
+
+
+def main() -> int:
+    """Print agreement figures (docs/rouge155.md): XSum sample outputs and generated texts."""
+    import sys
+    import tempfile
+
+    sys.path.insert(0, str(SEEDS.parent.parent))
+    from bench.xsum import SYSTEMS, parse_xsum_eval
+
+    items = parse_xsum_eval(Path("/work/shared/eval/xsum_human_eval.txt"))
+    preds = [item.outputs[s] for s in SYSTEMS for item in items]
+    refs = [[item.reference] for s in SYSTEMS for item in items]
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, options in enumerate(
+            ["-n 4 -m -a -l 100 -p 0.5 -c 95 -r 1000 -f A -t 0", "-n 2 -m -s -2 4 -u -f A"]
+        ):
+            n, bad, perl_s, py_s = _agreement(preds, refs, options, Path(tmp) / f"x{i}")
+            print(
+                f"xsum {len(preds)} summaries | {options} | {bad}/{n} values differ "
+                f"| perl {perl_s:.1f}s python {py_s:.1f}s"
+            )
+        for i, options in enumerate(CONFIGS):
+            p, r = generated(1000 + i, count=400)
+            n, bad, perl_s, py_s = _agreement(p, r, options, Path(tmp) / f"g{i}")
+            print(
+                f"generated 400 | {options} | {bad}/{n} values differ "
+                f"| perl {perl_s:.1f}s python {py_s:.1f}s"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

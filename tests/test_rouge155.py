@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS, SHARED
-from perl_rouge import ROUGE_HOME, perl_missing, perl_stems, run_perl_rouge
+from perl_rouge import (
+    CONFIGS,
+    ROUGE_HOME,
+    generated,
+    perl_missing,
+    perl_stems,
+    run_perl_rouge,
+)
 
 from benchmark.errors import ConfigError
 from benchmark.metrics.base import available_metrics
@@ -44,79 +51,7 @@ def perl() -> None:
     pytest.skip(reason)
 
 
-# --------------------------------------------------------------------------- generated texts
-
-
-def _vocabulary() -> list[str]:
-    words: list[str] = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        words += path.read_text(encoding="utf-8").split()
-    rng = random.Random(7)
-    exceptions = sorted(wordnet_exceptions())
-    words += rng.sample(exceptions, 300)  # inflected forms only the exception list stems right
-    words += ["agreement", "agreements", "generalizations", "departmental", "happy", "Yelling"]
-    words += ["don't", "well-known", "U.S.", "1990s", "$100", "2,000", "3.5", "--", "(", ");"]
-    words += ["café", "naïve", "Москва", "Αθήνα", "北京", "e-mail", "x", "THE", "The", "And"]
-    return words
-
-
-def _sentence(rng: random.Random, vocab: list[str]) -> str:
-    words = [rng.choice(vocab) for _ in range(rng.randint(1, 14))]
-    if rng.random() < 0.3:
-        words[0] = words[0].capitalize()
-    text = " ".join(words) + rng.choice([".", "!", "?", "", " ."])
-    return rng.choice(["", "", "", " ", "\t"]) + text + rng.choice(["", "", " ", "\r"])
-
-
-def _summary(rng: random.Random, vocab: list[str], base: list[str] | None = None) -> str:
-    if base is not None:  # a reference that overlaps the prediction: shuffle, drop, replace
-        lines = [line for line in base if rng.random() < 0.8]
-        lines = [
-            " ".join(w if rng.random() < 0.7 else rng.choice(vocab) for w in line.split())
-            for line in lines
-        ]
-        rng.shuffle(lines)
-        lines.append(_sentence(rng, vocab))
-    else:
-        lines = [_sentence(rng, vocab) for _ in range(rng.randint(1, 5))]
-    if rng.random() < 0.15:
-        lines.insert(rng.randrange(len(lines) + 1), rng.choice(["", " "]))
-    return "\n".join(lines) + rng.choice(["", "\n"])
-
-
-def generated(seed: int, count: int = 30) -> tuple[list[str], list[list[str]]]:
-    """Predictions and 1-4 references each; every reference keeps a plain English word."""
-    rng = random.Random(seed)
-    vocab = _vocabulary()
-    predictions: list[str] = []
-    references: list[list[str]] = []
-    for i in range(count):
-        pred = _summary(rng, vocab) if i else ""  # the first prediction is empty
-        base = pred.split("\n")
-        refs = [
-            (_summary(rng, vocab, base) if rng.random() < 0.7 else _summary(rng, vocab)) + " summit"
-            for _ in range(rng.randint(1, 4))
-        ]
-        predictions.append(pred)
-        references.append(refs)
-    return predictions, references
-
-
 # --------------------------------------------------------------------------- Perl equality
-
-CONFIGS = [
-    "-n 2 -2 4 -u -f A -p 0.5",
-    "-n 4 -m -a -c 95 -r 1000 -f A -p 0.5 -t 0 -2 4 -u",
-    "-n 2 -m -s -2 4 -u -f A",
-    "-n 2 -m -f B -p 0.3 -2 4 -u",
-    "-n 2 -s -f B -2 4 -u",
-    "-n 2 -m -l 20 -2 4 -u -f A",
-    "-n 2 -m -s -l 12 -f B -2 4 -u",
-    "-n 2 -m -b 75 -f A -2 4 -u",
-    "-n 3 -s -b 60 -f B -p 0.8 -x",
-    "-n 1 -m -w 1.2 -2 -1 -U -f A",
-    "-n 1 -m -w 1.5 -2 2 -f B -l 25",
-]
 
 
 @pytest.mark.parametrize("options", CONFIGS)
