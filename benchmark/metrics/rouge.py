@@ -119,21 +119,22 @@ def lcs_indices(ref: Sequence[str], can: Sequence[str], masks: dict[str, int]) -
             u = v & m
             v = ((v + u) | (v - u)) & full
         cols.append(v)
-
-    def cell(i: int, j: int) -> int:
-        return i - (cols[j] & ((1 << i) - 1)).bit_count()
-
-    i, j = len(ref), len(can)
     out: list[int] = []
+    if v == full:  # empty LCS
+        return out
+    i, j = len(ref), len(can)
     while i > 0 and j > 0:
         if ref[i - 1] == can[j - 1]:
             out.append(i - 1)
             i -= 1
             j -= 1
-        elif cell(i, j - 1) > cell(i - 1, j):
-            j -= 1
         else:
-            i -= 1
+            low = (1 << (i - 1)) - 1  # t[i][j-1] > t[i-1][j], with both cells read from bits
+            left = i - (cols[j - 1] & (low | (1 << (i - 1)))).bit_count()
+            if left > i - 1 - (cols[j] & low).bit_count():
+                j -= 1
+            else:
+                i -= 1
     out.reverse()
     return out
 

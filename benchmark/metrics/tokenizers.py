@@ -92,15 +92,24 @@ class RougeScoreTokenizer:
     def __init__(self, stem: bool = True) -> None:
         self.stem = stem
         self.stemmer_name = "porter" if stem else "none"
+        self._final: dict[str, str] = {}  # word -> stemmed token, "" if rouge-score drops it
 
     def tokenize(self, text: str) -> list[str]:
         """Tokens exactly as rouge-score's default tokenizer yields them."""
         words = _ASCII_WORD.findall(text.lower())
         if not self.stem:
             return words
-        stem = _porter_stem()
-        tokens = [stem(w) if len(w) > 3 else w for w in words]
-        return [t for t in tokens if _VALID.match(t)]
+        final = self._final
+        try:
+            out = [final[w] for w in words]
+        except KeyError:
+            stem = _porter_stem()
+            for w in words:
+                if w not in final:
+                    t = stem(w) if len(w) > 3 else w
+                    final[w] = t if _VALID.match(t) else ""
+            out = [final[w] for w in words]
+        return [t for t in out if t] if "" in out else out
 
 
 class UnicodeTokenizer:
