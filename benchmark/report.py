@@ -214,9 +214,16 @@ def _cells(row: Row) -> list[str]:
             str(row.n), str(row.failed)]
 
 
+SMALL_N = 30
+
+
 def _footnote(board: Leaderboard) -> str:
     text = (f"ROUGE F x100, mean (95% bootstrap CI). Len = mean words, Dens = Newsroom density. "
             f"Signature: {board.signature}.")
+    n = min((r.n for r in board.rows), default=0)
+    if n < SMALL_N:
+        text += (f" Caution: only {n} examples; intervals and tests this small are rough "
+                 f"(the bootstrap understates uncertainty below ~{SMALL_N}).")
     if board.baseline:
         text += (f" {UP}/{DOWN}: significantly better/worse than {board.baseline} "
                  f"(paired bootstrap, {board.n_resamples} resamples, seed {board.seed}; "
