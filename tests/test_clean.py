@@ -9,7 +9,17 @@ import pytest
 
 from benchmark.ingest import clean_text, load_articles
 from benchmark.ingest.clean import breadcrumb_title, dateline_prefix, is_byline
-from benchmark.ingest.dates import date_line, find_full_dates, find_partial_dates, parse_date
+from benchmark.ingest.dates import (
+    _DAY_RE,
+    _PARTIAL_RE,
+    FULL_DATE_RE,
+    _full_matches,
+    _windowed,
+    date_line,
+    find_full_dates,
+    find_partial_dates,
+    parse_date,
+)
 from benchmark.schema import Article
 
 
@@ -78,8 +88,8 @@ def test_seed_004_breadcrumb_date_line_and_repeated_title_removed(
 
 def test_seed_002_dateline_removed_rest_of_paragraph_kept(seeds: dict[str, Article]) -> None:
     a = seeds["002"]
-    assert [r for r in a.removed if r.kind == "dateline"][0].text == \
-        "OREANDA-NEWS. October 29, 2012."
+    datelines = [r.text for r in a.removed if r.kind == "dateline"]
+    assert datelines == ["OREANDA-NEWS. October 29, 2012."]
     assert a.body.startswith("The document was adopted following the meeting of the")
     assert "OREANDA" not in a.body
 
@@ -108,19 +118,23 @@ def test_clean_text_returns_text_and_audit() -> None:
             "Published: 3 March 2022, 14:35 GMT\n"
             "By Jane Doe and John Smith\n\n"
             "KYIV (Reuters) - Ministers agreed on Thursday to reopen the corridor.\n\n"
+            "Ministers agree on a new grain corridor deal\n"
             "The deal runs for   120 days.\n\n"
             "ADVERTISEMENT\n\n"
+            "A ship in the port / JOHN DOE / REUTERS\n"
             "The ships will be inspected in Istanbul.\n\n"
             "Reporting by Jane Doe; Editing by John Smith\n"
             "© 2022 Example News. All rights reserved.\n")
     body, removed = clean_text(text)
     kinds = [r.kind for r in removed]
-    assert kinds == ["breadcrumb", "date-line", "byline", "dateline", "footer", "byline",
-                     "ad-marker", "whitespace"]
+    assert kinds == ["breadcrumb", "date-line", "byline", "dateline", "duplicate-title",
+                     "ad-marker", "photo-credit", "byline", "footer", "whitespace"]
+    assert removed[-1].text == "space runs or non-breaking spaces inside 1 line(s)"
     assert body == ("Ministers agree on a new grain corridor deal\n\n"
                     "Ministers agreed on Thursday to reopen the corridor.\n\n"
                     "The deal runs for 120 days.\n\n"
                     "The ships will be inspected in Istanbul.")
+    assert clean_text(body) == (body, [])  # cleaning is idempotent
 
 
 def test_hard_wrapped_lines_are_rejoined_but_short_lines_stay_paragraphs() -> None:
@@ -145,13 +159,16 @@ def test_metadata_title_repeated_in_text_is_removed() -> None:
 
 
 @pytest.mark.parametrize(("line", "expected"), [
-    ("Main/News/Belarus, Russia discuss cooperation", (True, "Belarus, Russia discuss cooperation")),
+    ("Main/News/Belarus, Russia discuss cooperation",
+     (True, "Belarus, Russia discuss cooperation")),
     ("Главная / Новости / Беларусь и Россия обсудили сотрудничество",
      (True, "Беларусь и Россия обсудили сотрудничество")),
     ("Home > World > Europe", (True, None)),
     ("COVID/flu season starts early this year", (False, None)),
     ("24/7 coverage of the war", (False, None)),
     ("https://example.com/news/world", (False, None)),
+    ("Bears wide receiver/kick returner/running back Cordarrelle Patterson was named",
+     (False, None)),
 ])
 def test_breadcrumb_rule_generalises(line: str, expected: tuple[bool, str | None]) -> None:
     assert breadcrumb_title(line) == expected
@@ -193,6 +210,18 @@ def test_day_first_and_ambiguous_numeric_dates() -> None:
         ["23 October"]
     assert date_line("09.10.2021") is not None
     assert date_line("09.10.2021 Belarus and Russia talk") is None
+
+
+def test_windowed_date_search_equals_a_full_scan(seeds_dir: Path) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    texts.append("On 1 May 2020, 3 Oct., then dicembre 2019 and 12.05.2021; May 31st 1999-x "
+                 "and 7 August.")
+    for text in texts:
+        scan = [(m.start(), m.group(0)) for m in FULL_DATE_RE.finditer(text)]
+        assert [(m.start(), m.group(0)) for m in _full_matches(text)] == scan
+        scan = [(m.start(), m.group(0)) for m in _PARTIAL_RE.finditer(text)]
+        assert [(m.start(), m.group(0)) for m in _windowed(_PARTIAL_RE, text, _DAY_RE, 16, 20)] \
+            == scan
 
 
 def test_partial_date_resolved_against_a_named_anchor(tmp_path: Path) -> None:

@@ -67,6 +67,10 @@ _FOOTER_RE = re.compile(
 )
 _AD_RE = re.compile(r"^(?:advertisement|sponsored(?:\s+content)?|anzeige|publicité|реклама)$",
                     re.IGNORECASE)
+_PHOTO_CREDIT_RE = re.compile(
+    rf"(?:/\s*[{_UPPER}][{_UPPER} .&-]{{1,30}}\s*){{2,}}/?\s*$"
+    r"|^(?i:photo|foto|zdjęcie|фото|image|picture|credit|bild)s?\s*:")
+_INITIALS_RE = re.compile(r"^(?:[^\W\d_]{2,4}\s*/\s*)+[^\W\d_]{0,4}$")
 _NAV_SEP_RE = re.compile(r"\s*(?:/|>|»|›|\||→)\s*")
 _NAV_WORD_RE = re.compile(r"^[^\W\d_][\w&'’ -]{0,24}$")
 _HOME_WORDS = {"main", "home", "homepage", "start", "startseite", "accueil", "inicio", "portada",
@@ -159,7 +163,8 @@ def breadcrumb_title(line: str) -> tuple[bool, str | None]:
     if len(parts) < 2:
         return False, None
     nav = 0
-    while nav < len(parts) - 1 and _NAV_WORD_RE.match(parts[nav]) and len(parts[nav].split()) <= 3:
+    while (nav < len(parts) - 1 and _NAV_WORD_RE.match(parts[nav])
+           and parts[nav][0].isupper() and len(parts[nav].split()) <= 3):
         nav += 1
     rest = [p for p in parts[nav:] if p]
     if not rest and nav >= 2:
@@ -170,8 +175,20 @@ def breadcrumb_title(line: str) -> tuple[bool, str | None]:
             return True, None  # the last item is one more navigation item
         # the headline is the text after the last separator that follows a nav item
         m = list(_NAV_SEP_RE.finditer(line))[nav - 1]
-        return True, line[m.end():].strip() or None
+        headline = line[m.end():].strip()
+        if len(headline) > 200 or len(headline.split()) > 30:
+            return False, None  # a sentence with slashes in it, not a navigation trail
+        return True, headline or None
     return False, None
+
+
+def is_photo_credit(line: str) -> bool:
+    """A caption credit such as ``Name / AGENCY/EPA`` or ``Photo: ...`` on its own line."""
+    if len(line) > 150:
+        return False
+    if _PHOTO_CREDIT_RE.search(line) is None:
+        return False
+    return line[:1].isupper() or line[:1].isdigit()
 
 
 def is_byline(line: str) -> bool:
@@ -227,12 +244,21 @@ def clean_document(text: str, *, known_title: str | None = None) -> CleanedText:
     titles = {_norm(known_title)} if known_title and _norm(known_title) else set()
     nonblank = [i for i, line in enumerate(lines) if line]
 
+    audit: list[tuple[int, Removal]] = []  # (line, removal), reported in reading order
+
     def drop(i: int, kind: str) -> None:
         keep[i] = False
-        out.removals.append(Removal(kind=kind, text=lines[i]))
+        audit.append((i, Removal(kind=kind, text=lines[i])))
+
+    for i in nonblank:
+        if _AD_RE.match(lines[i]):
+            drop(i, "ad-marker")
+        elif is_photo_credit(lines[i]):
+            drop(i, "photo-credit")
 
     seen: set[str] = set()
-    for i in nonblank[:HEADER_LINES]:
+    first: str | None = None
+    for i in [i for i in nonblank if keep[i]][:HEADER_LINES]:
         line = lines[i]
         crumb, crumb_title = breadcrumb_title(line)
         dl = date_line(line)
@@ -246,35 +272,35 @@ def clean_document(text: str, *, known_title: str | None = None) -> CleanedText:
             out.dates.append(("date-line", dl))
         elif is_byline(line):
             drop(i, "byline")
-        elif len(line) <= 200 and _norm(line) and (_norm(line) in titles or _norm(line) in seen):
+        elif len(line) <= 200 and _norm(line) and (_norm(line) in titles or _norm(line) == first):
             drop(i, "duplicate-title")
+        elif len(line) <= 200 and _norm(line) in seen:
+            drop(i, "duplicate-line")
         else:
             seen.add(_norm(line))
+            first = _norm(line) if first is None else first
 
     for i in [i for i in nonblank if keep[i]][:DATELINE_LINES]:
         hit = dateline_prefix(lines[i])
         if hit:
-            prefix, found = hit
-            out.removals.append(Removal(kind="dateline", text=prefix))
-            lines[i] = lines[i][len(lines[i]) - len(lines[i].lstrip()):]
-            lines[i] = lines[i][lines[i].find(prefix) + len(prefix):].strip()
-            if found:
-                out.dates.append(("dateline", found))
+            prefix, date = hit
+            audit.append((i, Removal(kind="dateline", text=prefix)))
+            lines[i] = lines[i][len(prefix):].strip()  # lines are stripped: prefix is a prefix
+            if date:
+                out.dates.append(("dateline", date))
             break
 
     for i in reversed([i for i in nonblank if keep[i]][-TAIL_LINES:]):
         line = lines[i]
         if len(line) <= 300 and _FOOTER_RE.search(line):
             drop(i, "footer")
-        elif _CREDIT_RE.match(line) or is_byline(line):
+        elif (_CREDIT_RE.match(line) or is_byline(line)
+              or (line == line.lower() and _INITIALS_RE.match(line))):
             drop(i, "byline")
         else:
             break
 
-    for i in nonblank:
-        if keep[i] and _AD_RE.match(lines[i]):
-            drop(i, "ad-marker")
-
+    out.removals.extend(r for _, r in sorted(audit, key=lambda f: f[0]))
     if note is not None:
         out.removals.append(note)
     out.text = _paragraphs([line if keep[i] else "" for i, line in enumerate(lines)])

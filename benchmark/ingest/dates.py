@@ -124,10 +124,42 @@ def _is_common_word(word: str) -> bool:
     return word.islower() and word in _COMMON_WORDS
 
 
+_YEAR_RE = re.compile(rf"(?<!\d){_Y}")
+_DAY_RE = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+
+
+def _windowed(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int,
+              after: int) -> list[re.Match[str]]:
+    """``pattern.finditer`` only near ``anchor`` hits (a year, a day number).
+
+    Every date match contains such an anchor within ``before``/``after`` characters,
+    so searching merged windows around anchors finds the same matches as a scan of
+    the whole text, several times faster on long articles.
+    """
+    windows: list[list[int]] = []
+    for a in anchor.finditer(text):
+        lo, hi = max(0, a.start() - before), min(len(text), a.end() + after)
+        while hi < len(text) and text[hi].isalnum():  # never cut a word or number
+            hi += 1
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    out: list[re.Match[str]] = []
+    for lo, hi in windows:
+        out.extend(m for m in pattern.finditer(text, lo, hi)
+                   if not out or m.start() >= out[-1].end())
+    return out
+
+
+def _full_matches(text: str) -> list[re.Match[str]]:
+    return _windowed(FULL_DATE_RE, text, _YEAR_RE, 45, 8)
+
+
 def find_full_dates(text: str) -> list[FoundDate]:
     """Every unambiguous full date in ``text``, in reading order."""
     out = []
-    for m in FULL_DATE_RE.finditer(text):
+    for m in _full_matches(text):
         d = _from_match(m)
         if d is not None:
             out.append(FoundDate(m.group(0), d, m.start()))
@@ -170,9 +202,9 @@ class PartialDate:
 
 def find_partial_dates(text: str) -> list[PartialDate]:
     """Day+month mentions that are not part of a full date, in reading order."""
-    full_spans = [(m.start(), m.end()) for m in FULL_DATE_RE.finditer(text)]
+    full_spans = [(m.start(), m.end()) for m in _full_matches(text)]
     out = []
-    for m in _PARTIAL_RE.finditer(text):
+    for m in _windowed(_PARTIAL_RE, text, _DAY_RE, 16, 20):
         if any(s <= m.start() < e for s, e in full_spans):
             continue
         word = m.group("pm") or m.group("qm")

@@ -23,7 +23,7 @@ def _identifier() -> Any:
     )
 
 
-def detect_language(text: str, *, max_chars: int = 5000) -> str | None:
+def detect_language(text: str, *, max_chars: int = 2000) -> str | None:
     """ISO 639-1 code of ``text`` (its first ``max_chars``), or None for text without letters."""
     sample = text[:max_chars]
     if not any(ch.isalpha() for ch in sample):
