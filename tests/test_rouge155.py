@@ -25,7 +25,7 @@ from perl_rouge import (
     run_perl_rouge,
 )
 
-from benchmark.errors import ConfigError
+from benchmark.errors import ConfigError, InputError
 from benchmark.metrics.base import available_metrics
 from benchmark.metrics.rouge155 import (
     Rouge155Metric,
@@ -240,3 +240,19 @@ def test_empty_prediction_scores_zero_and_is_flagged() -> None:
     assert out.flags == ["empty_prediction"]
     assert set(out.scores.values()) == {0.0}
     assert smart_stopwords() >= {"the", "a", "of"}
+
+
+def test_bad_input_is_a_clear_error() -> None:
+    metric = Rouge155Metric()
+    with pytest.raises(InputError, match="example 2 has no reference"):
+        metric.score(["a b", "c d"], [["a b"], []], ["", ""])
+    with pytest.raises(InputError, match="2 predictions but 1 reference lists"):
+        metric.score(["a b", "c d"], [["a b"]], ["", ""])
+
+
+def test_perl_letter_aliases() -> None:
+    opts = Rouge155Options.model_validate(
+        {"n": 2, "m": True, "s": True, "l": 100, "f": "B", "p": 0.3}
+    )
+    assert opts == parse_perl_options("-n 2 -m -s -l 100 -f B -p 0.3")
+    assert (opts.m, opts.s, opts.l, opts.b, opts.f, opts.p) == (True, True, 100, None, "B", 0.3)

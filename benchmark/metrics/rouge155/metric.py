@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from benchmark.errors import ConfigError
+from benchmark.errors import ConfigError, InputError
 from benchmark.metrics.base import Metric, MetricOutput, register_metric
 from benchmark.metrics.rouge155.options import Rouge155Options, parse_perl_options
 from benchmark.metrics.rouge155.scoring import (
@@ -72,14 +72,18 @@ class Rouge155Metric(Metric):
     ) -> list[MetricOutput]:
         """Per-example R/P/F (keys ``<measure>_r/_p/_f``) and per-reference F values."""
         if len(predictions) != len(references):
-            raise ConfigError(
+            raise InputError(
                 f"rouge155: {len(predictions)} predictions but {len(references)} reference lists"
             )
         measures = self._measures()
         outputs: list[MetricOutput] = []
         for index, (prediction, refs) in enumerate(zip(predictions, references, strict=True)):
             if not refs:
-                raise ConfigError(f"rouge155: example {index} has no reference")
+                raise InputError(
+                    f"rouge155: example {index + 1} has no reference",
+                    line=index + 1,
+                    field="references",
+                )
             peer = read_text(prediction, self.options)
             models = [read_text(ref, self.options) for ref in refs]
             scores: dict[str, float] = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from benchmark.errors import ConfigError
 
@@ -44,17 +44,76 @@ class Rouge155Options(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     n: int | None = Field(default=None, ge=0, description="[-n] ROUGE-N for N = 1..n; None: none")
-    stem: bool = Field(default=False, description="[-m] WordNet exceptions + Porter stemmer")
-    remove_stopwords: bool = Field(default=False, description="[-s] drop SMART stop words")
-    length_limit: int | None = Field(default=None, gt=0, description="[-l] first N words")
-    byte_limit: int | None = Field(default=None, gt=0, description="[-b] first N bytes")
-    formula: Literal["A", "B"] = Field(default="A", description="[-f] A: pool refs, B: best ref")
-    alpha: float = Field(default=0.5, ge=0.0, le=1.0, description="[-p] F weight of precision")
+    stem: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("stem", "m"),
+        description="[-m] WordNet exceptions + Porter stemmer",
+    )
+    remove_stopwords: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("remove_stopwords", "s"),
+        description="[-s] drop SMART stop words",
+    )
+    length_limit: int | None = Field(
+        default=None,
+        gt=0,
+        validation_alias=AliasChoices("length_limit", "l"),
+        description="[-l] first N words",
+    )
+    byte_limit: int | None = Field(
+        default=None,
+        gt=0,
+        validation_alias=AliasChoices("byte_limit", "b"),
+        description="[-b] first N bytes",
+    )
+    formula: Literal["A", "B"] = Field(
+        default="A",
+        validation_alias=AliasChoices("formula", "f"),
+        description="[-f] A: pool refs, B: best ref",
+    )
+    alpha: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        validation_alias=AliasChoices("alpha", "p"),
+        description="[-p] F weight of precision",
+    )
     skip_distance: int | None = Field(default=None, description="[-2] skip-bigram gap; <0: any")
     skip_unigrams: bool = Field(default=False, description="[-u] add unigrams to skip-bigrams")
     skip_both: bool = Field(default=False, description="[-U] report ROUGE-S and ROUGE-SU")
     lcs: bool = Field(default=True, description="ROUGE-L; [-x] turns it off")
     wlcs_weight: float | None = Field(default=None, gt=0.0, description="[-w] ROUGE-W weight")
+
+    # Perl-letter views, so code may read ``opts.m`` as well as ``opts.stem``.
+    @property
+    def m(self) -> bool:
+        """``-m``: same as :attr:`stem`."""
+        return self.stem
+
+    @property
+    def s(self) -> bool:
+        """``-s``: same as :attr:`remove_stopwords`."""
+        return self.remove_stopwords
+
+    @property
+    def l(self) -> int | None:  # noqa: E743
+        """``-l``: same as :attr:`length_limit`."""
+        return self.length_limit
+
+    @property
+    def b(self) -> int | None:
+        """``-b``: same as :attr:`byte_limit`."""
+        return self.byte_limit
+
+    @property
+    def f(self) -> str:
+        """``-f``: same as :attr:`formula`."""
+        return self.formula
+
+    @property
+    def p(self) -> float:
+        """``-p``: same as :attr:`alpha`."""
+        return self.alpha
 
     @model_validator(mode="after")
     def _one_limit(self) -> Rouge155Options:
