@@ -239,3 +239,58 @@ def test_bad_prediction_file_names_file_line_and_field(tmp_path: Path) -> None:
     assert str(bad) in str(err.value) and ":2" in str(err.value) and "summary" in str(err.value)
     with pytest.raises(InputError, match="not found"):
         resolve_system(f"file:{tmp_path / 'missing.jsonl'}")
+
+
+# --------------------------------------------------------------------------- plug-ins
+
+
+def _fake_distribution(root: Path, name: str, entry: str) -> None:
+    """A minimal installed distribution on sys.path declaring one sumbench.systems entry."""
+    info = root / f"{name}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[sumbench.systems]\n{name} = {entry}\n")
+
+
+def test_third_party_systems_register_through_the_entry_point_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmark.cli import main
+    from benchmark.systems import registry
+
+    (tmp_path / "acme_sum.py").write_text(textwrap.dedent('''
+        from benchmark.systems.registry import System, SystemConfig
+
+        class AcmeConfig(SystemConfig):
+            words: int = 5
+
+        class Acme(System):
+            name = "acme"
+            description = "first N words, by a third party"
+            Config = AcmeConfig
+
+            def summarize(self, example):
+                return " ".join(example.document.split()[: self.config.words])
+    '''))
+    _fake_distribution(tmp_path, "acme_plugin", "acme_sum:Acme")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(registry, "_entry_points_loaded", False)
+    system = resolve_system("acme:words=3")
+    ex = seed_examples()[2]
+    assert system.summarize(ex) == " ".join(ex.document.split()[:3])
+    main(["systems"])
+    listing = capsys.readouterr().out
+    assert "acme             first N words, by a third party" in listing
+    assert "lead-3" in listing
+
+
+def test_a_broken_plugin_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmark.systems import registry
+
+    _fake_distribution(tmp_path, "broken_plugin", "no_such_module_xyz:Thing")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(registry, "_entry_points_loaded", False)
+    with pytest.raises(ConfigError, match=r"plug-in 'broken_plugin'.*failed to load"):
+        registry.available_systems()

@@ -171,3 +171,14 @@ def test_http_spec_errors() -> None:
         resolve_system("http:http://127.0.0.1:9/v1#model=m&prompt=no slot")
     with pytest.raises(ConfigError, match="base_url"):
         resolve_system("http:ftp://127.0.0.1/v1#model=m")
+
+
+def test_unreachable_server_is_retried_then_fails() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (out,) = _system(f"http://127.0.0.1:{port}/v1", retries=1).predict_batch(_examples("OK"))
+    assert isinstance(out, Failure)
+    assert "gave up after 2 attempts" in out.reason and "connection error" in out.reason

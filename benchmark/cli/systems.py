@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+import json
+
 import click
+
+ADAPTERS = (
+    ("py:MODULE:FUNCTION", "a Python callable taking the document (or an Example)"),
+    ("cmd:COMMAND", "a command reading JSONL {id, document, documents} on stdin, "
+                    "writing {id, summary} lines"),
+    ("file:PREDICTIONS", "precomputed predictions (.jsonl, .csv, .tsv, .parquet)"),
+    ("http:BASE_URL#model=NAME", "an OpenAI-compatible chat-completions endpoint"),
+)
 
 
 @click.command("systems")
-def command() -> None:
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also show each system's config fields and their defaults.")
+def command(verbose: bool) -> None:
     """List every registered summarisation system (built-in baselines and plug-ins).
 
-    User systems need no registration: pass them to `sumbench run --system` as
+    Pass config after a colon: `--system lead-k:budget=2,unit=words`. User systems
+    need no registration: pass them to `sumbench run --system` as
     `py:pkg.module:function`, `cmd:"python my_sum.py"`, `file:preds.jsonl` or
-    `http:BASE_URL#MODEL`.
+    `http:BASE_URL#model=NAME` (see docs/running.md). Plug-in packages register
+    systems through the `sumbench.systems` entry-point group.
     """
     from benchmark.systems.registry import available_systems
 
     for name, cls in available_systems().items():
         tag = " [reads references]" if cls.uses_references else ""
         click.echo(f"{name:<16} {cls.description}{tag}")
+        if verbose:
+            defaults = cls.Config().model_dump(mode="json")
+            fields = ", ".join(f"{k}={json.dumps(v)}" for k, v in defaults.items())
+            click.echo(f"{'':<16}   config: {fields}")
+    click.echo("\nadapters (no registration needed):")
+    for spec, what in ADAPTERS:
+        click.echo(f"  {spec:<26} {what}")
