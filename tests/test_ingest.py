@@ -63,7 +63,7 @@ def txt_articles(seeds_dir: Path) -> list[Article]:
 def test_txt_folder_ids_are_file_stems_sorted(txt_articles: list[Article],
                                               seed_paths: list[Path]) -> None:
     assert [a.id for a in txt_articles] == [p.stem for p in seed_paths]
-    assert all(a.origin.endswith(".txt") for a in txt_articles)
+    assert [a.origin for a in txt_articles] == [f"raw/{p.name}" for p in seed_paths]
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet", "hf"])
@@ -87,6 +87,7 @@ def test_every_format_gives_the_same_articles_as_txt(
     assert detect_format(path) == fmt
     result = load_articles(path, field_map=FMAP)
     assert result.read == 5 and result.rejected == 0
+    assert all(a.origin.startswith(f"{path.name}:") for a in result.articles)
     got = {a.id: a for a in result.articles}
     for ref in txt_articles:
         a = got[ref.id]

@@ -89,6 +89,10 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
                         rejects_path=written, rejects=rejects)
 
 
+def _where(rec: RawRecord) -> str:
+    return rec.path if rec.line is None else f"{rec.path}:{rec.line}"
+
+
 def _add(kept: dict[str, _Kept], new: _Kept, rejects: list[Reject], skip_invalid: bool) -> None:
     """Keep ids unique: strict mode names both places, skip mode keeps one copy."""
     aid = new.article.id
@@ -98,10 +102,10 @@ def _add(kept: dict[str, _Kept], new: _Kept, rejects: list[Reject], skip_invalid
         return
     how = " (derived from identical title and text)" if new.rec.id is None else ""
     if not skip_invalid:
-        raise InputError(f"duplicate id {aid!r}{how}; first seen at {old.article.origin}",
+        raise InputError(f"duplicate id {aid!r}{how}; first seen at {_where(old.rec)}",
                          path=new.rec.path, line=new.rec.line, field="id")
     keep, drop = sorted((old, new), key=lambda k: (k.article.content_hash, k.article.origin))
     kept[aid] = keep
     rejects.append(Reject(drop.rec.path, drop.rec.line, "id",
-                          f"duplicate id {aid!r}{how}; kept the copy at {keep.article.origin}",
+                          f"duplicate id {aid!r}{how}; kept the copy at {_where(keep.rec)}",
                           _raw_json(drop.rec)))

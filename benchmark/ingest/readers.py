@@ -76,8 +76,9 @@ def _read_txt(path: Path) -> Iterator[Item]:
         if isinstance(text, Reject):
             yield text
             continue
+        origin = f.name if f == path else f"{path.name}/{f.relative_to(path).as_posix()}"
         yield RawRecord(id=f.stem, title=None, text=text.lstrip("\ufeff"), source=None,
-                        url=None, date=None, language=None, origin=str(f), path=str(f))
+                        url=None, date=None, language=None, origin=origin, path=str(f))
 
 
 def _read_jsonl(path: Path, fmap: Mapping[str, str]) -> Iterator[Item]:
@@ -106,9 +107,11 @@ def _read_jsonl(path: Path, fmap: Mapping[str, str]) -> Iterator[Item]:
 
 def _record(row: Mapping[str, Any], fmap: Mapping[str, str], path: Path, line: int,
             raw: str | None = None, origin: str | None = None) -> Item:
+    """``origin`` names the input relative to itself (``file.jsonl:3``) so that
+    articles do not depend on where the input sits; errors keep the full path."""
     try:
         return record_from_mapping(row, fmap, path=str(path), line=line,
-                                   origin=origin or f"{path}:{line}")
+                                   origin=origin or f"{path.name}:{line}")
     except InputError as e:
         if raw is None:
             raw = json.dumps(row, ensure_ascii=False, default=str)
@@ -219,7 +222,8 @@ def _read_hf(path: Path, fmap: Mapping[str, str], batch_size: int) -> Iterator[I
             n = len(batch[cols[0]]) if cols else 0
             for i in range(n):
                 row += 1
-                yield _record({c: batch[c][i] for c in cols}, fmap, where, row)
+                yield _record({c: batch[c][i] for c in cols}, fmap, where, row,
+                              origin=f"{where.name}:{row}")
 
 
 def iter_items(path: str | Path, *, field_map: Mapping[str, str] | None = None,
