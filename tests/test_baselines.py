@@ -292,3 +292,22 @@ def test_k_is_a_sentence_budget(seed_examples: list[Example]) -> None:
     assert _lines(out) == [split_sentences(d)[0] for d in multi.documents[:2]]
     with pytest.raises(ValidationError, match="k=N means N sentences"):
         cls.Config.model_validate({"k": 2, "unit": "words"})
+
+
+def test_oracle_arithmetic_equals_rouge_score(seed_examples: list[Example]) -> None:
+    from benchmark.baselines.oracle import f_measure, ngrams, rouge_tokenizer
+    from rouge_score.rouge_scorer import RougeScorer
+
+    scorer = RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+    tok = rouge_tokenizer()
+    ex = seed_examples[0]
+    pool = [p.text for p in sentence_pool(ex)]
+    for picked in ([0], [1, 4], [2, 3, 7]):
+        pred = "\n".join(pool[i] for i in picked)
+        toks = [t for i in picked for t in tok.tokenize(pool[i])]
+        for ref in ex.references:
+            want = scorer.score(ref, pred)
+            rtoks = tok.tokenize(ref)
+            for n, key in ((1, "rouge1"), (2, "rouge2")):
+                assert f_measure(ngrams(toks, n), ngrams(rtoks, n)) == pytest.approx(
+                    want[key].fmeasure, abs=1e-12)
