@@ -64,7 +64,16 @@ BUILTIN_METRICS: dict[str, str] = {
     "rouge155": "benchmark.metrics.rouge155",
     "lengths": "benchmark.metrics.lengths",
 }
-_VERSIONED_PACKAGES = ("sumbench", "rouge-score", "numpy", "pysbd", "pydantic", "nltk")
+_VERSIONED_PACKAGES = (
+    "sumbench",
+    "rouge-score",
+    "numpy",
+    "nupunkt",
+    "sentencex",
+    "pysbd",
+    "pydantic",
+    "nltk",
+)
 
 
 class EvalConfig(BaseModel):
@@ -440,20 +449,26 @@ def evaluate_predictions(
 
 
 def check_fingerprint(
-    claimed: str | None, actual: str, *, source: str | None = None, dataset: str = ""
+    claimed: str | None,
+    actual: str,
+    *,
+    source: str | None = None,
+    dataset: str = "",
+    who: str = "predictions are for",
 ) -> None:
     """Refuse predictions made for another dataset version.
 
     ``claimed`` may be the full fingerprint or a prefix of at least 8 characters
-    (the signature shows 12).
+    (the signature shows 12). ``who`` starts the message (whose claim it is).
     """
     if not claimed:
         return
     claimed = claimed.strip().lower()
     if len(claimed) >= 8 and actual.lower().startswith(claimed):
         return
+    short = " (give at least 8 hex characters)" if len(claimed) < 8 else ""
     raise InputError(
-        f"predictions are for dataset fingerprint '{claimed}', but dataset '{dataset}' has "
+        f"{who} dataset fingerprint '{claimed}'{short}, but dataset '{dataset}' has "
         f"'{actual[:12]}' (a different dataset or version)",
         path=source,
         field="fingerprint",
@@ -487,7 +502,11 @@ def evaluate_dataset(
         )
     preds = read_predictions_file(predictions)
     check_fingerprint(
-        expect_fingerprint, loaded.fingerprint, source="--expect-fingerprint", dataset=loaded.name
+        expect_fingerprint,
+        loaded.fingerprint,
+        source="--expect-fingerprint",
+        who="expected",
+        dataset=loaded.name,
     )
     check_fingerprint(preds.fingerprint, loaded.fingerprint, source=preds.path, dataset=loaded.name)
     return evaluate_predictions(
