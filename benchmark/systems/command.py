@@ -24,8 +24,8 @@ from pydantic import Field
 
 from benchmark.errors import ConfigError
 from benchmark.schema import Example
-from benchmark.systems.registry import Failure, System, SystemConfig
-from benchmark.systems.spec import make_config
+from benchmark.systems.registry import Failure, SystemConfig
+from benchmark.systems.spec import BatchAdapter, make_config
 
 STDERR_TAIL_CHARS = 1500
 
@@ -84,7 +84,7 @@ def parse_outputs(stdout: str, examples: Sequence[Example]) -> list[str | Failur
     return out
 
 
-class CommandSystem(System):
+class CommandSystem(BatchAdapter):
     """Runs the user's command once per batch; a crash fails only that batch."""
 
     name: ClassVar[str] = "cmd"
@@ -107,13 +107,6 @@ class CommandSystem(System):
     def from_spec(cls, target: str, options: Mapping[str, Any], spec: str) -> CommandSystem:
         """Build from the part after ``cmd:`` (shell quoting allowed) and its options."""
         return cls(make_config(cls, {"command": target, **options}, spec))
-
-    def summarize(self, example: Example) -> str:
-        """One example through the command (the runner uses :meth:`predict_batch`)."""
-        result = self.predict_batch([example])[0]
-        if isinstance(result, Failure):
-            raise RuntimeError(result.reason)
-        return result
 
     def predict_batch(self, examples: Sequence[Example]) -> list[str | Failure]:
         """Pipe the batch through one run of the command."""

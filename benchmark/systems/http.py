@@ -23,8 +23,8 @@ from pydantic import Field, field_validator
 
 from benchmark.errors import ConfigError
 from benchmark.schema import Example
-from benchmark.systems.registry import Failure, System, SystemConfig
-from benchmark.systems.spec import make_config
+from benchmark.systems.registry import Failure, SystemConfig
+from benchmark.systems.spec import BatchAdapter, make_config
 
 DEFAULT_PROMPT = (
     "Summarise the following news article in two or three sentences.\n\n"
@@ -91,7 +91,7 @@ def parse_reply(body: Any) -> str | Failure:
     return content.strip()
 
 
-class HttpSystem(System):
+class HttpSystem(BatchAdapter):
     """Asks a chat model for each summary, politely and with retries."""
 
     name: ClassVar[str] = "http"
@@ -171,10 +171,3 @@ class HttpSystem(System):
             base_url=self.config.base_url, timeout=self.config.timeout, headers=self._headers()
         ) as client, ThreadPoolExecutor(max_workers=self.config.max_concurrency) as pool:
             return list(pool.map(lambda ex: self._one(client, ex), examples))
-
-    def summarize(self, example: Example) -> str:
-        """One summary (raises on failure; the runner uses :meth:`predict_batch`)."""
-        result = self.predict_batch([example])[0]
-        if isinstance(result, Failure):
-            raise RuntimeError(result.reason)
-        return result

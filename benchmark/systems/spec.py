@@ -1,4 +1,4 @@
-"""Parsing helpers shared by every adapter: option suffixes and typed configs."""
+"""What every adapter shares: option-suffix parsing, typed configs, a batch base class."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from benchmark.errors import ConfigError
-from benchmark.systems.registry import System, SystemConfig
+from benchmark.schema import Example
+from benchmark.systems.registry import Failure, System, SystemConfig
 
 _OPTIONS = re.compile(r"^[A-Za-z_]\w*=[^&]*(?:&[A-Za-z_]\w*=[^&]*)*$")
 
@@ -49,3 +50,14 @@ def make_config(cls: type[System], values: Mapping[str, Any], spec: str) -> Syst
         )
         known = ", ".join(cls.Config.model_fields)
         raise ConfigError(f"system '{spec}': {problems} (config fields: {known})") from exc
+
+
+class BatchAdapter(System):
+    """An adapter whose real work is :meth:`predict_batch` (a process, a server)."""
+
+    def summarize(self, example: Example) -> str:
+        """One example through :meth:`predict_batch`; a failure becomes RuntimeError."""
+        result = self.predict_batch([example])[0]
+        if isinstance(result, Failure):
+            raise RuntimeError(result.reason)
+        return result
