@@ -67,6 +67,13 @@ _API: dict[str, str] = {
     "register_system": "benchmark.systems.registry",
     "get_system": "benchmark.systems.registry",
     "available_systems": "benchmark.systems.registry",
+    "resolve_system": "benchmark.systems.adapters",
+    # runner and leaderboard
+    "run_systems": "benchmark.run",
+    "predict": "benchmark.run",
+    "build_leaderboard": "benchmark.report",
+    "load_runs": "benchmark.report",
+    "write_leaderboard": "benchmark.report",
 }
 
 __all__ = sorted(_API)
