@@ -62,8 +62,8 @@ def token_audit(
         examples = ", ".join(over[:5]) + (", ..." if len(over) > 5 else "")
         warning = (
             f"{head} {len(over)} of {len(per_example)} texts lose more than "
-            f"{threshold:.0%} of their letters (e.g. {examples}); those letters cannot match, "
-            "so ROUGE on them is meaningless"
+            f"{threshold:.0%} of their letters (e.g. {examples}); words with those letters "
+            "are cut or lost, so ROUGE on them is understated"
         )
         if profile != "unicode":
             warning += "; non-ASCII text needs --tokenizer unicode"
