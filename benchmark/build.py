@@ -1,0 +1,212 @@
+"""The dataset build pipeline: ingest -> clean -> group -> pairs -> split -> export.
+
+:class:`BuildConfig` holds every setting (all of it lands in ``build.json``), and
+:func:`build_dataset` runs the stages in order. Each stage is a function over
+records sorted by stable ids, so the same inputs and seed give byte-identical
+output folders, whatever the input order.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["BuildConfig", "BuildReport", "build_dataset", "split_examples"]
+
+from benchmark.errors import InputError
+from benchmark.export import BuildReport, check_output_dir, write_dataset
+from benchmark.group import GroupConfig, group_articles
+from benchmark.ingest import load_articles
+from benchmark.pairs import STRATEGIES, FilterConfig, Strategy, build_examples
+from benchmark.schema import Article, Cluster, Example
+from benchmark.sentences import SPLITTER_NAME
+from benchmark.split import SPLITS, ClusterInfo, assign_splits, check_ratios
+
+
+class BuildConfig(BaseModel):
+    """Every setting of a build, with its default; recorded verbatim in build.json."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(default="", description="dataset name; empty = the output folder's name")
+    strategy: list[Strategy] = Field(
+        default_factory=lambda: list[Strategy](["cross-lede"]), min_length=1
+    )
+    seed: int = 12345
+    train: float = Field(default=0.8, ge=0, le=1, description="share of clusters in train")
+    validation: float = Field(
+        default=0.1, ge=0, le=1, description="share of clusters in validation"
+    )
+    test: float = Field(default=0.1, ge=0, le=1, description="share of clusters in test")
+    chronological: bool = Field(default=False, description="split by each cluster's earliest date")
+    min_split_clusters: int = Field(
+        default=10,
+        ge=0,
+        description="below this many example-bearing clusters, everything goes to test",
+    )
+    filters: FilterConfig = Field(default_factory=FilterConfig)
+    group: GroupConfig = Field(default_factory=GroupConfig)
+    license: str = Field(default="unknown", description="licence written to the dataset card")
+    description: str = Field(default="", description="first paragraph of the dataset card")
+
+    @field_validator("strategy")
+    @classmethod
+    def _canonical_strategies(cls, value: list[Strategy]) -> list[Strategy]:
+        return sorted(set(value), key=STRATEGIES.index)
+
+    @model_validator(mode="after")
+    def _ratios_sum_to_one(self) -> BuildConfig:
+        check_ratios(self.ratios)
+        return self
+
+    @property
+    def ratios(self) -> dict[str, float]:
+        """Split ratios keyed by split name."""
+        return {"train": self.train, "validation": self.validation, "test": self.test}
+
+
+def _progress(items: list[Any], desc: str, enabled: bool) -> Any:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="cluster", file=sys.stderr, leave=False)
+
+
+def split_examples(
+    examples: list[Example],
+    clusters: list[Cluster],
+    articles: Mapping[str, Article],
+    config: BuildConfig,
+) -> tuple[dict[str, list[Example]], list[str]]:
+    """Assign examples to splits by cluster; return the splits and the warnings."""
+    per_cluster = Counter(e.cluster_id for e in examples)
+    infos = []
+    for c in clusters:
+        if per_cluster[c.id]:
+            dates = [d for m in c.members if (d := articles[m].published) is not None]
+            infos.append(ClusterInfo(c.id, per_cluster[c.id], min(dates) if dates else None))
+    plan = assign_splits(
+        infos,
+        seed=config.seed,
+        ratios=config.ratios,
+        chronological=config.chronological,
+        min_clusters=config.min_split_clusters,
+    )
+    splits: dict[str, list[Example]] = {s: [] for s in SPLITS}
+    for ex in examples:
+        splits[plan.assignment[ex.cluster_id]].append(ex)
+    return splits, plan.warnings
+
+
+def build_dataset(
+    input_path: str | Path,
+    out: str | Path,
+    config: BuildConfig | None = None,
+    *,
+    field_map: Mapping[str, str] | None = None,
+    skip_invalid: bool = False,
+    overwrite: bool = False,
+    progress: bool = False,
+) -> BuildReport:
+    """Build a benchmark dataset folder from a corpus of news articles.
+
+    ``input_path`` is anything :func:`benchmark.ingest.load_articles` reads (a
+    folder of .txt, JSONL, CSV, Parquet, a saved ``datasets`` dataset). With
+    ``skip_invalid`` bad rows go to ``<out>/rejects.jsonl`` instead of stopping
+    the build. ``out`` is written atomically; an ``out`` that already holds a
+    different dataset raises :class:`~benchmark.errors.OutputError` unless
+    ``overwrite``.
+    """
+    config = config or BuildConfig()
+    input_path, out = Path(input_path), Path(out)
+    if not input_path.exists():
+        raise InputError("input not found", path=input_path)
+    check_output_dir(out, overwrite=overwrite, inputs=[input_path])
+    name = config.name or out.resolve().name
+    out.resolve().parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(
+        prefix=f".{out.name}.rejects-", dir=out.resolve().parent
+    ) as tmpd:
+        rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None
+        ingested = load_articles(
+            input_path,
+            field_map=dict(field_map) if field_map else None,
+            skip_invalid=skip_invalid,
+            rejects_path=rejects,
+        )
+        articles = sorted(ingested.articles, key=lambda a: a.id)
+        by_id = {a.id: a for a in articles}
+        clusters = sorted(group_articles(articles, config.group), key=lambda c: c.id)
+        pairs = build_examples(
+            _progress(clusters, "building examples", progress),
+            by_id,
+            config.strategy,
+            config.filters,
+        )
+        splits, warnings = split_examples(pairs.examples, clusters, by_id, config)
+        filtered = {s: dict(pairs.filtered[s]) for s in config.strategy}
+        strategies = dict(sorted(Counter(e.strategy for e in pairs.examples).items()))
+        if not pairs.examples:
+            multi = sum(len(c.members) > 1 for c in clusters)
+            dropped = {s: {k: v for k, v in c.items() if v} for s, c in filtered.items()}
+            raise InputError(
+                f"no examples could be built: {len(articles)} article(s) formed {len(clusters)} "
+                f"cluster(s), {multi} of them with two or more articles (every strategy needs "
+                f"one); filters dropped {dropped}",
+                path=input_path,
+            )
+        counts: dict[str, Any] = {
+            "articles_read": ingested.read,
+            "articles_cleaned": len(articles),
+            "articles_rejected": ingested.rejected,
+            "clusters": len(clusters),
+            "multi_article_clusters": sum(len(c.members) > 1 for c in clusters),
+            "candidates": dict(pairs.candidates),
+            "examples_per_strategy": strategies,
+            "filtered": filtered,
+            "warnings": warnings,
+        }
+        settings = {
+            **config.model_dump(mode="json"),
+            "name": name,
+            "field_map": dict(sorted((field_map or {}).items())),
+            "skip_invalid": skip_invalid,
+            "sentence_splitter": SPLITTER_NAME,
+        }
+        has_rejects = rejects is not None and rejects.exists() and ingested.rejected > 0
+        info = write_dataset(
+            out,
+            name=name,
+            splits=splits,
+            settings=settings,
+            counts=counts,
+            articles=articles,
+            clusters=clusters,
+            extra_files={"rejects.jsonl": rejects} if has_rejects and rejects else None,
+            license=config.license,
+            description=config.description,
+            overwrite=overwrite,
+        )
+    return BuildReport(
+        name=name,
+        path=str(out),
+        fingerprint=info.fingerprint,
+        articles_read=ingested.read,
+        articles_cleaned=len(articles),
+        articles_rejected=ingested.rejected,
+        clusters=len(clusters),
+        multi_article_clusters=counts["multi_article_clusters"],
+        candidates=dict(pairs.candidates),
+        examples=info.splits,
+        strategies={str(k): v for k, v in strategies.items()},
+        filtered={str(k): v for k, v in filtered.items()},
+        warnings=warnings,
+        rejects_path=str(out / "rejects.jsonl") if has_rejects else None,
+    )
