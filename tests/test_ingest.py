@@ -206,6 +206,18 @@ def test_bad_row_names_file_line_and_field(tmp_path: Path, line: str, field: str
     assert words in str(e)
 
 
+def test_errors_name_the_input_column_not_ours(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "x.csv", [
+        {"doc_id": "a", "content": "A story about the talks in Minsk.", "when": "2012-10-23"},
+        {"doc_id": "b", "content": "By John Smith", "when": "2012-10-23"},
+        {"doc_id": "c", "content": "Another story about talks.", "when": "soon"}])
+    fmap = {"id": "doc_id", "text": "content", "date": "when"}
+    e = _error(path, field_map=fmap)
+    assert (e.line, e.field) == (3, "content") and "empty after cleaning" in str(e)
+    result = load_articles(path, field_map=fmap, skip_invalid=True)
+    assert [(r.line, r.field) for r in result.rejects] == [(3, "content"), (4, "when")]
+
+
 def test_missing_text_column_under_field_map(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "x.csv", [{"doc_id": "a", "body_text": "Hello world story."}])
     e = _error(path, field_map={"text": "content"})

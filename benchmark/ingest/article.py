@@ -87,7 +87,7 @@ def _find_date(rec: RawRecord, cleaned: CleanedText, title: str | None,
         d = parse_date(rec.date)
         if d is None:
             raise InputError(f"unreadable date {rec.date!r} (need day, month and year)",
-                             path=rec.path, line=rec.line, field="date")
+                             path=rec.path, line=rec.line, field=rec.date_field)
         return d, "metadata"
     for kind in ("date-line", "dateline"):
         for k, found in cleaned.dates:
@@ -112,14 +112,14 @@ def _find_date(rec: RawRecord, cleaned: CleanedText, title: str | None,
 def clean_record(rec: RawRecord) -> Article:
     """Turn one raw record into a validated Article, or raise InputError saying why not."""
     if not rec.text.strip():
-        raise InputError("empty body", path=rec.path, line=rec.line, field="text")
+        raise InputError("empty body", path=rec.path, line=rec.line, field=rec.text_field)
     cleaned = clean_document(rec.text, known_title=rec.title)
     found = _find_title(rec.title, cleaned)
     body = found.body.strip()
     if not body:
         kinds = sorted({r.kind for r in cleaned.removals})
         raise InputError(f"body is empty after cleaning (removed: {', '.join(kinds) or 'nothing'})",
-                         path=rec.path, line=rec.line, field="text")
+                         path=rec.path, line=rec.line, field=rec.text_field)
     published, date_source = _find_date(rec, cleaned, found.title, body)
     removals = list(cleaned.removals)
     if found.removal is not None:

@@ -32,15 +32,27 @@ def default_rejects_path(path: str | Path) -> Path:
     return p.with_name(p.name + ".rejects.jsonl")
 
 
+_LOCATION_FIELDS = {"origin", "path", "line", "text_field", "date_field"}
+
+
 def _raw_json(rec: RawRecord) -> str:
-    data = {k: v for k, v in asdict(rec).items() if k not in {"origin", "path", "line"}}
+    """The record in standard field names, for the rejects file."""
+    data = {k: v for k, v in asdict(rec).items() if k not in _LOCATION_FIELDS}
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Kept:
+    """An accepted article and where it was read (not the raw text: memory)."""
+
     article: Article
-    rec: RawRecord
+    path: str
+    line: int | None
+    derived_id: bool
+
+    @property
+    def where(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
 
 
 def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = None,
@@ -75,7 +87,7 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
                     raise
                 rejects.append(Reject.from_error(e, _raw_json(item)))
                 continue
-            _add(kept, _Kept(art, item), rejects, skip_invalid)
+            _add(kept, _Kept(art, item.path, item.line, item.id is None), rejects, skip_invalid)
     articles = [kept[k].article for k in sorted(kept)]
     rejects.sort(key=lambda r: (r.path, r.line or 0, r.reason))
     written: Path | None = None
@@ -89,10 +101,6 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
                         rejects_path=written, rejects=rejects)
 
 
-def _where(rec: RawRecord) -> str:
-    return rec.path if rec.line is None else f"{rec.path}:{rec.line}"
-
-
 def _add(kept: dict[str, _Kept], new: _Kept, rejects: list[Reject], skip_invalid: bool) -> None:
     """Keep ids unique: strict mode names both places, skip mode keeps one copy."""
     aid = new.article.id
@@ -100,12 +108,12 @@ def _add(kept: dict[str, _Kept], new: _Kept, rejects: list[Reject], skip_invalid
     if old is None:
         kept[aid] = new
         return
-    how = " (derived from identical title and text)" if new.rec.id is None else ""
+    how = " (derived from identical title and text)" if new.derived_id else ""
     if not skip_invalid:
-        raise InputError(f"duplicate id {aid!r}{how}; first seen at {_where(old.rec)}",
-                         path=new.rec.path, line=new.rec.line, field="id")
+        raise InputError(f"duplicate id {aid!r}{how}; first seen at {old.where}",
+                         path=new.path, line=new.line, field="id")
     keep, drop = sorted((old, new), key=lambda k: (k.article.content_hash, k.article.origin))
     kept[aid] = keep
-    rejects.append(Reject(drop.rec.path, drop.rec.line, "id",
-                          f"duplicate id {aid!r}{how}; kept the copy at {_where(keep.rec)}",
-                          _raw_json(drop.rec)))
+    rejects.append(Reject(drop.path, drop.line, "id",
+                          f"duplicate id {aid!r}{how}; kept the copy at {keep.where}",
+                          drop.article.model_dump_json()))

@@ -39,6 +39,8 @@ class RawRecord:
     origin: str
     path: str
     line: int | None = None
+    text_field: str = "text"  # the input columns that supplied text and date, for messages
+    date_field: str = "date"
 
 
 @dataclass(frozen=True)
@@ -135,4 +137,6 @@ def record_from_mapping(row: Mapping[str, Any], field_map: Mapping[str, str], *,
                          field=column_for("id", row.keys(), field_map))
     return RawRecord(id=rid, title=values["title"], text=text, source=values["source"],
                      url=values["url"], date=values["date"], language=values["language"],
-                     origin=origin, path=path, line=line)
+                     origin=origin, path=path, line=line,
+                     text_field=column_for("text", row.keys(), field_map),
+                     date_field=column_for("date", row.keys(), field_map))
