@@ -46,9 +46,10 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     """Split ``text`` into sentences (stripped, non-empty), paragraph breaks respected.
 
     Every newline ends a sentence (so one-sentence-per-line text stays as it is);
-    ``language`` is an ISO 639-1 code; anything but English uses sentencex.
+    ``language`` is an ISO 639-1 code (a region such as ``en-GB`` is ignored);
+    anything but English uses sentencex.
     """
-    lang = (language or "en").strip().lower()
+    lang = (language or "en").strip().lower().replace("_", "-").split("-")[0] or "en"
     out: list[str] = []
     for para in text.split("\n"):
         para = para.strip()
