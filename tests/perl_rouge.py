@@ -157,6 +157,7 @@ def _vocabulary() -> list[str]:
     words += ["agreement", "agreements", "generalizations", "departmental", "happy", "Yelling"]
     words += ["don't", "well-known", "U.S.", "1990s", "$100", "2,000", "3.5", "--", "(", ");"]
     words += ["café", "naïve", "Москва", "Αθήνα", "北京", "e-mail", "x", "THE", "The", "And"]
+    words += ["voilà", "Åsa", "…", "two\u00a0three", "a\x0bb", "c\x0cd", "e\u2028f"]
     return words
 
 

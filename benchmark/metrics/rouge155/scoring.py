@@ -135,8 +135,10 @@ def lcs_counts(model: ReadText, peer: ReadText, weight: float | None = None) -> 
     for unit in model.units:
         mask = [False] * len(unit)
         base += len(unit) if weight is None else len(unit) ** weight
+        vocab = set(unit)
         for peer_unit in peer.units:
-            _lcs_mask(unit, peer_unit, mask, weight)
+            if not vocab.isdisjoint(peer_unit):  # no shared token: the LCS marks nothing
+                _lcs_mask(unit, peer_unit, mask, weight)
         run = 0
         for j, tok in enumerate(unit):
             if not mask[j] or model_left[tok] <= 0 or peer_left[tok] <= 0:
