@@ -88,19 +88,25 @@ def _masks(ref: Sequence[str]) -> dict[str, int]:
     return masks
 
 
-def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
-    """Length of the longest common subsequence (bit-parallel, Hyyrö 2004)."""
-    if not a or not b:
-        return 0
-    masks = _masks(a)
-    full = (1 << len(a)) - 1
+def _bit_columns(n: int, can: Sequence[str], masks: dict[str, int]) -> list[int]:
+    """Bit-parallel LCS (Hyyrö 2004): one n-bit vector per prefix of ``can``."""
+    full = (1 << n) - 1
+    cols = [full]
     v = full
-    for tok in b:
+    for tok in can:
         m = masks.get(tok)
         if m:
             u = v & m
             v = ((v + u) | (v - u)) & full
-    return len(a) - v.bit_count()
+        cols.append(v)
+    return cols
+
+
+def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest common subsequence of two token lists."""
+    if not a or not b:
+        return 0
+    return len(a) - _bit_columns(len(a), b, _masks(a))[-1].bit_count()
 
 
 def lcs_indices(ref: Sequence[str], can: Sequence[str], masks: dict[str, int]) -> list[int]:
@@ -110,15 +116,9 @@ def lcs_indices(ref: Sequence[str], can: Sequence[str], masks: dict[str, int]) -
     the DP cell ``t[i][j]`` is ``i - popcount(V_j & (2**i - 1))``; the walk below is
     rouge-score's ``_backtrack_norec`` over exactly that table.
     """
-    full = (1 << len(ref)) - 1
-    cols = [full]
-    v = full
-    for tok in can:
-        m = masks.get(tok)
-        if m:
-            u = v & m
-            v = ((v + u) | (v - u)) & full
-        cols.append(v)
+    cols = _bit_columns(len(ref), can, masks)
+    full = cols[0]
+    v = cols[-1]
     out: list[int] = []
     if v == full:  # empty LCS
         return out
