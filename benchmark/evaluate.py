@@ -13,7 +13,6 @@ score 0 and are listed.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import math
 import platform
 import time
@@ -27,10 +26,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.io import pretty_json, write_text_atomic
-from benchmark.metrics.base import Metric, MetricOutput, available_metrics
+from benchmark.metrics.base import Metric, MetricOutput
 from benchmark.metrics.lengths import COPY_FLAG, EMPTY_FLAG, is_empty
+from benchmark.metrics.loader import build_metrics, display_scale, metric_class, metric_names
 from benchmark.predictions import read_predictions, read_predictions_file
+from benchmark.results import (
+    load_result,
+    preview,
+    reproducible_part,
+    result_warnings,
+    write_result,
+)
 from benchmark.schema import Aggregate, Example, ExampleScore, RunResult, TokenAudit
 from benchmark.signature import build_signature
 
@@ -43,7 +49,9 @@ __all__ = [
     "evaluate_predictions",
     "load_result",
     "make_metrics",
+    "metric_class",
     "read_predictions",
+    "reproducible_part",
     "result_warnings",
     "score_parallel",
     "write_result",
@@ -56,14 +64,7 @@ class TokenisationWarning(UserWarning):
 
 MISSING_FLAG = "missing-prediction"
 FAILURE_FLAG = "system-failure"
-ENTRY_POINT_GROUP = "sumbench.metrics"
 
-#: built-in metric name -> module whose import registers it
-BUILTIN_METRICS: dict[str, str] = {
-    "rouge": "benchmark.metrics.rouge",
-    "rouge155": "benchmark.metrics.rouge155",
-    "lengths": "benchmark.metrics.lengths",
-}
 _VERSIONED_PACKAGES = (
     "sumbench",
     "rouge-score",
@@ -114,82 +115,9 @@ def make_config(**settings: Any) -> EvalConfig:
 # --------------------------------------------------------------------------- metrics
 
 
-def _load_entry_points() -> None:
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        ep.load()
-
-
-def metric_class(name: str) -> type[Metric]:
-    """Find a metric class by registered name, ``module:name``, or entry point.
-
-    Why three ways: built-ins load by name; a user's plug-in is one class decorated
-    with :func:`~benchmark.metrics.base.register_metric` in their own module
-    (``--metric mypkg.metrics:bertscore``) or announced by an installed package in
-    the ``sumbench.metrics`` entry-point group.
-    """
-    module, sep, reg = name.rpartition(":")
-    if sep:
-        try:
-            importlib.import_module(module)
-        except ImportError as exc:
-            raise ConfigError(f"cannot import metric module '{module}': {exc}") from None
-    elif name in BUILTIN_METRICS:
-        importlib.import_module(BUILTIN_METRICS[name])
-    found = available_metrics()
-    if reg not in found:
-        _load_entry_points()
-        found = available_metrics()
-    if reg not in found:
-        known = sorted({*found, *BUILTIN_METRICS})
-        raise ConfigError(f"unknown metric '{name}' (available: {', '.join(known)})")
-    return found[reg]
-
-
-def _metric_names(config: EvalConfig) -> list[str]:
-    names = list(dict.fromkeys(config.metrics))
-    if not names:
-        raise ConfigError("no metric selected")
-    if config.rouge155 is not None and "rouge155" not in names:
-        names = ["rouge155" if n == "rouge" else n for n in names]
-        if "rouge155" not in names:
-            names.insert(0, "rouge155")
-    return names
-
-
 def make_metrics(config: EvalConfig | None = None) -> list[Metric]:
-    """Instantiate the configured metrics, passing each the settings it understands."""
-    cfg = _config(config)
-    metrics: list[Metric] = []
-    for name in _metric_names(cfg):
-        cls = metric_class(name)
-        if cls.name == "rouge":
-            metrics.append(
-                cls(
-                    tokenizer=cfg.tokenizer,
-                    stem=cfg.stem,  # type: ignore[call-arg]
-                    multiref=cfg.multiref,
-                    language=cfg.language,
-                )
-            )
-        elif cls.name == "rouge155":
-            metrics.append(cls(options=cfg.rouge155) if cfg.rouge155 else cls())  # type: ignore[call-arg]
-        elif cls.name == "lengths":
-            metrics.append(cls(language=cfg.language or "en"))  # type: ignore[call-arg]
-        else:
-            metrics.append(cls())
-    return metrics
-
-
-def display_scale(key: str) -> float:
-    """100 for shares in [0, 1] (shown as percentages), 1 for counts and ratios.
-
-    A metric class lists its unscaled keys in a ``raw_keys`` class attribute.
-    """
-    importlib.import_module(BUILTIN_METRICS["lengths"])
-    for cls in available_metrics().values():
-        if key in getattr(cls, "raw_keys", ()):
-            return 1.0
-    return 100.0
+    """Instantiate the configured metrics (see :mod:`benchmark.metrics.loader`)."""
+    return build_metrics(_config(config))
 
 
 def _check_outputs(metric: Metric, outputs: Sequence[MetricOutput], n: int) -> None:
@@ -374,11 +302,6 @@ def score_items(
     )
 
 
-def _preview(ids: Sequence[str], k: int = 5) -> str:
-    shown = ", ".join(f"'{i}'" for i in ids[:k])
-    return shown + (f" and {len(ids) - k} more" if len(ids) > k else "")
-
-
 def evaluate_predictions(
     examples: Sequence[Example],
     predictions: Mapping[str, str],
@@ -410,11 +333,11 @@ def evaluate_predictions(
     where = f"split '{split}' of dataset '{dataset_name or 'unnamed'}'"
     unknown_failures = sorted(set(failures) - seen)
     if unknown_failures:
-        raise InputError(f"failures name ids not in {where}: {_preview(unknown_failures)}")
+        raise InputError(f"failures name ids not in {where}: {preview(unknown_failures)}")
     extra = sorted(set(predictions) - seen)
     if extra:
         raise InputError(
-            f"{len(extra)} prediction id(s) are not in {where}: {_preview(extra)} "
+            f"{len(extra)} prediction id(s) are not in {where}: {preview(extra)} "
             "(predictions for another split or dataset?)",
             path=source,
             field="id",
@@ -423,7 +346,7 @@ def evaluate_predictions(
     if missing and cfg.missing == "error":
         raise InputError(
             f"{len(missing)} of {len(ids)} examples in {where} have no prediction: "
-            f"{_preview(missing)}; use missing='zero' (--missing zero) to score them 0, "
+            f"{preview(missing)}; use missing='zero' (--missing zero) to score them 0, "
             "flagged and counted",
             path=source,
             field="id",
@@ -554,7 +477,7 @@ def score_parallel(
         if not refs or any(not r.strip() for r in refs):
             raise InputError(f"item {i} has an empty or missing reference")
     if documents is None:
-        if "lengths" in _metric_names(cfg):
+        if "lengths" in metric_names(cfg.metrics, cfg.rouge155):
             raise ConfigError(
                 "the 'lengths' metric needs the source documents; drop it or pass documents"
             )
@@ -573,59 +496,3 @@ def score_parallel(
         split="all",
         system=system,
     )
-
-
-# --------------------------------------------------------------------------- results
-
-
-def result_warnings(result: RunResult) -> list[str]:
-    """Things a user must see next to the numbers: zero-scored items, copies, audit."""
-    out: list[str] = []
-    c = result.counts
-    n = c.get("examples", len(result.examples))
-    if c.get("missing_scored_zero"):
-        out.append(
-            f"{c['missing_scored_zero']} of {n} examples had no prediction "
-            "and scored 0 (missing=zero)"
-        )
-    if c.get("system_failures"):
-        out.append(
-            f"{c['system_failures']} of {n} examples failed in the system and scored 0: "
-            + _preview(sorted(result.failures))
-        )
-    if c.get("empty_predictions"):
-        out.append(f"{c['empty_predictions']} of {n} predictions are empty and scored 0")
-    if c.get("exact_copies"):
-        out.append(
-            f"{c['exact_copies']} of {n} predictions copy the document or a reference verbatim"
-        )
-    if result.audit is not None and result.audit.warning:
-        out.append(f"TOKENISATION: {result.audit.warning}")
-    return out
-
-
-def write_result(result: RunResult, path: str | Path) -> None:
-    """Write a result as pretty, key-sorted JSON, atomically."""
-    write_text_atomic(path, pretty_json(result))
-
-
-def load_result(path: str | Path) -> RunResult:
-    """Read a result JSON back, with a clear error if it is not one."""
-    from benchmark.predictions import read_text_strict
-
-    text = read_text_strict(path)
-    try:
-        return RunResult.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(
-            f"not a sumbench result: {first['msg']}", path=path, field=where or None
-        ) from None
-
-
-def reproducible_part(result: RunResult) -> str:
-    """The result as canonical JSON without ``meta``: equal across runs with equal inputs."""
-    from benchmark.io import canonical_json
-
-    return canonical_json(result.model_dump(mode="json", exclude={"meta"}))

@@ -89,51 +89,39 @@ class _Collector:
         self.first_seen: dict[str, int] = {}
         self.claims: dict[str, tuple[str, int]] = {}
 
+    def error(self, message: str, line: int, field: str) -> InputError:
+        """An error located in this file."""
+        return InputError(message, path=self.path, line=line, field=field)
+
     def add(self, record: dict[str, Any], line: int, where: str = "line") -> None:
         raw_id = record.get(ID_FIELD)
         if ID_FIELD not in record or raw_id is None or raw_id == "":
-            raise InputError(
-                f"missing '{ID_FIELD}' (each {where} needs an id and a summary)",
-                path=self.path,
-                line=line,
-                field=ID_FIELD,
+            raise self.error(
+                f"missing '{ID_FIELD}' (each {where} needs an id and a summary)", line, ID_FIELD
             )
         if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
-            raise InputError(
-                f"id must be a string, got {type(raw_id).__name__}",
-                path=self.path,
-                line=line,
-                field=ID_FIELD,
-            )
+            raise self.error(f"id must be a string, got {type(raw_id).__name__}", line, ID_FIELD)
         ex_id = str(raw_id)
         if SUMMARY_FIELD not in record:
-            raise InputError(
-                f"missing '{SUMMARY_FIELD}' for id '{ex_id}'",
-                path=self.path,
-                line=line,
-                field=SUMMARY_FIELD,
-            )
+            raise self.error(f"missing '{SUMMARY_FIELD}' for id '{ex_id}'", line, SUMMARY_FIELD)
         summary = record[SUMMARY_FIELD]
         if summary is None:
-            raise InputError(
+            raise self.error(
                 f"summary of id '{ex_id}' is null; write \"\" for an empty output",
-                path=self.path,
-                line=line,
-                field=SUMMARY_FIELD,
+                line,
+                SUMMARY_FIELD,
             )
         if not isinstance(summary, str):
-            raise InputError(
+            raise self.error(
                 f"summary of id '{ex_id}' must be a string, got {type(summary).__name__}",
-                path=self.path,
-                line=line,
-                field=SUMMARY_FIELD,
+                line,
+                SUMMARY_FIELD,
             )
         if ex_id in self.predictions:
-            raise InputError(
+            raise self.error(
                 f"duplicate id '{ex_id}' (first at {where} {self.first_seen[ex_id]})",
-                path=self.path,
-                line=line,
-                field=ID_FIELD,
+                line,
+                ID_FIELD,
             )
         for key in (FINGERPRINT_FIELD, DATASET_FIELD):
             value = record.get(key)
@@ -141,12 +129,11 @@ class _Collector:
                 continue
             if key in self.claims and self.claims[key][0] != str(value):
                 old, old_line = self.claims[key]
-                raise InputError(
+                raise self.error(
                     f"{key} '{value}' differs from '{old}' at {where} {old_line}: "
                     "the file mixes predictions for different datasets",
-                    path=self.path,
-                    line=line,
-                    field=key,
+                    line,
+                    key,
                 )
             self.claims.setdefault(key, (str(value), line))
         self.predictions[ex_id] = summary

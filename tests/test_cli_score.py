@@ -25,6 +25,11 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, out.out, out.err
 
 
+def _score_args(files: dict[str, Path]) -> list[str]:
+    """`sumbench score` with both reference files and the lead-1 outputs."""
+    return ["score", "-r", str(files["ref1"]), "-r", str(files["ref2"]), "-p", str(files["pred"])]
+
+
 @pytest.fixture(scope="module")
 def examples() -> list[Example]:
     return seed_examples()
@@ -54,13 +59,7 @@ def test_score_prints_cis_and_signature_and_writes_a_result(
     out_file = tmp_path / "result.json"
     code, out, err = _run(
         [
-            "score",
-            "-r",
-            str(parallel["ref1"]),
-            "-r",
-            str(parallel["ref2"]),
-            "-p",
-            str(parallel["pred"]),
+            *_score_args(parallel),
             "--bootstrap",
             "300",
             "--out",
@@ -88,13 +87,7 @@ def test_score_json_with_lengths_jackknife_and_empty_line(
     parallel["pred"].write_text("\n".join(lines), encoding="utf-8")
     code, out, err = _run(
         [
-            "score",
-            "-r",
-            str(parallel["ref1"]),
-            "-r",
-            str(parallel["ref2"]),
-            "-p",
-            str(parallel["pred"]),
+            *_score_args(parallel),
             "--documents",
             str(parallel["docs"]),
             "--metric",
@@ -123,13 +116,7 @@ def test_score_rouge155_profile(
 ) -> None:
     code, out, err = _run(
         [
-            "score",
-            "-r",
-            str(parallel["ref1"]),
-            "-r",
-            str(parallel["ref2"]),
-            "-p",
-            str(parallel["pred"]),
+            *_score_args(parallel),
             "--bootstrap",
             "100",
             "--rouge155",
@@ -168,13 +155,7 @@ def test_score_bad_input_is_a_clear_error(
     mutate(parallel)
     code, out, err = _run(
         [
-            "score",
-            "-r",
-            str(parallel["ref1"]),
-            "-r",
-            str(parallel["ref2"]),
-            "-p",
-            str(parallel["pred"]),
+            *_score_args(parallel),
         ],
         capsys,
     )
