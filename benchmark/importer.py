@@ -186,13 +186,16 @@ def example_from_row(
 ) -> Example:
     """One input row -> an ``imported`` Example (fragments per reference), or InputError."""
     for ours in ("document", "reference"):
-        if row.get(fmap[ours]) is None:
+        column = fmap[ours]
+        if column not in row:
             raise InputError(
-                f"missing required column {fmap[ours]!r} ({ours}); columns are {sorted(row)}",
+                f"missing required column {column!r} ({ours}); columns are {sorted(row)}",
                 path=path,
                 line=line,
-                field=fmap[ours],
+                field=column,
             )
+        if row[column] is None:
+            raise InputError(f"no {ours} (null)", path=path, line=line, field=column)
     documents = _texts(row[fmap["document"]], fmap["document"], path, line)
     references = _texts(row[fmap["reference"]], fmap["reference"], path, line)
     raw_id = row.get(fmap["id"])

@@ -22,6 +22,16 @@ def parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+#: shared by `build` and `import`
+license_option = click.option(
+    "--license",
+    "license_",
+    default="unknown",
+    show_default=True,
+    help="Licence for the dataset card (an SPDX id or Hub licence name).",
+)
+
+
 @click.command("build")
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option(
@@ -56,13 +66,7 @@ def parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
     is_flag=True,
     help="Split by each cluster's earliest date instead of by hash.",
 )
-@click.option(
-    "--license",
-    "license_",
-    default="unknown",
-    show_default=True,
-    help="Licence for the dataset card.",
-)
+@license_option
 def command(
     input_path: Path,
     out: Path,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from benchmark.cli.build import license_option, parse_field_map
 from benchmark.errors import ConfigError
 
 
@@ -53,13 +54,7 @@ from benchmark.errors import ConfigError
     help="Input format (default: from the suffix).",
 )
 @click.option("--name", default=None, help="Dataset name (default: the output folder's name).")
-@click.option(
-    "--license",
-    "license_",
-    default="unknown",
-    show_default=True,
-    help="Licence for the dataset card.",
-)
+@license_option
 @click.option("--skip-invalid", is_flag=True, help="Write bad rows to OUT/rejects.jsonl and go on.")
 @click.option("--overwrite", is_flag=True, help="Replace an output folder holding another dataset.")
 def command(
@@ -83,7 +78,6 @@ def command(
 
     Example: sumbench import xsum.jsonl --out xsum --reference-field summary
     """
-    from benchmark.cli.build import parse_field_map
     from benchmark.importer import import_dataset
 
     if split_field is not None and split != "test":
