@@ -29,7 +29,7 @@ from benchmark.errors import ConfigError, InputError
 from benchmark.metrics.base import Metric, MetricOutput
 from benchmark.metrics.lengths import COPY_FLAG, EMPTY_FLAG, is_empty
 from benchmark.metrics.loader import build_metrics, display_scale, metric_class, metric_names
-from benchmark.predictions import read_predictions, read_predictions_file
+from benchmark.predictions import check_fingerprint, read_predictions, read_predictions_file
 from benchmark.results import (
     load_result,
     preview,
@@ -371,31 +371,19 @@ def evaluate_predictions(
     )
 
 
-def check_fingerprint(
-    claimed: str | None,
-    actual: str,
-    *,
-    source: str | None = None,
-    dataset: str = "",
-    who: str = "predictions are for",
-) -> None:
-    """Refuse predictions made for another dataset version.
+def resolve_dataset(dataset: str | Path) -> Path:
+    """A dataset directory, or the name of one bundled under the checkout's ``data/``.
 
-    ``claimed`` may be the full fingerprint or a prefix of at least 8 characters
-    (the signature shows 12). ``who`` starts the message (whose claim it is).
+    Why names: ``--dataset seeds`` should work from anywhere in a source checkout;
+    anything else must be a directory written by ``sumbench build``/``import``.
     """
-    if not claimed:
-        return
-    claimed = claimed.strip().lower()
-    if len(claimed) >= 8 and actual.lower().startswith(claimed):
-        return
-    short = " (give at least 8 hex characters)" if len(claimed) < 8 else ""
-    raise InputError(
-        f"{who} dataset fingerprint '{claimed}'{short}, but dataset '{dataset}' has "
-        f"'{actual[:12]}' (a different dataset or version)",
-        path=source,
-        field="fingerprint",
-    )
+    path = Path(dataset)
+    if path.is_dir():
+        return path
+    bundled = Path(__file__).resolve().parent.parent / "data" / str(dataset)
+    if len(path.parts) == 1 and (bundled / "build.json").is_file():
+        return bundled
+    raise InputError("no such dataset directory (build one with `sumbench build`)", path=path)
 
 
 def evaluate_dataset(
@@ -413,9 +401,7 @@ def evaluate_dataset(
     """
     from benchmark.export import load_dataset_dir
 
-    path = Path(dataset)
-    if not path.is_dir():
-        raise InputError("not a dataset directory (build one with `sumbench build`)", path=path)
+    path = resolve_dataset(dataset)
     loaded = load_dataset_dir(path)
     if split not in loaded.splits:
         raise InputError(

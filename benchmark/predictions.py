@@ -248,3 +248,30 @@ def read_predictions_file(path: str | Path) -> PredictionsFile:
 def read_predictions(path: str | Path) -> dict[str, str]:
     """id -> summary from a JSONL/CSV/Parquet predictions file (strictly checked)."""
     return read_predictions_file(path).predictions
+
+
+def check_fingerprint(
+    claimed: str | None,
+    actual: str,
+    *,
+    source: str | None = None,
+    dataset: str = "",
+    who: str = "predictions are for",
+) -> None:
+    """Refuse predictions made for another dataset version.
+
+    ``claimed`` may be the full fingerprint or a prefix of at least 8 characters
+    (the signature shows 12). ``who`` starts the message (whose claim it is).
+    """
+    if not claimed:
+        return
+    claimed = claimed.strip().lower()
+    if len(claimed) >= 8 and actual.lower().startswith(claimed):
+        return
+    short = " (give at least 8 hex characters)" if len(claimed) < 8 else ""
+    raise InputError(
+        f"{who} dataset fingerprint '{claimed}'{short}, but dataset '{dataset}' has "
+        f"'{actual[:12]}' (a different dataset or version)",
+        path=source,
+        field="fingerprint",
+    )

@@ -225,3 +225,29 @@ def test_evaluate_on_a_dataset_directory(
     code, out, err = _run([*base, "--missing", "zero", "--json"], capsys)
     assert code == 0 and json.loads(out)["counts"]["missing_scored_zero"] == 1
     assert "WARNING: 1 of 5 examples had no prediction" in err
+
+
+def test_evaluate_finds_the_bundled_seed_dataset_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conftest import ROOT
+
+    from benchmark.export import load_dataset_dir
+    from benchmark.sentences import split_sentences
+
+    bundled = load_dataset_dir(ROOT / "data" / "seeds")
+    test = bundled.splits["test"]
+    path = tmp_path / "lead1.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": e.id, "summary": split_sentences(e.document)[0]}) + "\n" for e in test
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)  # no ./seeds here: the name resolves to data/seeds
+    args = ["evaluate", "--dataset", "seeds", "--predictions", str(path), "--metric", "lengths"]
+    code, out, err = _run([*args, "--bootstrap", "50"], capsys)
+    assert code == 0, err
+    assert f"|dataset:{bundled.name}@{bundled.fingerprint[:12]}|" in out
+    code, _, err = _run(["evaluate", "--dataset", "nowhere", "--predictions", str(path)], capsys)
+    assert code == 2 and "nowhere: no such dataset directory" in err
