@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmark.ingest import clean_text, load_articles
 from benchmark.ingest.clean import breadcrumb_title, dateline_prefix, is_byline
@@ -238,3 +240,21 @@ def test_partial_date_resolved_against_a_named_anchor(tmp_path: Path) -> None:
     assert arts["a"].date_source == "partial:'23 October' anchored on '29 October 2012' in the text"
     assert arts["b"].published is None
     assert arts["b"].date_source == "unresolved:'23 October' (no year anchor)"
+
+
+_LINES = st.sampled_from([
+    "Main/News/Some headline about a meeting", "09.10.2021", "By Jane Doe", "",
+    "OREANDA-NEWS. October 29, 2012. The text goes on.", "  indented line", "ADVERTISEMENT",
+    "Заметили ошибку? Нажмите Ctrl+Enter", "A plain sentence.", "lower-case continuation",
+    "MINSK – The president met", "Headline without a stop", "\u00a0\t", "© 2020 Site",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_LINES, st.text(max_size=40)), max_size=14))
+def test_clean_text_never_fails_and_keeps_its_layout_promises(lines: list[str]) -> None:
+    body, removed = clean_text("\n".join(lines))
+    assert "\n\n\n" not in body and body == body.strip()
+    for para in body.split("\n\n") if body else []:
+        assert para and para == para.strip() and "  " not in para
+    assert all(r.kind and r.text for r in removed)

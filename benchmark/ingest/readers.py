@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import InputError
+from benchmark.errors import ConfigError, InputError
 from benchmark.ingest.records import (
     REQUIRED,
     RawRecord,
@@ -255,7 +255,7 @@ def iter_items(path: str | Path, *, field_map: Mapping[str, str] | None = None,
 def batched(items: Iterable[Item], batch_size: int) -> Iterator[list[Item]]:
     """Group a stream into lists of at most ``batch_size`` items."""
     if batch_size < 1:
-        raise InputError(f"batch_size must be at least 1, got {batch_size}", field="batch_size")
+        raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
     batch: list[Item] = []
     for item in items:
         batch.append(item)
