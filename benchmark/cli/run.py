@@ -23,14 +23,18 @@ def print_summary(report: RunReport) -> None:
             cache = f", {run.predictions.computed} computed, {run.predictions.cached} cached"
         click.echo(f"  {res.system}: {score}, {len(res.failures)} failed{cache} -> {run.path}",
                    err=True)
-        for ex_id, why in list(sorted(res.failures.items()))[:3]:
-            first = why.strip().splitlines()
-            click.echo(f"      {ex_id}: {first[0] if first else why}", err=True)
-            for extra in first[1:6]:
-                click.echo(f"        {extra}", err=True)
-        if len(res.failures) > 3:
-            click.echo(f"      ... {len(res.failures) - 3} more in {report.out / '_summary.json'}",
-                       err=True)
+        by_reason: dict[str, list[str]] = {}
+        for ex_id, why in sorted(res.failures.items()):
+            by_reason.setdefault(why, []).append(ex_id)
+        for why, ids in list(by_reason.items())[:3]:
+            lines = why.strip().splitlines() or [why]
+            shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+            click.echo(f"      {len(ids)} x {lines[0]}  [{shown}]", err=True)
+            for extra in lines[1:6]:
+                click.echo(f"          {extra}", err=True)
+        if len(by_reason) > 3:
+            click.echo(f"      ... {len(by_reason) - 3} more reasons in "
+                       f"{report.out / '_summary.json'}", err=True)
 
 
 @click.command("run")
@@ -71,8 +75,14 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
     """
     from benchmark.run import run_systems
 
-    report = run_systems(dataset, systems, out=out, split=split, limit=limit,
-                         fail_fast=fail_fast, jobs=jobs, timeout=timeout, progress=progress,
-                         human_ceiling=human_ceiling, use_cache=not no_cache)
+    try:
+        report = run_systems(dataset, systems, out=out, split=split, limit=limit,
+                             fail_fast=fail_fast, jobs=jobs, timeout=timeout, progress=progress,
+                             human_ceiling=human_ceiling, use_cache=not no_cache)
+    except KeyboardInterrupt:
+        if not no_cache:
+            click.echo(f"\ninterrupted: finished predictions are cached in {out / '.cache'}; "
+                       "run the same command again to resume", err=True)
+        raise
     print_summary(report)
     click.echo(f"next: sumbench leaderboard {out}", err=True)
