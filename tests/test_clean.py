@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmark.ingest import clean_text, load_articles
+from benchmark.ingest.article import looks_like_title
 from benchmark.ingest.clean import breadcrumb_title, dateline_prefix, is_byline
 from benchmark.ingest.dates import (
     _DAY_RE,
@@ -258,3 +259,16 @@ def test_clean_text_never_fails_and_keeps_its_layout_promises(lines: list[str]) 
     for para in body.split("\n\n") if body else []:
         assert para and para == para.strip() and "  " not in para
     assert all(r.kind and r.text for r in removed)
+
+
+@pytest.mark.parametrize(("paragraph", "expected"), [
+    ("Lukashenko hopeful of bolstering cooperation", True),
+    ("男子被捕，涉嫌在致命的元旦车祸中酒驾", True),
+    ("The talks ended.", False),
+    ("Minsk", False),
+    ("2021", False),
+    ("He said the talks would go on for a long time and then some more, as they always "
+     "have done in all the years before, and nobody knows when they will end at all now", False),
+])
+def test_title_shape(paragraph: str, expected: bool) -> None:
+    assert looks_like_title(paragraph) is expected

@@ -48,14 +48,21 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
 def looks_like_title(paragraph: str) -> bool:
-    """Headline shape: one short line of 3-30 words that does not end like a sentence."""
-    words = len(paragraph.split())
+    """Headline shape: one short line of 3-30 words that does not end like a sentence.
+
+    Chinese, Japanese and Korean headlines have no spaces between words, so there
+    every 2 CJK characters count as one word.
+    """
+    words = len(paragraph.split()) + len(_CJK_RE.findall(paragraph)) // 2
     return (
         "\n" not in paragraph
         and len(paragraph) <= TITLE_MAX_CHARS
         and TITLE_WORDS[0] <= words <= TITLE_WORDS[1]
-        and not paragraph.endswith((".", ",", ";", ":", "…", "-", "–", "—"))
+        and not paragraph.endswith((".", ",", ";", ":", "…", "-", "–", "—", "。", "，", "："))
         and not re.fullmatch(r"[\W\d_]+", paragraph)
     )
 
