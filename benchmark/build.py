@@ -15,11 +15,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-__all__ = ["BuildConfig", "BuildReport", "build_dataset", "split_examples"]
+__all__ = ["BuildConfig", "BuildReport", "build_config", "build_dataset", "split_examples"]
 
-from benchmark.errors import InputError
+from benchmark.errors import ConfigError, InputError
 from benchmark.export import BuildReport, check_output_dir, write_dataset
 from benchmark.group import GroupConfig, group_articles
 from benchmark.ingest import load_articles
@@ -71,6 +78,42 @@ class BuildConfig(BaseModel):
         return {"train": self.train, "validation": self.validation, "test": self.test}
 
 
+def build_config(
+    path: str | Path | None = None, overrides: Mapping[str, Any] | None = None
+) -> BuildConfig:
+    """A BuildConfig from an optional YAML/JSON file plus overrides (which win).
+
+    Invalid settings raise :class:`ConfigError` naming the file and the field.
+    """
+    data: dict[str, Any] = {}
+    where = "command line"
+    if path is not None:
+        import yaml
+
+        where = str(path)
+        try:
+            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML/JSON ({exc})") from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: expected a mapping of settings")
+        data = dict(loaded or {})
+    data.update(overrides or {})
+    try:
+        return BuildConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"]) or "config"
+        raise ConfigError(f"{where}: setting '{loc}': {err['msg']}") from None
+
+
+def _stage(message: str, enabled: bool) -> None:
+    if enabled:
+        print(f"sumbench: {message} ...", file=sys.stderr, flush=True)
+
+
 def _progress(items: list[Any], desc: str, enabled: bool) -> Any:
     if not enabled:
         return items
@@ -114,6 +157,7 @@ def build_dataset(
     skip_invalid: bool = False,
     overwrite: bool = False,
     progress: bool = False,
+    input_format: str | None = None,
 ) -> BuildReport:
     """Build a benchmark dataset folder from a corpus of news articles.
 
@@ -135,14 +179,17 @@ def build_dataset(
         prefix=f".{out.name}.rejects-", dir=out.resolve().parent
     ) as tmpd:
         rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None
+        _stage(f"reading {input_path}", progress)
         ingested = load_articles(
             input_path,
             field_map=dict(field_map) if field_map else None,
+            input_format=input_format,
             skip_invalid=skip_invalid,
             rejects_path=rejects,
         )
         articles = sorted(ingested.articles, key=lambda a: a.id)
         by_id = {a.id: a for a in articles}
+        _stage(f"grouping {len(articles)} articles", progress)
         clusters = sorted(group_articles(articles, config.group), key=lambda c: c.id)
         pairs = build_examples(
             _progress(clusters, "building examples", progress),
@@ -178,9 +225,11 @@ def build_dataset(
             "name": name,
             "field_map": dict(sorted((field_map or {}).items())),
             "skip_invalid": skip_invalid,
+            "input_format": input_format,
             "sentence_splitter": SPLITTER_NAME,
         }
         has_rejects = rejects is not None and rejects.exists() and ingested.rejected > 0
+        _stage(f"writing {sum(map(len, splits.values()))} examples to {out}", progress)
         info = write_dataset(
             out,
             name=name,

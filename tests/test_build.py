@@ -249,3 +249,31 @@ def test_cli_build_summary_and_errors(tmp_path: Path) -> None:
         text=True,
     )
     assert fm.returncode == 2 and "--field-map expects" in fm.stderr
+    bad_ratios = subprocess.run(
+        [*SUMBENCH, "build", str(src), "--out", str(tmp_path / "p"), "--ratios", "0.5,0.5"],
+        capture_output=True,
+        text=True,
+    )
+    assert bad_ratios.returncode == 2 and "--ratios expects" in bad_ratios.stderr
+
+
+def test_config_file_and_overrides(tmp_path: Path) -> None:
+    from benchmark.build import build_config
+
+    cfg_file = tmp_path / "build.yaml"
+    cfg_file.write_text(
+        "strategy: [multi-doc]\nseed: 3\nfilters:\n  min_document_words: 10\n"
+        "train: 0.5\nvalidation: 0.25\ntest: 0.25\n",
+        encoding="utf-8",
+    )
+    cfg = build_config(cfg_file, {"seed": 9})
+    assert cfg.strategy == ["multi-doc"] and cfg.seed == 9
+    assert cfg.filters.min_document_words == 10 and cfg.ratios["train"] == 0.5
+    cfg_file.write_text("filters:\n  min_document_words: many\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"build.yaml: setting 'filters.min_document_words'"):
+        build_config(cfg_file)
+    cfg_file.write_text("- a list\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="expected a mapping"):
+        build_config(cfg_file)
+    with pytest.raises(ConfigError, match="cannot read"):
+        build_config(tmp_path / "missing.yaml")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import cast
+from typing import Any
 
 import click
 
@@ -26,9 +26,8 @@ def parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
 license_option = click.option(
     "--license",
     "license_",
-    default="unknown",
-    show_default=True,
-    help="Licence for the dataset card (an SPDX id or Hub licence name).",
+    default=None,
+    help="Licence for the dataset card (an SPDX id or Hub licence name) [unknown].",
 )
 
 
@@ -41,13 +40,11 @@ license_option = click.option(
     "--strategy",
     "strategies",
     multiple=True,
-    default=("cross-lede",),
-    show_default=True,
     type=click.Choice(["cross-lede", "multi-doc", "compression"]),
-    help="Example strategy; repeat for several.",
+    help="Example strategy; repeat for several [cross-lede].",
 )
-@click.option("--seed", default=12345, show_default=True, help="Seed of the split assignment.")
-@click.option("--name", default="", help="Dataset name (default: the output folder's name).")
+@click.option("--seed", type=int, default=None, help="Seed of the split assignment [12345].")
+@click.option("--name", default=None, help="Dataset name (default: the output folder's name).")
 @click.option(
     "--field-map",
     "field_map",
@@ -56,28 +53,52 @@ license_option = click.option(
     help="Map an input column to an article field, e.g. text=content; repeatable.",
 )
 @click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(["txt", "jsonl", "csv", "parquet", "hf"]),
+    default=None,
+    help="Input format (default: guessed from the path).",
+)
+@click.option(
     "--skip-invalid", is_flag=True, help="Write bad rows to OUT/rejects.jsonl instead of stopping."
 )
 @click.option(
     "--overwrite", is_flag=True, help="Replace an output folder holding a different dataset."
 )
 @click.option(
-    "--chronological",
-    is_flag=True,
-    help="Split by each cluster's earliest date instead of by hash.",
+    "--chronological/--no-chronological",
+    default=None,
+    help="Split by each cluster's earliest date instead of by hash [no].",
+)
+@click.option(
+    "--ratios",
+    default=None,
+    metavar="TRAIN,VALIDATION,TEST",
+    help="Split ratios of clusters, summing to 1 [0.8,0.1,0.1].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="YAML/JSON file with any BuildConfig setting (filters, group, ...); options given "
+    "on the command line win.",
 )
 @license_option
 def command(
     input_path: Path,
     out: Path,
     strategies: tuple[str, ...],
-    seed: int,
-    name: str,
+    seed: int | None,
+    name: str | None,
     field_map: tuple[str, ...],
+    input_format: str | None,
     skip_invalid: bool,
     overwrite: bool,
-    chronological: bool,
-    license_: str,
+    chronological: bool | None,
+    ratios: str | None,
+    config_path: Path | None,
+    license_: str | None,
 ) -> None:
     """Build a benchmark dataset from INPUT (a folder of .txt, JSONL, CSV, Parquet or a
     saved `datasets` dataset): ingest, clean, group near-duplicates, build examples,
@@ -85,21 +106,31 @@ def command(
 
     Example: sumbench build data/raw --out data/seeds
     """
-    from benchmark.build import BuildConfig, build_dataset
-    from benchmark.pairs import Strategy
+    from benchmark.build import build_config, build_dataset
 
-    config = BuildConfig(
-        name=name,
-        strategy=[cast(Strategy, s) for s in strategies],
-        seed=seed,
-        chronological=chronological,
-        license=license_,
-    )
+    overrides: dict[str, Any] = {
+        "name": name,
+        "strategy": list(strategies) or None,
+        "seed": seed,
+        "chronological": chronological,
+        "license": license_,
+    }
+    if ratios is not None:
+        parts = ratios.split(",")
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            values = []
+        if len(values) != 3:
+            raise ConfigError(f"--ratios expects TRAIN,VALIDATION,TEST numbers, got {ratios!r}")
+        overrides.update(zip(("train", "validation", "test"), values, strict=True))
+    config = build_config(config_path, {k: v for k, v in overrides.items() if v is not None})
     report = build_dataset(
         input_path,
         out,
         config,
         field_map=parse_field_map(field_map) or None,
+        input_format=input_format,
         skip_invalid=skip_invalid,
         overwrite=overwrite,
         progress=sys.stderr.isatty(),

@@ -68,7 +68,7 @@ def command(
     split: str,
     input_format: str | None,
     name: str | None,
-    license_: str,
+    license_: str | None,
     skip_invalid: bool,
     overwrite: bool,
 ) -> None:
@@ -95,6 +95,6 @@ def command(
         input_format=input_format,
         skip_invalid=skip_invalid,
         overwrite=overwrite,
-        license=license_,
+        license=license_ or "unknown",
     )
     click.echo(report.summary())
