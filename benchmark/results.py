@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from benchmark.errors import InputError
+from benchmark.errors import ConfigError, InputError
 from benchmark.io import canonical_json, pretty_json, write_text_atomic
 from benchmark.predictions import read_text_strict
 from benchmark.schema import RunResult
+
+if TYPE_CHECKING:
+    from benchmark.stats import PairedMethod, PairedResult
 
 
 def preview(ids: Sequence[str], k: int = 5) -> str:
@@ -65,3 +69,47 @@ def load_result(path: str | Path) -> RunResult:
 def reproducible_part(result: RunResult) -> str:
     """The result as canonical JSON without ``meta``: equal across runs with equal inputs."""
     return canonical_json(result.model_dump(mode="json", exclude={"meta"}))
+
+
+def compare_runs(
+    baseline: RunResult,
+    others: Sequence[RunResult],
+    *,
+    metric: str = "rouge1_f",
+    method: PairedMethod = "paired-bootstrap",
+    n_resamples: int = 1000,
+    trials: int = 10000,
+    seed: int = 12345,
+    confidence: float = 0.95,
+) -> dict[str, PairedResult]:
+    """Paired tests of every run against ``baseline`` on one metric, Holm-adjusted.
+
+    Why a check first: a paired test is only meaningful on the same examples scored
+    the same way, so runs must share the signature and the example ids (matched by
+    id, not by position).
+    """
+    from benchmark.stats import compare_to_baseline
+
+    base = {e.id: e.scores for e in baseline.examples}
+    if not base:
+        raise InputError(f"run '{baseline.system}' has no examples")
+    series: dict[str, list[float]] = {}
+    for run in others:
+        if run.signature != baseline.signature:
+            raise ConfigError(f"runs '{baseline.system}' and '{run.system}' were scored with "
+                              f"different settings:\n  {baseline.signature}\n  {run.signature}")
+        mine = {e.id: e.scores for e in run.examples}
+        if set(mine) != set(base):
+            odd = sorted(set(mine) ^ set(base))
+            raise InputError(f"runs '{baseline.system}' and '{run.system}' cover different "
+                             f"examples: {preview(odd)}")
+        if run.system in series or run.system == baseline.system:
+            raise ConfigError(f"system '{run.system}' appears twice")
+        if metric not in base[next(iter(base))] or any(metric not in s for s in mine.values()):
+            raise ConfigError(f"metric '{metric}' is not in every example of '{run.system}'")
+        series[run.system] = [mine[i][metric] for i in sorted(base)]
+    ids = sorted(base)
+    return compare_to_baseline(
+        [base[i][metric] for i in ids], series, metric=metric, method=method,
+        n_resamples=n_resamples, trials=trials, seed=seed, confidence=confidence,
+    )

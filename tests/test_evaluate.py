@@ -343,3 +343,37 @@ def test_score_parallel_checks_its_inputs() -> None:
         score_parallel(["a"], [[" "]])
     with pytest.raises(ConfigError, match="needs the source documents"):
         score_parallel(["a"], [["a"]], config=EvalConfig())
+
+
+def test_compare_runs_matches_examples_by_id_and_refuses_mismatches(
+    examples: list[Example],
+) -> None:
+    from benchmark.results import compare_runs
+    from benchmark.stats import paired_bootstrap
+
+    lead1 = evaluate_predictions(examples, lead_predictions(examples), config=FAST, system="l1")
+    two = {e.id: " ".join(split_sentences(e.document)[:2]) for e in examples}
+    lead2 = evaluate_predictions(examples, two, config=FAST, system="l2")
+    got = compare_runs(lead1, [lead2], metric="rouge2_f")["l2"]
+    want = paired_bootstrap(
+        [e.scores["rouge2_f"] for e in lead1.examples],
+        [e.scores["rouge2_f"] for e in lead2.examples],
+        metric="rouge2_f",
+    )
+    assert got.delta == pytest.approx(want.delta) and got.p_adjusted == got.p_value
+    # the same run with its examples in another order gives the same test
+    shuffled = lead2.model_copy(update={"examples": list(reversed(lead2.examples))})
+    assert compare_runs(lead1, [shuffled], metric="rouge2_f")["l2"].delta == got.delta
+
+    other_seed = evaluate_predictions(
+        examples, two, system="l3", config=EvalConfig(n_resamples=200, seed=1)
+    )
+    with pytest.raises(ConfigError, match="different settings"):
+        compare_runs(lead1, [other_seed])
+    fewer = evaluate_predictions(
+        examples[:4], {k: two[k] for k in list(two)[:4]}, config=FAST, system="l4"
+    )
+    with pytest.raises(InputError, match=r"cover different examples: 'ex4'"):
+        compare_runs(lead1, [fewer])
+    with pytest.raises(ConfigError, match="metric 'bleu'"):
+        compare_runs(lead1, [lead2], metric="bleu")
