@@ -175,7 +175,7 @@ DEFAULT_METRICS = ("rouge", "lengths")
     "--dataset",
     required=True,
     type=click.Path(path_type=Path),
-    help="An exported sumbench dataset directory.",
+    help="An exported sumbench dataset directory, or a dataset under data/ (e.g. seeds).",
 )
 @click.option("--split", default="test", show_default=True, help="Which split to score.")
 @click.option(
