@@ -87,14 +87,21 @@ class Leaderboard:
         return [r for r in self.rows if r.group == name]
 
 
+def is_result_file(path: Path) -> bool:
+    """Result JSONs are every ``*.json`` except our own summaries: ``_*.json`` (the
+    runner's) and ``leaderboard.json`` (this module's, written beside the runs by default)."""
+    return (path.suffix == ".json" and not path.name.startswith("_")
+            and path.name != "leaderboard.json")
+
+
 def load_runs(directory: str | Path) -> list[RunResult]:
-    """Every result JSON in ``directory`` (names starting with ``_`` are summaries, skipped)."""
+    """Every result JSON in ``directory`` (see :func:`is_result_file`), sorted by name."""
     from benchmark.evaluate import load_result
 
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError("runs directory not found", path=directory)
-    paths = sorted(p for p in directory.glob("*.json") if not p.name.startswith("_"))
+    paths = sorted(p for p in directory.glob("*.json") if is_result_file(p))
     if not paths:
         raise InputError("no run results (*.json) here; run `sumbench run` first", path=directory)
     return [load_result(p) for p in paths]

@@ -138,10 +138,19 @@ def test_errors_name_the_problem(tmp_path: Path) -> None:
 
 
 def test_cli_leaderboard(runs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
     from benchmark.cli import main
 
     main(["leaderboard", str(runs), "--baseline", "first-sentence", "--format", "csv,json",
-          "--out", str(tmp_path)])
+          "--out", str(tmp_path / "board")])
     out = capsys.readouterr().out
     assert "| first-sentence (baseline) |" in out and "| human (leave-one-out) |" in out
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["leaderboard.csv", "leaderboard.json"]
+    assert sorted(p.name for p in (tmp_path / "board").iterdir()) == ["leaderboard.csv",
+                                                                     "leaderboard.json"]
+    # by default the files go beside the runs, and a second call still reads only runs
+    shutil.copytree(runs, tmp_path / "runs")
+    for _ in range(2):
+        main(["leaderboard", str(tmp_path / "runs")])
+        assert capsys.readouterr().out == to_markdown(build_leaderboard(load_runs(runs)))
+    assert (tmp_path / "runs" / "leaderboard.tex").is_file()
