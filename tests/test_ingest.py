@@ -310,3 +310,20 @@ def test_skip_invalid_without_rejects_writes_no_default_file(tmp_path: Path) -> 
     result = load_articles(path, skip_invalid=True)
     assert result.rejected == 0 and result.rejects_path is None
     assert not (tmp_path / "ok.jsonl.rejects.jsonl").exists()
+
+
+def test_gzipped_jsonl_and_strict_batches(tmp_path: Path, seed_paths: list[Path],
+                                         txt_articles: list[Article]) -> None:
+    import gzip
+
+    path = tmp_path / "in.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for row in _seed_rows(seed_paths):
+            fh.write(json.dumps(row) + "\n")
+        fh.write("{broken\n")
+    assert detect_format(path) == "jsonl"
+    batches = iter_raw_batches(path, field_map=FMAP, batch_size=5)
+    assert [r.id for r in next(batches)] == [a.id for a in txt_articles]
+    with pytest.raises(InputError) as info:
+        next(batches)
+    assert (info.value.path, info.value.line) == (str(path), 6)

@@ -9,11 +9,12 @@ to the rejects file. Rows are streamed, so memory stays proportional to a batch.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from benchmark.errors import ConfigError, InputError
 from benchmark.ingest.records import (
@@ -44,11 +45,15 @@ def detect_format(path: str | Path) -> str:
         if any((p / m).is_file() for m in _HF_MARKERS):
             return "hf"
         return "txt"
-    fmt = _SUFFIXES.get(p.suffix.lower())
-    if fmt is None:
+    suffixes = [x.lower() for x in p.suffixes]
+    compressed = suffixes[-1:] == [".gz"]
+    suffix = (suffixes[-2] if len(suffixes) > 1 else "") if compressed else p.suffix.lower()
+    fmt = _SUFFIXES.get(suffix)
+    if fmt is None or (compressed and fmt not in {"jsonl", "csv"}):
         raise InputError(
-            f"unknown input format {p.suffix or '(no suffix)'!r}; expected a folder of .txt, "
-            ".jsonl, .csv, .parquet or a datasets folder (or pass input_format)", path=p)
+            f"unknown input format {''.join(p.suffixes[-2:]) or '(no suffix)'!r}; expected a "
+            "folder of .txt, .jsonl, .csv (optionally .gz), .parquet or a datasets folder "
+            "(or pass input_format)", path=p)
     return fmt
 
 
@@ -81,8 +86,15 @@ def _read_txt(path: Path) -> Iterator[Item]:
                         url=None, date=None, language=None, origin=origin, path=str(f))
 
 
+def _open_binary(path: Path) -> BinaryIO:
+    """Open for reading bytes; ``.gz`` files are decompressed on the fly."""
+    if path.suffix.lower() == ".gz":
+        return cast(BinaryIO, gzip.open(path, "rb"))
+    return open(path, "rb")
+
+
 def _read_jsonl(path: Path, fmap: Mapping[str, str]) -> Iterator[Item]:
-    with open(path, "rb") as fh:
+    with _open_binary(path) as fh:
         for n, data in enumerate(fh, start=1):
             text = _decode(data, path, n)
             if isinstance(text, Reject):
@@ -131,9 +143,9 @@ def _require_columns(columns: Iterable[str], fmap: Mapping[str, str], path: Path
 
 def _read_csv(path: Path, fmap: Mapping[str, str]) -> Iterator[Item]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    delimiter = "\t" if ".tsv" in [x.lower() for x in path.suffixes[-2:]] else ","
     count = [0]
-    with open(path, "rb") as fh:
+    with _open_binary(path) as fh:
 
         def lines() -> Iterator[str]:
             for data in fh:
