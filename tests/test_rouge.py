@@ -214,3 +214,23 @@ def test_every_mode_equals_plain_score_with_one_reference(scorer: Any) -> None:
         got = RougeMetric(multiref=mode).score([PRED], [[REFS[0]]], [""])[0].scores
         assert got == plain, mode
     assert plain == expected(scorer, PRED, REFS[0])
+
+
+SCRIPTS = st.text(
+    st.sampled_from([*"Жжёйкλόςनमस्तेा中文かカاليةñéü .,!?\n", "।", "。"]), max_size=60
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=SCRIPTS, language=st.sampled_from([None, "ru", "hi", "zh", "ar", "es"]))
+def test_unicode_profile_scores_any_identical_text_one(text: str, language: str | None) -> None:
+    metric = RougeMetric(tokenizer="unicode", language=language)
+    out = metric.score([text], [[text]], [""])[0]
+    tokens = metric.tokenizer.tokenize(text)
+    if len(tokens) >= 2:
+        assert set(out.scores.values()) == {1.0}
+    elif tokens:  # one token has no bigram, in rouge-score as here
+        below_one = {k for k, v in out.scores.items() if v != 1.0}
+        assert below_one == {"rouge2_p", "rouge2_r", "rouge2_f"}
+    else:  # nothing but punctuation and spaces: nothing to match
+        assert set(out.scores.values()) == {0.0} and out.flags
