@@ -31,6 +31,7 @@ from benchmark.io import pretty_json, write_text_atomic
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
 from benchmark.systems.registry import Failure, System
+from benchmark.systems.spec import BatchAdapter
 
 CACHE_DIRNAME = ".cache"
 SUMMARY_NAME = "_summary.json"
@@ -148,6 +149,8 @@ def predict(
     run.cached = len(run.outcomes)
     todo = [ex for ex in examples if ex.id not in run.outcomes]
     size = int(getattr(system.config, "batch_size", type(system).batch_size))
+    if isinstance(system, BatchAdapter):
+        timeout = None  # cmd:/http: enforce their own timeouts and clean up after them
     with tqdm(total=len(examples), initial=run.cached, desc=label[:40], unit="ex",
               position=position, file=sys.stderr, disable=not progress, leave=True,
               dynamic_ncols=True) as bar:
