@@ -34,6 +34,7 @@ _TYPE_RE = re.compile(r"^(?:rouge)?([1-9]|L|Lsum)$")
 
 # (hits, prediction units, reference units) for one rouge type and one reference.
 Counts = tuple[int, int, int]
+PRF = tuple[float, float, float]
 
 
 def normalize_types(types: Sequence[str]) -> tuple[str, ...]:
@@ -60,7 +61,7 @@ def fmeasure(precision: float, recall: float) -> float:
     return 0.0
 
 
-def prf(hits: int, pred_units: int, ref_units: int) -> tuple[float, float, float]:
+def prf(hits: int, pred_units: int, ref_units: int) -> PRF:
     """Precision, recall, F from integer counts, as rouge-score divides them."""
     precision = hits / max(pred_units, 1)
     recall = hits / max(ref_units, 1)
@@ -183,26 +184,25 @@ class _Text:
         return got
 
 
-def combine(
-    per_ref: list[tuple[float, float, float]], counts: list[Counts], mode: str
-) -> tuple[float, float, float]:
+def _mean(rows: list[PRF]) -> PRF:
+    k = len(rows)
+    return (sum(s[0] for s in rows) / k, sum(s[1] for s in rows) / k, sum(s[2] for s in rows) / k)
+
+
+def combine(per_ref: list[PRF], counts: list[Counts], mode: str) -> PRF:
     """Fold one type's per-reference (P, R, F) into one, by ``mode`` (see docs/rouge.md)."""
     if mode == "max" or len(per_ref) == 1:
         return max(per_ref, key=lambda s: s[2])  # first best F, as numpy.argmax picks
     if mode == "mean":
-        k = len(per_ref)
-        return (sum(s[0] for s in per_ref) / k, sum(s[1] for s in per_ref) / k,
-                sum(s[2] for s in per_ref) / k)
+        return _mean(per_ref)
     if mode == "pooled":
         hits = sum(c[0] for c in counts)
         precision = hits / max(sum(c[1] for c in counts), 1)
         recall = hits / max(sum(c[2] for c in counts), 1)
         return precision, recall, fmeasure(precision, recall)
     # jackknife: best reference within every leave-one-out subset, averaged over subsets
-    subsets = [max(per_ref[:k] + per_ref[k + 1:], key=lambda s: s[2]) for k in range(len(per_ref))]
-    n = len(subsets)
-    return (sum(s[0] for s in subsets) / n, sum(s[1] for s in subsets) / n,
-            sum(s[2] for s in subsets) / n)
+    return _mean([max(per_ref[:k] + per_ref[k + 1:], key=lambda s: s[2])
+                  for k in range(len(per_ref))])
 
 
 @register_metric("rouge")
