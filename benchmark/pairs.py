@@ -26,8 +26,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from benchmark.metrics.fragments import fragment_stats, fragment_tokens
-from benchmark.schema import Article, Cluster, Example
+from benchmark.metrics.fragments import extractive_fragments, fragment_tokens
+from benchmark.schema import Article, Cluster, Example, FragmentStats
 from benchmark.sentences import split_sentences
 
 Strategy = Literal["cross-lede", "multi-doc", "compression"]
@@ -119,17 +119,38 @@ def article_lead(article: Article) -> str:
 
     The two parts are joined with a newline so ROUGE-Lsum sees two sentences. A
     first sentence that merely repeats the headline is skipped for the next one.
+    Paragraphs are split one at a time, so a long body costs no more than its lead.
     """
-    sentences = split_sentences(article.body, article.language or "en")
     parts: list[str] = []
     if article.title:
         parts.append(article.title.strip())
     title_norm = _norm(article.title or "")
-    for sent in sentences:
-        if _norm(sent) and _norm(sent) != title_norm:
-            parts.append(sent)
+    for para in article.body.split("\n"):
+        found = next(
+            (
+                s
+                for s in split_sentences(para, article.language or "en")
+                if _norm(s) not in ("", title_norm)
+            ),
+            None,
+        )
+        if found is not None:
+            parts.append(found)
             break
     return "\n".join(parts)
+
+
+def _stats(doc_tokens: list[str], reference: str) -> FragmentStats:
+    """:func:`fragment_stats` with the document tokenised once for all its references."""
+    ref_tokens = fragment_tokens(reference)
+    if not ref_tokens:
+        return FragmentStats(coverage=0.0, density=0.0, compression=0.0)
+    frags = extractive_fragments(doc_tokens, ref_tokens)
+    return FragmentStats(
+        coverage=sum(len(f) for f in frags) / len(ref_tokens),
+        density=sum(len(f) ** 2 for f in frags) / len(ref_tokens),
+        compression=len(doc_tokens) / len(ref_tokens),
+    )
 
 
 def _word_count(text: str) -> int:
@@ -152,8 +173,9 @@ def _make_example(
     """Apply the filters to one candidate; return the example or None (counted)."""
     documents = [a.body for a in sources]
     document = DOCUMENT_SEPARATOR.join(documents)
-    doc_norm = f" {_norm(document)} "
-    doc_words = _word_count(document)
+    doc_tokens = fragment_tokens(document)
+    doc_norm = f" {' '.join(doc_tokens)} "
+    doc_words = len(doc_tokens)
     if doc_words < filters.min_document_words:
         counts["document_too_short"] += 1
         return None
@@ -187,7 +209,7 @@ def _make_example(
         documents=documents,
         document=document,
         references=[t for _, t in kept],
-        fragments=[fragment_stats(document, t) for _, t in kept],
+        fragments=[_stats(doc_tokens, t) for _, t in kept],
         language=_common(a.language for a in sources),
         published=min(dates) if dates else None,
     )
@@ -205,15 +227,18 @@ def examples_for_cluster(
     give no candidate (there is no second outlet to take a reference from).
     """
     filters = filters or FilterConfig()
+    strategies = tuple(strategies)
     members = [articles[m] for m in sorted(cluster.members)]
     result = PairsResult()
+    leads: dict[str, str] = {}
+    if len(members) > 1 and {"cross-lede", "multi-doc"} & set(strategies):
+        leads = {a.id: article_lead(a) for a in members}
     for strategy in sorted(set(strategies), key=STRATEGIES.index):
         counts = result.filtered.setdefault(strategy, Counter({f: 0 for f in FILTERS}))
         if len(members) < 2:
             continue
         built: list[Example | None] = []
         if strategy == "cross-lede":
-            leads = {a.id: article_lead(a) for a in members}
             for a in members:
                 result.candidates[strategy] += 1
                 refs = [(b.id, leads[b.id]) for b in members if b.id != a.id]
@@ -225,7 +250,7 @@ def examples_for_cluster(
                     counts["too_few_sources"] += 1
                     continue
                 sources = [a for a in members if a.id != held.id]
-                refs = [(held.id, article_lead(held))]
+                refs = [(held.id, leads[held.id])]
                 built.append(_make_example(strategy, cluster, sources, refs, filters, counts))
         else:  # compression
             result.candidates[strategy] += 1
