@@ -34,6 +34,7 @@ PROFILES = ("rouge-score", "unicode")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _VALID = re.compile(r"^[a-z0-9]+$")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+_MEMO_LIMIT = 1 << 21
 
 # ISO 639-1 code -> NLTK Snowball language (English uses Porter, as rouge-score does).
 SNOWBALL_LANGUAGES = {
@@ -103,6 +104,8 @@ class RougeScoreTokenizer:
         try:
             out = [final[w] for w in words]
         except KeyError:
+            if len(final) > _MEMO_LIMIT:  # bound memory on huge vocabularies
+                final.clear()
             stem = _porter_stem()
             for w in words:
                 if w not in final:
