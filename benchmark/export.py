@@ -19,34 +19,42 @@ JSONL and pydantic, so ``sumbench validate`` starts fast.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from benchmark.card import CardStats, render_card
+from benchmark.dataset_dir import (
+    BUILD_FILE,
+    DOCUMENT_SEPARATOR,
+    LoadedDataset,
+    read_build_info,
+    dataset_fingerprint,
+    example_features,
+    load_dataset_dir,
+    split_fingerprint,
+    validate_dataset_dir,
+)
 from benchmark.errors import InputError, OutputError
 from benchmark.io import atomic_path, canonical_json, pretty_json
 from benchmark.schema import Article, BuildInfo, Cluster, Example, json_schemas
 from benchmark.split import SPLITS
 
-BUILD_FILE = "build.json"
-DOCUMENT_SEPARATOR = " ||||| "
-
-
-@dataclass
-class LoadedDataset:
-    """An exported dataset read back: examples per split and its BuildInfo."""
-
-    name: str
-    fingerprint: str
-    path: Path
-    splits: dict[str, list[Example]]
-    build: BuildInfo
+__all__ = [
+    "BUILD_FILE",
+    "DOCUMENT_SEPARATOR",
+    "BuildReport",
+    "LoadedDataset",
+    "check_output_dir",
+    "dataset_fingerprint",
+    "example_features",
+    "load_dataset_dir",
+    "split_fingerprint",
+    "validate_dataset_dir",
+    "write_dataset",
+]
 
 
 class BuildReport(BaseModel):
@@ -104,63 +112,6 @@ class BuildReport(BaseModel):
         return "\n".join(lines)
 
 
-def example_features() -> Any:
-    """The canonical ``datasets.Features`` of an Example row (datasets >= 4 ``List``)."""
-    from datasets import Features, List, Value
-
-    string = Value("string")
-    return Features(
-        {
-            "id": string,
-            "strategy": string,
-            "cluster_id": string,
-            "source_ids": List(string),
-            "reference_ids": List(string),
-            "documents": List(string),
-            "document": string,
-            "references": List(string),
-            "fragments": List(
-                {
-                    "coverage": Value("float64"),
-                    "density": Value("float64"),
-                    "compression": Value("float64"),
-                }
-            ),
-            "language": string,
-            "published": Value("date32"),
-        }
-    )
-
-
-def dataset_fingerprint(examples: Iterable[Example]) -> str:
-    """sha256 over the canonical JSON of the examples sorted by id (one per line).
-
-    It identifies content, not files: the same examples always give the same
-    fingerprint, whatever order or batches they were produced in.
-    """
-    h = hashlib.sha256()
-    for ex in sorted(examples, key=lambda e: e.id):
-        h.update(canonical_json(ex).encode("utf-8"))
-        h.update(b"\n")
-    return h.hexdigest()
-
-
-def split_fingerprint(splits: Mapping[str, Iterable[Example]]) -> str:
-    """sha256 over (split, example id) pairs: tells two splittings of the same examples apart."""
-    h = hashlib.sha256()
-    for name in sorted(splits):
-        for ex_id in sorted(e.id for e in splits[name]):
-            h.update(f"{name}\t{ex_id}\n".encode())
-    return h.hexdigest()
-
-
-def _read_build_info(out: Path) -> BuildInfo | None:
-    try:
-        return BuildInfo.model_validate_json((out / BUILD_FILE).read_bytes())
-    except (OSError, ValidationError, ValueError):
-        return None
-
-
 def check_output_dir(
     out: str | Path, *, overwrite: bool = False, inputs: Iterable[Path] = ()
 ) -> None:
@@ -176,7 +127,7 @@ def check_output_dir(
         raise OutputError(f"output path {out} exists and is not a directory")
     if overwrite or not out.exists() or not any(out.iterdir()):
         return
-    if _read_build_info(out) is None:
+    if read_build_info(out) is None:
         raise OutputError(
             f"output directory {out} is not empty and holds no sumbench dataset "
             f"(no valid {BUILD_FILE}); choose another --out or pass --overwrite"
@@ -186,7 +137,7 @@ def check_output_dir(
 def _check_same_dataset(out: Path, info: BuildInfo, overwrite: bool) -> None:
     if overwrite or not out.exists() or not any(out.iterdir()):
         return
-    old = _read_build_info(out)
+    old = read_build_info(out)
     if old is None:
         raise OutputError(f"output directory {out} holds no sumbench dataset; pass --overwrite")
     same = (
@@ -332,146 +283,3 @@ def _version() -> str:
     from benchmark import __version__
 
     return __version__
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def _describe(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:3]:
-        loc = ".".join(str(p) for p in err["loc"]) or "record"
-        parts.append(f"field '{loc}': {err['msg']}")
-    return "; ".join(parts)
-
-
-def _read_records(path: Path, model: type[BaseModel], problems: list[str]) -> list[Any]:
-    """Parse a JSONL file into ``model`` records, appending every bad line to ``problems``."""
-    records: list[Any] = []
-    if not path.is_file():
-        problems.append(f"{path}: missing")
-        return records
-    with open(path, encoding="utf-8") as fh:
-        try:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    problems.append(f"{path}:{lineno}: empty line")
-                    continue
-                try:
-                    records.append(model.model_validate_json(line))
-                except ValidationError as exc:
-                    if any(e["type"] == "json_invalid" for e in exc.errors()):
-                        problems.append(f"{path}:{lineno}: not valid JSON")
-                    else:
-                        problems.append(f"{path}:{lineno}: {_describe(exc)}")
-        except UnicodeDecodeError as exc:
-            problems.append(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})")
-    return records
-
-
-def _check_example(ex: Example, where: str, problems: list[str]) -> None:
-    if len(ex.references) != len(ex.fragments) or len(ex.references) != len(ex.reference_ids):
-        problems.append(
-            f"{where}: example {ex.id}: references, reference_ids and fragments differ in length"
-        )
-    if len(ex.documents) != len(ex.source_ids):
-        problems.append(f"{where}: example {ex.id}: documents and source_ids differ in length")
-    if ex.document != DOCUMENT_SEPARATOR.join(ex.documents):
-        problems.append(
-            f"{where}: example {ex.id}: document is not its documents joined "
-            f"with '{DOCUMENT_SEPARATOR}'"
-        )
-
-
-def _read_dir(path: Path) -> tuple[BuildInfo | None, dict[str, list[Example]], list[str]]:
-    problems: list[str] = []
-    if not path.is_dir():
-        return None, {}, [f"{path}: not a directory"]
-    build_path = path / BUILD_FILE
-    try:
-        info = BuildInfo.model_validate_json(build_path.read_bytes())
-    except OSError:
-        return None, {}, [f"{build_path}: missing (not a sumbench dataset folder)"]
-    except ValidationError as exc:
-        return None, {}, [f"{build_path}: {_describe(exc)}"]
-    splits: dict[str, list[Example]] = {}
-    for split, expected in info.splits.items():
-        jsonl = path / "data" / f"{split}.jsonl"
-        exs = _read_records(jsonl, Example, problems)
-        for ex in exs:
-            _check_example(ex, str(jsonl), problems)
-        if len(exs) != expected and jsonl.exists():
-            problems.append(f"{jsonl}: {len(exs)} valid examples, build.json says {expected}")
-        for other in (path / "data" / f"{split}.parquet", path / "hf" / split):
-            if not other.exists():
-                problems.append(f"{other}: missing")
-        splits[split] = exs
-    for extra in ("README.md", "hf/dataset_dict.json"):
-        if not (path / extra).exists():
-            problems.append(f"{path / extra}: missing")
-    for type_name in sorted(json_schemas()):
-        schema_path = path / "schemas" / f"{type_name}.schema.json"
-        try:
-            json.loads(schema_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            problems.append(f"{schema_path}: missing or not valid JSON")
-    _check_consistency(path, info, splits, problems)
-    return info, splits, problems
-
-
-def _check_consistency(
-    path: Path, info: BuildInfo, splits: dict[str, list[Example]], problems: list[str]
-) -> None:
-    seen: dict[str, str] = {}
-    cluster_split: dict[str, str] = {}
-    for split, exs in splits.items():
-        for ex in exs:
-            if ex.id in seen:
-                problems.append(f"example id {ex.id} appears in '{seen[ex.id]}' and '{split}'")
-            seen[ex.id] = split
-            prev = cluster_split.setdefault(ex.cluster_id, split)
-            if prev != split:
-                problems.append(f"cluster {ex.cluster_id} appears in splits '{prev}' and '{split}'")
-    fingerprint = dataset_fingerprint(e for exs in splits.values() for e in exs)
-    if fingerprint != info.fingerprint:
-        problems.append(
-            f"{path / BUILD_FILE}: fingerprint {info.fingerprint[:12]} does not match the examples "
-            f"({fingerprint[:12]}): the data files were changed after the build"
-        )
-    if (path / "articles.jsonl").exists():
-        _read_records(path / "articles.jsonl", Article, problems)
-    if (path / "clusters.jsonl").exists():
-        clusters = _read_records(path / "clusters.jsonl", Cluster, problems)
-        known = {c.id for c in clusters}
-        missing = sorted(set(cluster_split) - known)
-        if missing:
-            problems.append(
-                f"{path / 'clusters.jsonl'}: lacks cluster(s) used by examples: {missing[:5]}"
-            )
-
-
-def validate_dataset_dir(path: str | Path) -> list[str]:
-    """Every problem found in an exported dataset folder (empty list = valid).
-
-    Checks build.json, every split's JSONL against the Example schema, ids and
-    clusters unique across splits, the fingerprint, and that the Parquet, hf/,
-    schema, card, article and cluster files are present and well-formed.
-    """
-    _, _, problems = _read_dir(Path(path))
-    return problems
-
-
-def load_dataset_dir(path: str | Path) -> LoadedDataset:
-    """Read an exported dataset folder (JSONL per split + build.json), validated.
-
-    Raises :class:`InputError` listing the problems if the folder is not valid.
-    """
-    path = Path(path)
-    info, splits, problems = _read_dir(path)
-    if problems or info is None:
-        shown = "\n  ".join(problems[:10])
-        more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
-        raise InputError(f"not a valid sumbench dataset:\n  {shown}{more}", path=path)
-    return LoadedDataset(
-        name=info.name, fingerprint=info.fingerprint, path=path, splits=splits, build=info
-    )

@@ -223,3 +223,15 @@ def test_nothing_to_export_is_an_error(tmp_path: Path, material: dict) -> None:
     with pytest.raises(InputError, match="no examples"):
         write(tmp_path / "ds", material, splits={"test": []})
     assert not (tmp_path / "ds").exists()
+
+
+def test_deep_validation_compares_parquet_and_hf_copies(tmp_path: Path, material: dict) -> None:
+    out, other = tmp_path / "ds", tmp_path / "other"
+    write(out, material)
+    write(other, material, splits={"test": material["examples"][:3]}, overwrite=True)
+    assert validate_dataset_dir(out, deep=True) == []
+    # swap in the Parquet file of another dataset: only the deep check can see it
+    (out / "data" / "test.parquet").write_bytes((other / "data" / "test.parquet").read_bytes())
+    assert validate_dataset_dir(out) == []
+    (problem,) = validate_dataset_dir(out, deep=True)
+    assert "test.parquet: differs from data/test.jsonl" in problem

@@ -10,14 +10,17 @@ import click
 
 @click.command("validate")
 @click.argument("path", metavar="DIR", type=click.Path(path_type=Path))
-def command(path: Path) -> None:
+@click.option(
+    "--deep", is_flag=True, help="Also compare the Parquet and hf/ copies with the JSONL (slower)."
+)
+def command(path: Path, deep: bool) -> None:
     """Re-validate the dataset folder DIR: every record against the schemas, ids and
     clusters unique across splits, the content fingerprint, and the expected files.
     Exits 0 when valid, 2 with the problems listed otherwise.
     """
     from benchmark.export import validate_dataset_dir
 
-    problems = validate_dataset_dir(path)
+    problems = validate_dataset_dir(path, deep=deep)
     if problems:
         click.echo(f"{path}: {len(problems)} problem(s)", err=True)
         for p in problems:
