@@ -16,7 +16,14 @@ from itertools import combinations, pairwise
 from benchmark.errors import InputError
 from benchmark.group.config import GroupConfig
 from benchmark.group.event import EventModel, shipped_model
-from benchmark.group.features import CorpusStats, Profile, corpus_stats, profile, profile_features
+from benchmark.group.features import (
+    CorpusStats,
+    Profile,
+    Vectors,
+    corpus_stats,
+    profile,
+    profile_features,
+)
 from benchmark.group.lexical import lsh_pairs, neighbour_pairs
 from benchmark.schema import Article, Cluster, Edge
 
@@ -34,10 +41,12 @@ class PairJudge:
             config.event_threshold if config.event_threshold is not None else self.model.threshold
         )
         self._cache: dict[tuple[str, str], Edge | None] = {}
+        self._vectors: dict[str, Vectors] = {}
 
     def evidence(self, a: str, b: str) -> tuple[dict[str, float], float]:
         """Pair features plus the model's same-event probability."""
-        features = profile_features(self.profiles[a], self.profiles[b], self.stats)
+        features = profile_features(self.profiles[a], self.profiles[b], self.stats,
+                                    self._vectors)
         return features, self.model.probability(features)
 
     def vetoed(self, features: dict[str, float], prob: float) -> bool:

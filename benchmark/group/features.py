@@ -201,14 +201,12 @@ def _day_distance(a: frozenset[int], b: frozenset[int]) -> int:
 
 
 def _char_grams(words: list[str]) -> Counter[str]:
-    grams: Counter[str] = Counter()
+    grams: list[str] = []
     for w in words:
         padded = f" {w} "
         for n in CHAR_NGRAMS:
-            if len(padded) < n:
-                continue
-            grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return Counter(grams)
 
 
 @lru_cache(maxsize=1)
@@ -265,21 +263,33 @@ def corpus_stats(profiles: Iterable[Profile]) -> CorpusStats:
     return stats
 
 
-def _tfidf_cosine(a: Mapping[str, int], b: Mapping[str, int], df: Mapping[str, int],
-                  stats: CorpusStats) -> float:
-    """Cosine of sublinear-tf x idf vectors; terms summed in sorted order (deterministic)."""
-    def weight(tf: int, term: str) -> float:
-        return (1.0 + math.log(tf)) * stats.idf(df.get(term, 0))
+def tfidf_vector(counts: Mapping[str, int], df: Mapping[str, int],
+                 stats: CorpusStats) -> dict[str, float]:
+    """Unit-length sublinear-tf x idf vector (terms in sorted order)."""
+    idf: dict[int, float] = {}
+    items = []
+    for t, tf in sorted(counts.items()):
+        d = df.get(t, 0)
+        if d not in idf:
+            idf[d] = stats.idf(d)
+        items.append((t, (1.0 + math.log(tf)) * idf[d] if tf > 1 else idf[d]))
+    norm = math.sqrt(math.fsum(w * w for _, w in items))
+    return {t: w / norm for t, w in items} if norm > 0 else {}
 
-    na = math.fsum(weight(tf, t) ** 2 for t, tf in sorted(a.items()))
-    nb = math.fsum(weight(tf, t) ** 2 for t, tf in sorted(b.items()))
-    if na == 0.0 or nb == 0.0:
-        return 0.0
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Sparse dot product; ``math.fsum`` is exactly rounded, so term order cannot matter."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    dot = math.fsum(
-        weight(tf, t) * weight(large[t], t) for t, tf in sorted(small.items()) if t in large
-    )
-    return dot / math.sqrt(na * nb)
+    return math.fsum(w * large[t] for t, w in small.items() if t in large)
+
+
+Vectors = tuple[dict[str, float], dict[str, float]]
+"""An article's (word, char) TF-IDF vectors under some corpus statistics."""
+
+
+def vectors(p: Profile, stats: CorpusStats) -> Vectors:
+    """The word and character TF-IDF vectors of a profile."""
+    return tfidf_vector(p.words, stats.df_word, stats), tfidf_vector(p.chars, stats.df_char, stats)
 
 
 def _jaccard(a: frozenset[str] | frozenset[int], b: frozenset[str] | frozenset[int]) -> float:
@@ -287,10 +297,22 @@ def _jaccard(a: frozenset[str] | frozenset[int], b: frozenset[str] | frozenset[i
     return len(a & b) / union if union else 0.0
 
 
-def profile_features(pa: Profile, pb: Profile, stats: CorpusStats) -> dict[str, float]:
-    """Pair features of two profiles (pure; symmetric by canonical ordering)."""
+def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
+                     cache: dict[str, Vectors] | None = None) -> dict[str, float]:
+    """Pair features of two profiles (pure; symmetric by canonical ordering).
+
+    ``cache`` (profile id -> :func:`vectors`) only saves recomputing the TF-IDF
+    vectors; it must belong to the same ``stats``.
+    """
     if pb.id < pa.id:
         pa, pb = pb, pa
+    if cache is None:
+        va, vb = vectors(pa, stats), vectors(pb, stats)
+    else:
+        for p in (pa, pb):
+            if p.id not in cache:
+                cache[p.id] = vectors(p, stats)
+        va, vb = cache[pa.id], cache[pb.id]
     ent_w = {e: stats.idf(stats.df_entity.get(e, 0)) for e in sorted(pa.entities | pb.entities)}
     shared = math.fsum(ent_w[e] for e in sorted(pa.entities & pb.entities))
     wa = math.fsum(ent_w[e] for e in sorted(pa.entities))
@@ -305,8 +327,8 @@ def profile_features(pa: Profile, pb: Profile, stats: CorpusStats) -> dict[str, 
         else -1.0
     )
     out = {
-        "cos_word": _tfidf_cosine(pa.words, pb.words, stats.df_word, stats),
-        "cos_char": _tfidf_cosine(pa.chars, pb.chars, stats.df_char, stats),
+        "cos_word": _dot(va[0], vb[0]),
+        "cos_char": _dot(va[1], vb[1]),
         "shingle_jaccard": _jaccard(pa.shingles, pb.shingles),
         "entity_overlap": shared / min(wa, wb) if min(wa, wb) > 0 else 0.0,
         "entity_jaccard": shared / union if union > 0 else 0.0,

@@ -8,11 +8,10 @@ by (-similarity, id).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
-from benchmark.group.features import CorpusStats, Profile
+from benchmark.group.features import CorpusStats, Profile, vectors
 
 
 def minhash(profile: Profile, num_perm: int, seed: int) -> Any:
@@ -42,23 +41,19 @@ def lsh_pairs(
     return out
 
 
-def _sparse(profiles: Sequence[Profile], attr: str, df: dict[str, int],
-            stats: CorpusStats) -> Any:
-    """Row-normalised sublinear TF-IDF matrix (rows in profile order)."""
+def _sparse(vecs: Sequence[dict[str, float]]) -> Any:
+    """Rows of unit-length TF-IDF vectors as a CSR matrix (vocabulary in sorted order)."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    vocab = {t: i for i, t in enumerate(sorted(df))}
+    vocab = {t: i for i, t in enumerate(sorted({t for v in vecs for t in v}))}
     rows, cols, vals = [], [], []
-    for r, p in enumerate(profiles):
-        terms = sorted(getattr(p, attr).items())
-        weights = [(1.0 + math.log(tf)) * stats.idf(df[t]) for t, tf in terms]
-        norm = math.sqrt(math.fsum(w * w for w in weights)) or 1.0
-        for (t, _), w in zip(terms, weights, strict=True):
+    for r, vec in enumerate(vecs):
+        for t, w in vec.items():
             rows.append(r)
             cols.append(vocab[t])
-            vals.append(w / norm)
-    return csr_matrix((np.array(vals), (rows, cols)), shape=(len(profiles), len(vocab)))
+            vals.append(w)
+    return csr_matrix((np.array(vals), (rows, cols)), shape=(len(vecs), len(vocab)))
 
 
 def neighbour_pairs(
@@ -72,10 +67,8 @@ def neighbour_pairs(
     import numpy as np
 
     ids = [p.id for p in profiles]
-    spaces: list[Any] = [
-        _sparse(profiles, "words", dict(stats.df_word), stats),
-        _sparse(profiles, "chars", dict(stats.df_char), stats),
-    ]
+    vecs = [vectors(p, stats) for p in profiles]
+    spaces: list[Any] = [_sparse([v[0] for v in vecs]), _sparse([v[1] for v in vecs])]
     if profiles and all(p.embedding is not None for p in profiles):
         spaces.append(np.vstack([p.embedding for p in profiles]).astype("float64"))
     out: set[tuple[str, str]] = set()

@@ -1,0 +1,188 @@
+"""Grouping: seed expectation, contract of group_articles, reprints, caps, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from benchmark.errors import InputError
+from benchmark.group import (
+    FEATURE_NAMES,
+    CorpusStats,
+    GroupConfig,
+    corpus_stats,
+    group_articles,
+    pair_features,
+    profile,
+)
+from benchmark.group.event import best_threshold
+from benchmark.group.features import _days
+from benchmark.schema import Article, Cluster
+
+_DATELINE = re.compile(r"^OREANDA-NEWS\. (\w+ \d{1,2}, \d{4})\. ")
+_DATE_LINE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$", re.MULTILINE)
+
+
+def _article(aid: str, body: str, title: str | None = None,
+             published: dt.date | None = None) -> Article:
+    return Article(id=aid, title=title, body=body, published=published, language="en",
+                   content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest())
+
+
+def seed_articles(paths: list[Path], dates: bool = True) -> list[Article]:
+    """The seeds as ingest would clean them: title line, breadcrumb, dateline, footer."""
+    out = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8").strip()
+        aid = path.name[:3]
+        published = None
+        title: str | None = None
+        if m := _DATELINE.match(text):
+            published = dt.datetime.strptime(m.group(1), "%B %d, %Y").date()
+            text = text[m.end():]
+        else:
+            first, _, text = text.partition("\n")
+            title = first.removeprefix("Main/News/").strip()
+        if m2 := _DATE_LINE.search(text):
+            published = dt.date(int(m2.group(3)), int(m2.group(2)), int(m2.group(1)))
+            text = text[: m2.start()] + text[m2.end():]
+        text = text.split("Заметили ошибку?")[0].strip()
+        out.append(_article(aid, text, title, published if dates else None))
+    return out
+
+
+@pytest.fixture(scope="module")
+def seeds(seed_paths: list[Path]) -> list[Article]:
+    return seed_articles(seed_paths)
+
+
+@pytest.fixture(scope="module")
+def seed_clusters(seeds: list[Article]) -> list[Cluster]:
+    return group_articles(seeds)
+
+
+def _cluster_of(clusters: list[Cluster], aid: str) -> Cluster:
+    return next(c for c in clusters if aid in c.members)
+
+
+def test_seeds_default_groups_the_minsk_meeting_and_keeps_2021_out(
+        seed_clusters: list[Cluster]) -> None:
+    minsk = _cluster_of(seed_clusters, "000")
+    assert {"000", "001", "003"} <= set(minsk.members)
+    assert "004" not in minsk.members
+    assert _cluster_of(seed_clusters, "004").members == ["004"]
+
+
+def test_seeds_without_publication_dates(seed_paths: list[Path]) -> None:
+    undated = seed_articles(seed_paths, dates=False)
+    minsk = _cluster_of(group_articles(undated), "000")
+    assert {"000", "001", "003"} <= set(minsk.members)
+    assert "004" not in minsk.members
+    # Known shortfall (docs/grouping.md): the lexical-only model, with no dates at all,
+    # lets the 2021 article in; publication dates keep it out.
+    lexical = GroupConfig(use_embeddings=False)
+    assert "004" in _cluster_of(group_articles(undated, lexical), "000").members
+    assert "004" not in _cluster_of(
+        group_articles(seed_articles(seed_paths), lexical), "000").members
+
+
+def test_cluster_contract(seeds: list[Article], seed_clusters: list[Cluster]) -> None:
+    seen = [m for c in seed_clusters for m in c.members]
+    assert sorted(seen) == sorted(a.id for a in seeds)
+    assert [c.id for c in seed_clusters] == sorted(c.id for c in seed_clusters)
+    for c in seed_clusters:
+        assert c.members == sorted(c.members) and c.id == c.members[0]
+        assert [(e.a, e.b) for e in c.edges] == sorted((e.a, e.b) for e in c.edges)
+        for e in c.edges:
+            assert e.a < e.b and e.a in c.members and e.b in c.members
+            assert e.kind in ("reprint", "event")
+            assert set(FEATURE_NAMES) - {"cos_embed"} <= set(e.evidence)
+            assert e.score == e.evidence["event_probability"]
+    assert len(_cluster_of(seed_clusters, "000").edges) >= 2
+
+
+def test_independent_of_input_order(seeds: list[Article], seed_clusters: list[Cluster]) -> None:
+    shuffled = [seeds[i] for i in (3, 0, 4, 2, 1)]
+    again = group_articles(shuffled)
+    assert [c.model_dump() for c in again] == [c.model_dump() for c in seed_clusters]
+
+
+def test_pair_features_pure_and_symmetric(seeds: list[Article]) -> None:
+    stats = corpus_stats(profile(a) for a in seeds)
+    ab = pair_features(seeds[0], seeds[4], stats)
+    assert ab == pair_features(seeds[4], seeds[0], stats)
+    assert set(ab) == set(FEATURE_NAMES) - {"cos_embed"}
+    # every seed pair has word cosine >= 0.2: a single cosine cannot separate 004
+    assert ab["cos_word"] >= 0.2
+    assert ab["year_conflict"] == 1.0  # 000 mentions 2012-2015, 004 was published in 2021
+
+
+def test_stats_are_summable(seeds: list[Article]) -> None:
+    profiles = [profile(a) for a in seeds]
+    whole = corpus_stats(profiles)
+    merged = corpus_stats(profiles[:2]).merge(corpus_stats(profiles[2:]))
+    assert merged == whole
+    assert isinstance(whole, CorpusStats) and whole.n_docs == 5
+
+
+def test_lightly_edited_copy_is_a_reprint(seeds: list[Article]) -> None:
+    src = seeds[0]
+    edited = src.body.replace("Mr. Lukashenko", "President Lukashenko").replace(
+        "co-operation", "cooperation", 3)
+    copy = _article("999", edited, src.title)
+    clusters = group_articles([*seeds, copy])
+    minsk = _cluster_of(clusters, "000")
+    assert "999" in minsk.members
+    reprint = next(e for e in minsk.edges if (e.a, e.b) == ("000", "999"))
+    assert reprint.kind == "reprint" and reprint.score >= 0.5
+
+
+def test_cap_limits_cluster_size_and_chaining(seeds: list[Article]) -> None:
+    capped = group_articles(seeds, GroupConfig(max_cluster_size=2))
+    assert max(len(c.members) for c in capped) == 2
+    strict = group_articles(seeds, GroupConfig(min_link_fraction=1.0))
+    for c in strict:
+        n = len(c.members)
+        assert len(c.edges) == n * (n - 1) // 2  # complete linkage: every pair is an edge
+
+
+def test_publication_dates_far_apart_veto_event_edges(seeds: list[Article]) -> None:
+    moved = [a.model_copy(update={"published": dt.date(2012, 10, 23 if a.id != "003" else 1)})
+             for a in seeds[:4]]
+    moved[3] = moved[3].model_copy(update={"published": dt.date(2013, 3, 1)})
+    clusters = group_articles(moved)
+    assert _cluster_of(clusters, "003").members == ["003"]
+    loose = group_articles(moved, GroupConfig(max_date_gap_days=None))
+    assert "003" in _cluster_of(loose, "000").members
+
+
+def test_candidate_generation_matches_exhaustive(seeds: list[Article]) -> None:
+    cfg = GroupConfig(use_embeddings=False)
+    full = group_articles(seeds, cfg)
+    blocked = group_articles(seeds, cfg.model_copy(update={"exhaustive_below": 0,
+                                                           "neighbours": 4}))
+    assert [c.model_dump() for c in blocked] == [c.model_dump() for c in full]
+
+
+def test_duplicate_ids_are_an_input_error(seeds: list[Article]) -> None:
+    with pytest.raises(InputError, match="duplicate article id '000'"):
+        group_articles([seeds[0], seeds[0]])
+
+
+def test_config_is_frozen_and_strict() -> None:
+    with pytest.raises(ValidationError):
+        GroupConfig(max_cluster_sise=3)  # type: ignore[call-arg]
+    cfg = GroupConfig()
+    with pytest.raises(ValidationError):
+        cfg.max_cluster_size = 3  # type: ignore[misc]
+
+
+def test_mentioned_dates_and_threshold_fit() -> None:
+    assert _days("on 23 October 2012") == _days("am 23. Oktober") == _days("23.10.2012")
+    assert _days("October 29, 2012") == frozenset([303])
+    assert best_threshold([0.9, 0.8, 0.3, 0.1], [True, True, False, False]) == 0.55
