@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from pathlib import Path
 
 import pytest
@@ -22,10 +21,8 @@ from benchmark.group import (
 )
 from benchmark.group.event import best_threshold
 from benchmark.group.features import _days
+from benchmark.ingest import load_articles
 from benchmark.schema import Article, Cluster
-
-_DATELINE = re.compile(r"^OREANDA-NEWS\. (\w+ \d{1,2}, \d{4})\. ")
-_DATE_LINE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$", re.MULTILINE)
 
 
 def _article(aid: str, body: str, title: str | None = None,
@@ -34,31 +31,11 @@ def _article(aid: str, body: str, title: str | None = None,
                    content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest())
 
 
-def seed_articles(paths: list[Path], dates: bool = True) -> list[Article]:
-    """The seeds as ingest would clean them: title line, breadcrumb, dateline, footer."""
-    out = []
-    for path in paths:
-        text = path.read_text(encoding="utf-8").strip()
-        aid = path.name[:3]
-        published = None
-        title: str | None = None
-        if m := _DATELINE.match(text):
-            published = dt.datetime.strptime(m.group(1), "%B %d, %Y").date()
-            text = text[m.end():]
-        else:
-            first, _, text = text.partition("\n")
-            title = first.removeprefix("Main/News/").strip()
-        if m2 := _DATE_LINE.search(text):
-            published = dt.date(int(m2.group(3)), int(m2.group(2)), int(m2.group(1)))
-            text = text[: m2.start()] + text[m2.end():]
-        text = text.split("Заметили ошибку?")[0].strip()
-        out.append(_article(aid, text, title, published if dates else None))
-    return out
-
-
 @pytest.fixture(scope="module")
-def seeds(seed_paths: list[Path]) -> list[Article]:
-    return seed_articles(seed_paths)
+def seeds(seeds_dir: Path) -> list[Article]:
+    """The seeds as ingest reads and cleans them, renamed to their 3-digit prefix."""
+    articles = load_articles(seeds_dir).articles
+    return [a.model_copy(update={"id": a.id[:3]}) for a in articles]
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +55,18 @@ def test_seeds_default_groups_the_minsk_meeting_and_keeps_2021_out(
     assert _cluster_of(seed_clusters, "004").members == ["004"]
 
 
-def test_seeds_without_publication_dates(seed_paths: list[Path]) -> None:
-    undated = seed_articles(seed_paths, dates=False)
+def test_seeds_with_ingest_ids(seeds_dir: Path) -> None:
+    clusters = group_articles(load_articles(seeds_dir).articles)
+    minsk = _cluster_of(clusters, "000_456d49786a4be5be")
+    assert {"001_0910d14dd6ca0188", "003_83f5c0aa1171c3d4"} <= set(minsk.members)
+    assert minsk.id == "000_456d49786a4be5be"
+    assert _cluster_of(clusters, "004_d8b360385ce3ca33").members == ["004_d8b360385ce3ca33"]
+
+
+def test_seeds_without_publication_dates(seeds: list[Article]) -> None:
+    assert {a.id: a.published for a in seeds if a.published} == {
+        "002": dt.date(2012, 10, 29), "004": dt.date(2021, 10, 9)}
+    undated = [a.model_copy(update={"published": None}) for a in seeds]
     minsk = _cluster_of(group_articles(undated), "000")
     assert {"000", "001", "003"} <= set(minsk.members)
     assert "004" not in minsk.members
@@ -87,8 +74,7 @@ def test_seeds_without_publication_dates(seed_paths: list[Path]) -> None:
     # lets the 2021 article in; publication dates keep it out.
     lexical = GroupConfig(use_embeddings=False)
     assert "004" in _cluster_of(group_articles(undated, lexical), "000").members
-    assert "004" not in _cluster_of(
-        group_articles(seed_articles(seed_paths), lexical), "000").members
+    assert "004" not in _cluster_of(group_articles(seeds, lexical), "000").members
 
 
 def test_cluster_contract(seeds: list[Article], seed_clusters: list[Cluster]) -> None:
@@ -179,7 +165,7 @@ def test_config_is_frozen_and_strict() -> None:
         GroupConfig(max_cluster_sise=3)  # type: ignore[call-arg]
     cfg = GroupConfig()
     with pytest.raises(ValidationError):
-        cfg.max_cluster_size = 3  # type: ignore[misc]
+        cfg.max_cluster_size = 3
 
 
 def test_mentioned_dates_and_threshold_fit() -> None:
