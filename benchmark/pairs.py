@@ -44,6 +44,7 @@ FILTERS: tuple[str, ...] = (
     "reference_too_short",
     "reference_not_shorter",
     "exact_copy",
+    "too_extractive",
     "duplicate_reference",
     "no_reference_left",
 )
@@ -67,7 +68,14 @@ class FilterConfig(BaseModel):
     )
     drop_exact_copies: bool = Field(
         default=True,
-        description="drop references that appear verbatim (as word sequence) in the document",
+        description="drop references that appear verbatim (as word sequence) in the document, "
+        "or that equal a source article's own lead",
+    )
+    max_density: float | None = Field(
+        default=None,
+        gt=0,
+        description="drop references whose fragment density exceeds this (None: keep all; "
+        "Newsroom calls > 8.1875 extractive)",
     )
     drop_duplicate_references: bool = Field(
         default=True, description="keep one of several identical references of an example"
@@ -169,8 +177,14 @@ def _make_example(
     refs: list[tuple[str, str]],
     filters: FilterConfig,
     counts: Counter[str],
+    leads: Mapping[str, str],
 ) -> Example | None:
-    """Apply the filters to one candidate; return the example or None (counted)."""
+    """Apply the filters to one candidate; return the example or None (counted).
+
+    ``leads`` holds the cluster's leads, so a reference equal to a source's own
+    lead (an exact reprint's) counts as an exact copy even though the headline
+    is not part of the document body.
+    """
     documents = [a.body for a in sources]
     document = DOCUMENT_SEPARATOR.join(documents)
     doc_tokens = fragment_tokens(document)
@@ -179,22 +193,29 @@ def _make_example(
     if doc_words < filters.min_document_words:
         counts["document_too_short"] += 1
         return None
-    kept: list[tuple[str, str]] = []
+    own_leads = {_norm(leads[a.id]) for a in sources if a.id in leads}
+    kept: list[tuple[str, str, FragmentStats]] = []
     seen: set[str] = set()
     for ref_id, ref in refs:
         ref_norm = _norm(ref)
         ref_words = len(ref_norm.split())
         if ref_words < filters.min_reference_words:
             counts["reference_too_short"] += 1
-        elif ref_words > filters.max_reference_ratio * doc_words:
+            continue
+        if ref_words > filters.max_reference_ratio * doc_words:
             counts["reference_not_shorter"] += 1
-        elif filters.drop_exact_copies and f" {ref_norm} " in doc_norm:
+            continue
+        if filters.drop_exact_copies and (f" {ref_norm} " in doc_norm or ref_norm in own_leads):
             counts["exact_copy"] += 1
+            continue
+        stats = _stats(doc_tokens, ref)
+        if filters.max_density is not None and stats.density > filters.max_density:
+            counts["too_extractive"] += 1
         elif filters.drop_duplicate_references and ref_norm in seen:
             counts["duplicate_reference"] += 1
         else:
             seen.add(ref_norm)
-            kept.append((ref_id, ref))
+            kept.append((ref_id, ref, stats))
     if not kept:
         counts["no_reference_left"] += 1
         return None
@@ -205,11 +226,11 @@ def _make_example(
         strategy=strategy,
         cluster_id=cluster.id,
         source_ids=source_ids,
-        reference_ids=[r for r, _ in kept],
+        reference_ids=[r for r, _, _ in kept],
         documents=documents,
         document=document,
-        references=[t for _, t in kept],
-        fragments=[_stats(doc_tokens, t) for _, t in kept],
+        references=[t for _, t, _ in kept],
+        fragments=[f for _, _, f in kept],
         language=_common(a.language for a in sources),
         published=min(dates) if dates else None,
     )
@@ -242,7 +263,7 @@ def examples_for_cluster(
             for a in members:
                 result.candidates[strategy] += 1
                 refs = [(b.id, leads[b.id]) for b in members if b.id != a.id]
-                built.append(_make_example(strategy, cluster, [a], refs, filters, counts))
+                built.append(_make_example(strategy, cluster, [a], refs, filters, counts, leads))
         elif strategy == "multi-doc":
             for held in members:
                 result.candidates[strategy] += 1
@@ -251,7 +272,9 @@ def examples_for_cluster(
                     continue
                 sources = [a for a in members if a.id != held.id]
                 refs = [(held.id, leads[held.id])]
-                built.append(_make_example(strategy, cluster, sources, refs, filters, counts))
+                built.append(
+                    _make_example(strategy, cluster, sources, refs, filters, counts, leads)
+                )
         else:  # compression
             result.candidates[strategy] += 1
             words = {a.id: _word_count(a.body) for a in members}
@@ -268,7 +291,9 @@ def examples_for_cluster(
                 else:
                     refs.append((a.id, a.body))
             if refs:
-                built.append(_make_example(strategy, cluster, [longest], refs, filters, counts))
+                built.append(
+                    _make_example(strategy, cluster, [longest], refs, filters, counts, leads)
+                )
             else:
                 counts["no_reference_left"] += 1
         result.examples.extend(e for e in built if e is not None)

@@ -192,3 +192,28 @@ def test_multi_doc_needs_enough_sources() -> None:
     }
     res = build_examples([Cluster(id="a", members=["a", "b"])], arts, ["multi-doc"])
     assert res.examples == [] and res.filtered["multi-doc"]["too_few_sources"] == 2
+
+
+def test_exact_reprint_lead_and_density_filters() -> None:
+    body = "Officials opened the new harbour on Friday after years of delay. " + " ".join(
+        f"Detail sentence {i} about the harbour opening." for i in range(15)
+    )
+    arts = {
+        "a": make_article("a", body, "Harbour opens at last"),
+        "b": make_article("b", body + " Reprinted.", "Harbour opens at last"),  # a reprint
+        "c": make_article(
+            "c", "The port finally welcomed ships this week. " + body[60:], "New port"
+        ),
+    }
+    cluster = Cluster(id="a", members=["a", "b", "c"])
+    res = examples_for_cluster(cluster, arts, ["cross-lede"])
+    # b's lead equals a's own lead (and vice versa): an exact copy, not a reference
+    assert res.filtered["cross-lede"]["exact_copy"] == 2
+    by_doc = {e.source_ids[0]: e for e in res.examples}
+    assert by_doc["a"].reference_ids == ["c"] and by_doc["b"].reference_ids == ["c"]
+    density = by_doc["a"].fragments[0].density
+    strict = examples_for_cluster(
+        cluster, arts, ["cross-lede"], FilterConfig(max_density=density / 2)
+    )
+    assert strict.filtered["cross-lede"]["too_extractive"] >= 2
+    assert all(f.density <= density / 2 for e in strict.examples for f in e.fragments)
