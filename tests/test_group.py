@@ -88,7 +88,8 @@ def test_cluster_contract(seeds: list[Article], seed_clusters: list[Cluster]) ->
             assert e.a < e.b and e.a in c.members and e.b in c.members
             assert e.kind in ("reprint", "event")
             assert set(FEATURE_NAMES) - {"cos_embed"} <= set(e.evidence)
-            assert e.score == e.evidence["event_probability"]
+            key = "event_probability" if e.kind == "event" else "shingle_jaccard"
+            assert e.score == e.evidence[key]
     assert len(_cluster_of(seed_clusters, "000").edges) >= 2
 
 
@@ -172,3 +173,18 @@ def test_mentioned_dates_and_threshold_fit() -> None:
     assert _days("on 23 October 2012") == _days("am 23. Oktober") == _days("23.10.2012")
     assert _days("October 29, 2012") == frozenset([303])
     assert best_threshold([0.9, 0.8, 0.3, 0.1], [True, True, False, False]) == 0.55
+
+
+def test_evidence_table_and_module_cli(seeds_dir: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmark.group.__main__ import main
+
+    assert main([str(seeds_dir), "--short-ids", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "cluster 004_d8b360385ce3ca33: 004_d8b360385ce3ca33 (0 edges)" in out
+    rows = [line for line in out.splitlines() if line.startswith("| 0")]
+    assert len(rows) == 10
+    assert next(r for r in rows if r.startswith("| 002–004")).endswith(
+        "| no: publication dates too far apart |")
+    assert main([str(tmp_path / "missing")]) == 2
+    assert "error:" in capsys.readouterr().err

@@ -49,19 +49,26 @@ class PairJudge:
                                     self._vectors)
         return features, self.model.probability(features)
 
-    def vetoed(self, features: dict[str, float], prob: float) -> bool:
-        """Explicit event rules the model cannot learn from same-story ratings.
+    def verdict(self, features: dict[str, float], prob: float) -> str:
+        """Why a pair is or is not an edge: 'reprint', 'event', or 'no: <reason>'.
 
-        Publication dates further apart than ``max_date_gap_days`` forbid an
+        Explicit rules cover what same-story ratings cannot teach the model:
+        publication dates further apart than ``max_date_gap_days`` forbid an
         event edge; conflicting years or calendar days demand the higher
         ``conflict_threshold``.
         """
+        if features["shingle_jaccard"] >= self.config.reprint_threshold:
+            return "reprint"
+        if prob < self.threshold:
+            return "no: below threshold"
         limit = self.config.max_date_gap_days
         if limit is not None and features["date_gap_days"] > limit:
-            return True
-        conflict = features["year_conflict"] > 0 or features["date_mention_conflict"] > 0
+            return "no: publication dates too far apart"
         bar = self.config.conflict_threshold
-        return conflict and bar is not None and prob < bar
+        conflict = features["year_conflict"] > 0 or features["date_mention_conflict"] > 0
+        if conflict and bar is not None and prob < bar:
+            return "no: conflicting years/dates"
+        return "event"
 
     def edge(self, a: str, b: str) -> Edge | None:
         """The accepted edge between ``a`` and ``b`` (any order), or None."""
@@ -73,12 +80,13 @@ class PairJudge:
 
     def _judge(self, a: str, b: str) -> Edge | None:
         features, prob = self.evidence(a, b)
+        verdict = self.verdict(features, prob)
         evidence = {k: round(v, 6) for k, v in sorted(features.items())}
         evidence["event_probability"] = round(prob, 6)
-        if features["shingle_jaccard"] >= self.config.reprint_threshold:
+        if verdict == "reprint":
             return Edge(a=a, b=b, kind="reprint", score=evidence["shingle_jaccard"],
                         evidence=evidence)
-        if prob >= self.threshold and not self.vetoed(features, prob):
+        if verdict == "event":
             return Edge(a=a, b=b, kind="event", score=evidence["event_probability"],
                         evidence=evidence)
         return None
