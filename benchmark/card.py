@@ -165,6 +165,13 @@ def render_card(
             f"{counts.get('clusters', '?')} event clusters "
             f"({counts.get('multi_article_clusters', '?')} with two or more articles).\n\n"
         )
+    elif "rows_read" in counts:
+        rejected = counts.get("rows_rejected", 0)
+        see = " (see rejects.jsonl)" if rejected else ""
+        source = (
+            f"{counts['rows_read']} input rows, {rejected} rejected{see}; "
+            "each row is one example and its own cluster.\n\n"
+        )
     warnings = counts.get("warnings") or []
     warn_text = "".join(f"- {w}\n" for w in warnings) or "- none\n"
     first_split = next(iter(stats.examples))
