@@ -43,7 +43,7 @@ class GroupConfig(BaseModel):
         "accepted edges (average-linkage style cap against chaining)",
     )
     exhaustive_below: int = Field(
-        default=1500, ge=0,
+        default=200, ge=0,
         description="corpora of at most this many articles compare every pair; larger ones "
         "compare only LSH and nearest-neighbour candidates",
     )
