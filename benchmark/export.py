@@ -30,10 +30,10 @@ from benchmark.dataset_dir import (
     BUILD_FILE,
     DOCUMENT_SEPARATOR,
     LoadedDataset,
-    read_build_info,
     dataset_fingerprint,
     example_features,
     load_dataset_dir,
+    read_build_info,
     split_fingerprint,
     validate_dataset_dir,
 )
