@@ -22,6 +22,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,6 +42,7 @@ FILTERS: tuple[str, ...] = (
     "too_few_sources",
     "document_too_short",
     "compression_ratio",
+    "language_mismatch",
     "reference_too_short",
     "reference_not_shorter",
     "exact_copy",
@@ -70,6 +72,11 @@ class FilterConfig(BaseModel):
         default=True,
         description="drop references that appear verbatim (as word sequence) in the document, "
         "or that equal a source article's own lead",
+    )
+    same_language: bool = Field(
+        default=True,
+        description="drop references from articles in another language than the document "
+        "(when both languages are known)",
     )
     max_density: float | None = Field(
         default=None,
@@ -178,6 +185,7 @@ def _make_example(
     filters: FilterConfig,
     counts: Counter[str],
     leads: Mapping[str, str],
+    languages: Mapping[str, str | None],
 ) -> Example | None:
     """Apply the filters to one candidate; return the example or None (counted).
 
@@ -194,9 +202,14 @@ def _make_example(
         counts["document_too_short"] += 1
         return None
     own_leads = {_norm(leads[a.id]) for a in sources if a.id in leads}
+    language = _common(a.language for a in sources)
     kept: list[tuple[str, str, FragmentStats]] = []
     seen: set[str] = set()
     for ref_id, ref in refs:
+        ref_lang = languages.get(ref_id)
+        if filters.same_language and language and ref_lang and ref_lang != language:
+            counts["language_mismatch"] += 1
+            continue
         ref_norm = _norm(ref)
         ref_words = len(ref_norm.split())
         if ref_words < filters.min_reference_words:
@@ -231,7 +244,7 @@ def _make_example(
         document=document,
         references=[t for _, t, _ in kept],
         fragments=[f for _, _, f in kept],
-        language=_common(a.language for a in sources),
+        language=language,
         published=min(dates) if dates else None,
     )
 
@@ -251,6 +264,7 @@ def examples_for_cluster(
     strategies = tuple(strategies)
     members = [articles[m] for m in sorted(cluster.members)]
     result = PairsResult()
+    languages = {a.id: a.language for a in members}
     leads: dict[str, str] = {}
     if len(members) > 1 and {"cross-lede", "multi-doc"} & set(strategies):
         leads = {a.id: article_lead(a) for a in members}
@@ -259,11 +273,20 @@ def examples_for_cluster(
         if len(members) < 2:
             continue
         built: list[Example | None] = []
+        make = partial(
+            _make_example,
+            strategy,
+            cluster,
+            filters=filters,
+            counts=counts,
+            leads=leads,
+            languages=languages,
+        )
         if strategy == "cross-lede":
             for a in members:
                 result.candidates[strategy] += 1
                 refs = [(b.id, leads[b.id]) for b in members if b.id != a.id]
-                built.append(_make_example(strategy, cluster, [a], refs, filters, counts, leads))
+                built.append(make([a], refs))
         elif strategy == "multi-doc":
             for held in members:
                 result.candidates[strategy] += 1
@@ -272,9 +295,7 @@ def examples_for_cluster(
                     continue
                 sources = [a for a in members if a.id != held.id]
                 refs = [(held.id, leads[held.id])]
-                built.append(
-                    _make_example(strategy, cluster, sources, refs, filters, counts, leads)
-                )
+                built.append(make(sources, refs))
         else:  # compression
             result.candidates[strategy] += 1
             words = {a.id: _word_count(a.body) for a in members}
@@ -291,9 +312,7 @@ def examples_for_cluster(
                 else:
                     refs.append((a.id, a.body))
             if refs:
-                built.append(
-                    _make_example(strategy, cluster, [longest], refs, filters, counts, leads)
-                )
+                built.append(make([longest], refs))
             else:
                 counts["no_reference_left"] += 1
         result.examples.extend(e for e in built if e is not None)

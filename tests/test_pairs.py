@@ -217,3 +217,25 @@ def test_exact_reprint_lead_and_density_filters() -> None:
     )
     assert strict.filtered["cross-lede"]["too_extractive"] >= 2
     assert all(f.density <= density / 2 for e in strict.examples for f in e.fragments)
+
+
+def test_references_in_another_language_are_dropped_and_counted() -> None:
+    en = " ".join(f"English sentence number {i} about the summit." for i in range(12))
+    arts = {
+        "en1": make_article("en1", en, "Summit opens in Minsk", language="en"),
+        "en2": make_article(
+            "en2", en.replace("summit", "meeting"), "Leaders meet in Minsk", language="en"
+        ),
+        "ru": make_article(
+            "ru", "Саммит открылся в Минске сегодня утром. " * 12, "Саммит в Минске", language="ru"
+        ),
+    }
+    cluster = Cluster(id="en1", members=list(arts))
+    res = examples_for_cluster(cluster, arts, ["cross-lede"])
+    by_doc = {e.source_ids[0]: e for e in res.examples}
+    assert by_doc["en1"].reference_ids == ["en2"] and by_doc["en1"].language == "en"
+    assert "ru" not in by_doc  # both its references are English
+    assert res.filtered["cross-lede"]["language_mismatch"] == 4
+    mixed = examples_for_cluster(cluster, arts, ["cross-lede"], FilterConfig(same_language=False))
+    assert mixed.filtered["cross-lede"]["language_mismatch"] == 0
+    assert {e.source_ids[0]: e for e in mixed.examples}["en1"].reference_ids == ["en2", "ru"]
