@@ -31,7 +31,7 @@ class GroupConfig(BaseModel):
         "further apart than this; None disables the veto",
     )
     conflict_threshold: float | None = Field(
-        default=0.8, ge=0.0, le=1.0,
+        default=0.7, ge=0.0, le=1.0,
         description="an 'event' edge between articles whose years (mentioned or published) "
         "are disjoint, or whose mentioned calendar days are more than a week apart, needs "
         "at least this probability; None treats conflicts like any other pair",
