@@ -7,7 +7,7 @@ what it measured: ``docs/grouping.md``.
 
 from __future__ import annotations
 
-from benchmark.group.cluster import PairJudge, candidate_pairs, group_articles
+from benchmark.group.cluster import PairJudge, candidate_pairs, group_articles, group_profiles
 from benchmark.group.config import GroupConfig
 from benchmark.group.event import EVENT_MODEL, EVENT_MODEL_NO_EMBEDDINGS, EventModel
 from benchmark.group.features import (
@@ -32,6 +32,7 @@ __all__ = [
     "candidate_pairs",
     "corpus_stats",
     "group_articles",
+    "group_profiles",
     "pair_features",
     "profile",
     "profile_features",

@@ -144,8 +144,19 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
             raise InputError(f"duplicate article id {cur.id!r}: ids must be unique to group",
                              field="id")
     profiles = [profile(a, embeddings=config.use_embeddings) for a in ordered]
+    return group_profiles(profiles, config)
+
+
+def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
+                   model: EventModel | None = None) -> list[Cluster]:
+    """:func:`group_articles` on already computed profiles (unique ids).
+
+    Lets a caller that already has profiles (the benchmark, a distributed map
+    step) skip recomputing them, and try another ``model``.
+    """
+    profiles = sorted(profiles, key=lambda p: p.id)
     stats = corpus_stats(profiles)
-    judge = PairJudge(profiles, stats, config)
+    judge = PairJudge(profiles, stats, config, model)
     edges = [e for a, b in candidate_pairs(profiles, stats, config)
              if (e := judge.edge(a, b)) is not None]
     clusters = link([p.id for p in profiles], edges, judge, config)

@@ -25,7 +25,7 @@ LEXICAL_FEATURES: tuple[str, ...] = (
     "shingle_jaccard",
     "entity_overlap",
     "entity_jaccard",
-    "number_jaccard",
+    "number_overlap",
     "year_jaccard",
     "year_conflict",
     "date_mention_match",
@@ -110,23 +110,23 @@ def best_threshold(scores: Sequence[float], labels: Sequence[bool]) -> float:
 # /work/shared/eval/semeval2022_task8_train.csv (Overall <= 2 positive, >= 3 negative).
 EVENT_MODEL = EventModel(
     features=(*LEXICAL_FEATURES, "cos_embed"),
-    weights=(1.030439, 1.447016, -7.819399, 1.384718, -0.58139, 1.332861, -0.282599, -0.628692,
-        -0.54422, -0.411058, 7.473127),
-    cross_weights=(1.899213, -0.78003, -0.001296, -0.02055, 1.163756, 2.18762, -0.036914, 0.32324,
-        0.351497, 0.194477, 0.948673),
-    cross_bias=-0.108614,
-    intercept=-4.962294,
-    threshold=0.50448,
+    weights=(1.272082, 1.318919, -7.807582, 1.292392, -0.435028, 0.856551, -0.300437, -0.621264,
+        -0.308121, -0.426174, 7.628665),
+    cross_weights=(2.081406, -0.825055, -0.00217, -0.119725, 1.161127, 2.806579, 0.062181, 0.221263,
+        0.201835, 0.146815, 0.909028),
+    cross_bias=-0.021175,
+    intercept=-4.96624,
+    threshold=0.540361,
 )
 EVENT_MODEL_NO_EMBEDDINGS = EventModel(
     features=LEXICAL_FEATURES,
-    weights=(4.551188, 6.545147, -11.206644, 1.836775, -0.683069, 1.84896, -0.189024, -0.271798,
-        -0.674154, -0.349739),
-    cross_weights=(3.796941, -1.166662, -0.002248, 1.438379, 1.794856, 2.528643, 0.212754, 0.440776,
-        0.215654, 0.012985),
-    cross_bias=1.132865,
-    intercept=-3.43638,
-    threshold=0.392314,
+    weights=(4.744069, 6.339288, -11.281382, 1.692863, -0.104534, 2.040226, -0.18885, -0.178697,
+        -0.41059, -0.392531),
+    cross_weights=(3.687674, -0.964273, -0.004906, 1.401569, 1.737248, 4.640529, 0.295026, 0.281053,
+        0.223626, -0.017664),
+    cross_bias=1.187074,
+    intercept=-3.351699,
+    threshold=0.366132,
 )
 
 

@@ -54,6 +54,8 @@ _DAY_MONTH = re.compile(
 )
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](?:19|20)\d\d(?!\d)"
                            r"|(?<!\d)(?:19|20)\d\d-(\d{2})-(\d{2})(?!\d)")
+#: Pseudo-count added to the union of numbers (see ``_smoothed_overlap``).
+NUMBER_SMOOTHING = 2
 #: Two mentioned calendar days closer than this (ignoring the year) "agree".
 DATE_MENTION_WINDOW = 7
 _SENT_END = re.compile(r"[.!?:;\"“”«»„()\[\]\n]\s*$")
@@ -64,7 +66,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "shingle_jaccard",
     "entity_overlap",
     "entity_jaccard",
-    "number_jaccard",
+    "number_overlap",
     "year_jaccard",
     "year_conflict",
     "date_mention_match",
@@ -161,7 +163,7 @@ def _numbers(text: str) -> tuple[frozenset[str], frozenset[int]]:
     nums: set[str] = set()
     for raw in _NUMBER.findall(text):
         digits = re.sub(r"\D", "", raw)
-        if len(digits) < 2 or (len(digits) == 4 and int(digits) in years):
+        if len(digits) < 3 or (len(digits) == 4 and int(digits) in years):
             continue
         nums.add(digits.lstrip("0") or "0")
     return frozenset(nums), years
@@ -297,6 +299,15 @@ def _jaccard(a: frozenset[str] | frozenset[int], b: frozenset[str] | frozenset[i
     return len(a & b) / union if union else 0.0
 
 
+def _smoothed_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared / (union + NUMBER_SMOOTHING): one shared number alone is weak evidence.
+
+    A plain Jaccard gives 1.0 to two texts that each mention only "20", which
+    merged unrelated cross-language articles in a corpus test.
+    """
+    return len(a & b) / (len(a | b) + NUMBER_SMOOTHING)
+
+
 def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
                      cache: dict[str, Vectors] | None = None) -> dict[str, float]:
     """Pair features of two profiles (pure; symmetric by canonical ordering).
@@ -332,7 +343,7 @@ def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
         "shingle_jaccard": _jaccard(pa.shingles, pb.shingles),
         "entity_overlap": shared / min(wa, wb) if min(wa, wb) > 0 else 0.0,
         "entity_jaccard": shared / union if union > 0 else 0.0,
-        "number_jaccard": _jaccard(pa.numbers, pb.numbers),
+        "number_overlap": _smoothed_overlap(pa.numbers, pb.numbers),
         "year_jaccard": _jaccard(pa.years, pb.years),
         "year_conflict": 1.0 if both_years and not (pa.years & pb.years) else 0.0,
         "date_mention_match": 1.0 if both_days and day_dist <= 1 else 0.0,

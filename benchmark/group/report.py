@@ -15,7 +15,7 @@ from benchmark.group.features import corpus_stats, profile
 from benchmark.schema import Article
 
 _COLUMNS = ("cos_word", "cos_char", "cos_embed", "shingle_jaccard", "entity_overlap",
-            "entity_jaccard", "number_jaccard", "year_jaccard", "year_conflict",
+            "entity_jaccard", "number_overlap", "year_jaccard", "year_conflict",
             "date_mention_match", "date_mention_conflict", "date_gap_days")
 
 
