@@ -21,6 +21,7 @@ from benchmark.group import (
 )
 from benchmark.group.event import best_threshold
 from benchmark.group.features import _days
+from benchmark.group.lexical import lsh_pairs
 from benchmark.ingest import load_articles
 from benchmark.schema import Article, Cluster
 
@@ -149,11 +150,24 @@ def test_publication_dates_far_apart_veto_event_edges(seeds: list[Article]) -> N
 
 
 def test_candidate_generation_matches_exhaustive(seeds: list[Article]) -> None:
+    copy = _article("999", seeds[2].body.replace("Vladimir Semashko", "V. Semashko"))
+    corpus = [*seeds, copy]
     cfg = GroupConfig(use_embeddings=False)
-    full = group_articles(seeds, cfg)
-    blocked = group_articles(seeds, cfg.model_copy(update={"exhaustive_below": 0,
-                                                           "neighbours": 4}))
+    full = group_articles(corpus, cfg)
+    blocked = group_articles(corpus, cfg.model_copy(update={"exhaustive_below": 0,
+                                                            "neighbours": 4}))
     assert [c.model_dump() for c in blocked] == [c.model_dump() for c in full]
+    assert any(e.kind == "reprint" and (e.a, e.b) == ("002", "999")
+               for c in blocked for e in c.edges)
+    # MinHash LSH alone proposes exactly the reprint, none of the rewrites
+    assert lsh_pairs([profile(a) for a in corpus], 0.5, 128, 12345) == {("002", "999")}
+
+
+def test_text_without_words_is_no_reprint() -> None:
+    a, b = _article("a", "... !!!"), _article("b", "— ?")
+    stats = corpus_stats([profile(a), profile(b)])
+    assert pair_features(a, b, stats)["shingle_jaccard"] == 0.0
+    assert [c.members for c in group_articles([a, b])] == [["a"], ["b"]]
 
 
 def test_duplicate_ids_are_an_input_error(seeds: list[Article]) -> None:

@@ -238,7 +238,7 @@ def profile(article: Article, *, embeddings: bool = False) -> Profile:
     words = [w.lower() for w in _WORD.findall(text)]
     shingles = frozenset(
         " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
-    ) or frozenset([" ".join(words)])
+    ) or (frozenset([" ".join(words)]) if words else frozenset())
     numbers, years = _numbers(text)
     if article.published is not None:
         years = years | {article.published.year}

@@ -57,7 +57,7 @@ def _sparse(vecs: Sequence[dict[str, float]]) -> Any:
 
 
 def neighbour_pairs(
-    profiles: Sequence[Profile], stats: CorpusStats, k: int, block: int = 512
+    profiles: Sequence[Profile], stats: CorpusStats, k: int, block: int = 128
 ) -> set[tuple[str, str]]:
     """Each article's ``k`` most similar others in word TF-IDF, char TF-IDF and embedding space.
 
