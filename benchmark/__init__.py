@@ -35,7 +35,9 @@ _API: dict[str, str] = {
         "Article", "Cluster", "Edge", "Example", "FragmentStats", "BuildInfo",
         "Prediction", "ExampleScore", "Aggregate", "TokenAudit", "RunResult", "json_schemas",
     )},
-    **{n: "benchmark.errors" for n in ("SumbenchError", "InputError", "OutputError", "ConfigError")},
+    **{n: "benchmark.errors" for n in (
+        "SumbenchError", "InputError", "OutputError", "ConfigError",
+    )},
     # dataset builder
     "load_articles": "benchmark.ingest",
     "clean_text": "benchmark.ingest",
@@ -53,6 +55,11 @@ _API: dict[str, str] = {
     "EvalConfig": "benchmark.evaluate",
     "read_predictions": "benchmark.evaluate",
     "write_result": "benchmark.evaluate",
+    "load_result": "benchmark.evaluate",
+    "evaluate_dataset": "benchmark.evaluate",
+    "score_parallel": "benchmark.evaluate",
+    "compare_runs": "benchmark.results",
+    "token_audit": "benchmark.metrics.audit",
     "RougeMetric": "benchmark.metrics.rouge",
     "Rouge155Metric": "benchmark.metrics.rouge155",
     "Metric": "benchmark.metrics.base",
@@ -61,6 +68,7 @@ _API: dict[str, str] = {
     "paired_bootstrap": "benchmark.stats",
     "approximate_randomization": "benchmark.stats",
     "holm": "benchmark.stats",
+    "bootstrap_cis": "benchmark.stats",
     # systems
     "System": "benchmark.systems.registry",
     "SystemConfig": "benchmark.systems.registry",

@@ -22,9 +22,12 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def _source_files() -> list[Path]:
+    return [*ROOT.joinpath("benchmark").rglob("*.py"), *ROOT.joinpath("baselines").rglob("*.py")]
+
+
 def _import_graph() -> dict[str, set[str]]:
-    files = [*ROOT.joinpath("benchmark").rglob("*.py"), *ROOT.joinpath("baselines").rglob("*.py")]
-    modules = {_module_name(f): f for f in files}
+    modules = {_module_name(f): f for f in _source_files()}
     graph: dict[str, set[str]] = {m: set() for m in modules}
     for mod, path in modules.items():
         is_pkg = path.name == "__init__.py"
@@ -61,7 +64,7 @@ def test_no_import_cycles_between_modules() -> None:
             if m.startswith(n + "."):
                 continue  # a module importing its parent package's __init__
             if state.get(n) == 1:
-                cycle = stack[stack.index(n):] + [n]
+                cycle = [*stack[stack.index(n) :], n]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if n not in state:
                 visit(n)
@@ -81,7 +84,7 @@ def test_schema_is_at_the_bottom() -> None:
 def test_no_source_file_is_past_500_lines() -> None:
     long = [
         (str(p.relative_to(ROOT)), n)
-        for p in [*ROOT.joinpath("benchmark").rglob("*.py"), *ROOT.joinpath("baselines").rglob("*.py")]
+        for p in _source_files()
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 550
     ]
     assert long == []

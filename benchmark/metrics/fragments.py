@@ -39,7 +39,8 @@ def extractive_fragments(article: list[str], summary: list[str]) -> list[list[st
             if j < next_free:
                 continue
             k = 0
-            while i + k < len(summary) and j + k < len(article) and summary[i + k] == article[j + k]:
+            limit = min(len(summary) - i, len(article) - j)
+            while k < limit and summary[i + k] == article[j + k]:
                 k += 1
             best = max(best, k)
             next_free = j + k
