@@ -51,7 +51,20 @@ class Pair:
             "cross" if langs[0] != langs[1] else "same-other")
 
 
-def load(path: Path) -> tuple[dict[str, Article], list[Pair]]:
+def _article(pid: str, text: str, lang: str, cleaning: str) -> Article:
+    """One text as the pipeline would see it: ingest's cleaning, or ftfy repair only."""
+    if cleaning == "ingest":
+        from benchmark.ingest import RawRecord, clean_record
+
+        return clean_record(RawRecord(id=pid, title=None, text=text, source=None, url=None,
+                                      date=None, language=lang, origin=str(DATA.name),
+                                      path=str(DATA)))
+    body = ftfy.fix_text(text).strip()
+    return Article(id=pid, body=body, language=lang,
+                   content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest())
+
+
+def load(path: Path, cleaning: str = "ingest") -> tuple[dict[str, Article], list[Pair]]:
     """Articles (deduplicated by id) and the binarised pairs of the CSV."""
     articles: dict[str, Article] = {}
     pairs: list[Pair] = []
@@ -61,11 +74,8 @@ def load(path: Path) -> tuple[dict[str, Article], list[Pair]]:
             ids = row["pair_id"].split("_")
             for pid, text, lang in ((ids[0], row["text1"], row["lang1"]),
                                     (ids[1], row["text2"], row["lang2"])):
-                body = ftfy.fix_text(text).strip()
                 if pid not in articles:
-                    articles[pid] = Article(
-                        id=pid, body=body, language=lang,
-                        content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest())
+                    articles[pid] = _article(pid, text, lang, cleaning)
             if 2.0 < overall < 3.0:
                 continue
             pairs.append(Pair(ids[0], ids[1], (row["lang1"], row["lang2"]), overall,
@@ -126,10 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--print-model", action="store_true")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--cleaning", choices=("ingest", "ftfy"), default="ingest",
+                    help="ingest: benchmark.ingest cleaning (titles, boilerplate, ftfy, dates) "
+                    "as the pipeline does; ftfy: only repair mojibake")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    articles, pairs = load(args.data)
+    articles, pairs = load(args.data, args.cleaning)
     ids = sorted(articles)
     t1 = time.perf_counter()
     lexical = [profile(articles[i]) for i in ids]
@@ -141,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     judge_emb = PairJudge(embedded, stats, GroupConfig())
     feats = [judge_emb.evidence(p.a, p.b)[0] for p in pairs]
     labels = [p.label for p in pairs]
+    print(f"cleaning: {args.cleaning}; {sum(a.published is not None for a in articles.values())} "
+          f"texts with a publication date, {sum(a.title is not None for a in articles.values())}"
+          " with a title", file=sys.stderr)
     print(f"{len(articles)} articles, {len(pairs)} labelled pairs "
           f"({sum(labels)} positive); load {t1 - t0:.1f}s, lexical profiles {t2 - t1:.1f}s, "
           f"with embeddings {t3 - t2:.1f}s ({(t3 - t2 - (t2 - t1)) / len(ids) * 1000:.1f} ms "
