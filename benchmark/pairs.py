@@ -27,7 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from benchmark.metrics.fragments import extractive_fragments, fragment_tokens
+from benchmark.metrics.fragments import fragment_stats_tokens, fragment_tokens
 from benchmark.schema import Article, Cluster, Example, FragmentStats
 from benchmark.sentences import split_sentences
 
@@ -157,15 +157,7 @@ def article_lead(article: Article) -> str:
 
 def _stats(doc_tokens: list[str], reference: str) -> FragmentStats:
     """:func:`fragment_stats` with the document tokenised once for all its references."""
-    ref_tokens = fragment_tokens(reference)
-    if not ref_tokens:
-        return FragmentStats(coverage=0.0, density=0.0, compression=0.0)
-    frags = extractive_fragments(doc_tokens, ref_tokens)
-    return FragmentStats(
-        coverage=sum(len(f) for f in frags) / len(ref_tokens),
-        density=sum(len(f) ** 2 for f in frags) / len(ref_tokens),
-        compression=len(doc_tokens) / len(ref_tokens),
-    )
+    return fragment_stats_tokens(doc_tokens, fragment_tokens(reference))
 
 
 def _word_count(text: str) -> int:

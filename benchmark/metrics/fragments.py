@@ -58,13 +58,17 @@ def fragment_stats(document: str, summary: str) -> FragmentStats:
     An empty summary gets coverage 0, density 0 and compression 0 (undefined
     ratios are reported as 0, never as inf/NaN, so records stay JSON-valid).
     """
-    a = fragment_tokens(document)
-    s = fragment_tokens(summary)
-    if not s:
+    return fragment_stats_tokens(fragment_tokens(document), fragment_tokens(summary))
+
+
+def fragment_stats_tokens(article: list[str], summary: list[str]) -> FragmentStats:
+    """:func:`fragment_stats` on pre-tokenised text, so a document shared by several
+    summaries is tokenised once."""
+    if not summary:
         return FragmentStats(coverage=0.0, density=0.0, compression=0.0)
-    frags = extractive_fragments(a, s)
+    frags = extractive_fragments(article, summary)
     return FragmentStats(
-        coverage=sum(len(f) for f in frags) / len(s),
-        density=sum(len(f) ** 2 for f in frags) / len(s),
-        compression=len(a) / len(s),
+        coverage=sum(len(f) for f in frags) / len(summary),
+        density=sum(len(f) ** 2 for f in frags) / len(summary),
+        compression=len(article) / len(summary),
     )
