@@ -59,6 +59,7 @@ _API: dict[str, str] = {
     "evaluate_dataset": "benchmark.evaluate",
     "score_parallel": "benchmark.evaluate",
     "compare_runs": "benchmark.results",
+    "check_runs": "benchmark.check",
     "token_audit": "benchmark.metrics.audit",
     "RougeMetric": "benchmark.metrics.rouge",
     "Rouge155Metric": "benchmark.metrics.rouge155",

@@ -1,0 +1,65 @@
+"""``sumbench check``: the regression gate for CI (exit 0 pass, 1 regressed, 2 refused)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+METHOD_CHOICES = ("paired-bootstrap", "approximate-randomization")
+
+
+@click.command("check")
+@click.option("--baseline", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Stored result JSON of the current model (from `sumbench run`/`evaluate`).")
+@click.option("--candidate", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Result JSON of the new model, scored the same way on the same examples.")
+@click.option("--metric", "metrics", multiple=True, metavar="NAME",
+              help="Per-example metric to check; repeat for several "
+                   "[default: rouge1_f, rouge2_f, rougeL_f]. The first one ranks the "
+                   "examples that moved.")
+@click.option("--method", type=click.Choice(METHOD_CHOICES), default="paired-bootstrap",
+              show_default=True, help="Paired significance test.")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.05, show_default=True,
+              help="Significance level after Holm correction over the metrics.")
+@click.option("--min-delta", type=click.FloatRange(min=0), default=0.5, show_default=True,
+              help="Smallest drop that fails, in points (ROUGE x100); significant drops "
+                   "below it only warn.")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
+              help="How many dropped and gained examples to list.")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a JUnit XML report (one testcase per metric).")
+@click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the Markdown summary to this file too (e.g. $GITHUB_STEP_SUMMARY).")
+@click.option("--seed", type=int, default=12345, show_default=True,
+              help="Seed of the paired test.")
+def command(baseline: Path, candidate: Path, metrics: tuple[str, ...], method: str,
+            alpha: float, min_delta: float, top: int, junit: Path | None,
+            markdown: Path | None, seed: int) -> None:
+    """Exit 1 when CANDIDATE is significantly worse than BASELINE on any metric.
+
+    A metric fails when the paired test's Holm-adjusted p-value is below --alpha and
+    the mean dropped by at least --min-delta points. Runs scored with different
+    settings, on another dataset version or on other examples are refused (exit 2).
+    Prints a Markdown summary naming the examples that moved most.
+    """
+    from benchmark.check import DEFAULT_METRICS, check_runs
+    from benchmark.io import write_text_atomic
+    from benchmark.results import load_result
+
+    report = check_runs(
+        load_result(baseline), load_result(candidate),
+        metrics=list(metrics) or list(DEFAULT_METRICS), method=method,  # type: ignore[arg-type]
+        alpha=alpha, min_delta=min_delta, seed=seed, top=top,
+    )
+    text = report.to_markdown()
+    click.echo(text, nl=False)
+    if junit is not None:
+        write_text_atomic(junit, report.to_junit_xml())
+        click.echo(f"wrote {junit}", err=True)
+    if markdown is not None:
+        write_text_atomic(markdown, text)
+        click.echo(f"wrote {markdown}", err=True)
+    if not report.passed:
+        raise click.exceptions.Exit(1)
