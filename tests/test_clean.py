@@ -272,3 +272,87 @@ def test_clean_text_never_fails_and_keeps_its_layout_promises(lines: list[str]) 
 ])
 def test_title_shape(paragraph: str, expected: bool) -> None:
     assert looks_like_title(paragraph) is expected
+
+
+# --- paywall, login, newsletter and cookie-consent blocks (texts written here) ---
+
+def _gate_kinds(removed: list) -> list[str]:
+    return [r.kind for r in removed if r.kind in ("paywall", "consent")]
+
+
+def test_paywall_page_is_reduced_to_its_headline(tmp_path: Path) -> None:
+    page = ("Ferry service to the islands suspended for winter\n"
+            "You've reached your monthly article limit.\n\n"
+            "Already a subscriber? Log in to keep reading.\n\n"
+            "Subscribe now\n")
+    body, removed = clean_text(page)
+    assert body == "Ferry service to the islands suspended for winter"
+    assert _gate_kinds(removed) == ["paywall"] * 3
+    (tmp_path / "ferry.txt").write_text(page, encoding="utf-8")
+    result = load_articles(tmp_path)
+    assert result.rejected == 0  # the headline survives as the body: no empty-body error
+    assert result.articles[0].body == "Ferry service to the islands suspended for winter"
+
+
+def test_single_line_page_keeps_the_headline_before_an_inline_trial_form() -> None:
+    page = ("Copper prices seen easing next quarter START YOUR FREE TRIAL Registered users "
+            "can read up to 5 briefings. Enter your details: Email address Password Company "
+            "Country Albania Algeria Andorra")
+    body, removed = clean_text(page)
+    assert body == "Copper prices seen easing next quarter"
+    assert removed[0].kind == "paywall" and removed[0].text.startswith("START YOUR FREE TRIAL")
+
+
+def test_newsletter_widget_inside_a_line_goes_but_the_article_after_it_stays() -> None:
+    page = ("Storm closes coastal road Sign up to FREE email alerts from Harbour Gazette - "
+            "Morning Briefing Subscribe Thank you for subscribing See our privacy notice "
+            "Invalid Email The coastal road was closed on Sunday after waves flooded it.")
+    body, removed = clean_text(page)
+    assert body == ("Storm closes coastal road The coastal road was closed on Sunday after "
+                    "waves flooded it.")
+    assert [r.kind for r in removed] == ["paywall"]
+    assert removed[0].text.endswith("Invalid Email")
+
+
+def test_cookie_banner_is_a_consent_removal_even_after_a_headline_on_the_same_line() -> None:
+    body, removed = clean_text(
+        "We use cookies to improve your experience. By continuing you consent to our "
+        "privacy policy.\n\nThe council approved the budget on Monday.")
+    assert body == "The council approved the budget on Monday."
+    assert _gate_kinds(removed) == ["consent"]
+    body, removed = clean_text(
+        "Stadtrat beschließt Haushalt - News Cookie-Hinweis: Diese Seite verwendet Cookies. "
+        "Mehr dazu in unserer Datenschutzerklärung.\n\nDer Stadtrat hat am Montag den "
+        "Haushalt beschlossen.")
+    assert body.split("\n\n")[0] == "Stadtrat beschließt Haushalt - News"
+    assert _gate_kinds(removed) == ["consent"]
+
+
+def test_ad_blocker_and_complimentary_access_prompts_go() -> None:
+    body, removed = clean_text(
+        "Lottery numbers drawn\nWe noticed you are blocking ads!\n\nPlease support our "
+        "newsroom by turning off your ad blocker or buying a subscription.\n\n"
+        "We hope you enjoyed your free access this week.")
+    assert body == "Lottery numbers drawn"
+    assert _gate_kinds(removed) == ["paywall"] * 3
+
+
+@pytest.mark.parametrize("prose", [
+    "The broadcaster said subscriptions grew by 85% to 9.7 million subscribers last year.",
+    "Analysts said the paywall helped: digital subscribers rose 12% and print edition sales "
+    "fell.",
+    "Residents can register online and log in to see the waiting list, the council said.",
+    "The bakery's owner said the cookies sold out before noon.",
+    "Read more on the Lions and sign up for our Lions newsletter.",
+    "33. Sign up to email alerts to hear about flash sales first.",
+    "Subscribers to the magazine will receive the special issue in March.",
+])
+def test_prose_about_subscriptions_logins_or_cookies_is_kept(prose: str) -> None:
+    body, removed = clean_text(f"Council report\n\n{prose}\n\nThe meeting ended at noon.")
+    assert prose in body
+    assert _gate_kinds(removed) == []
+
+
+def test_seeds_have_no_paywall_or_consent_removals(seeds: dict[str, Article]) -> None:
+    for a in seeds.values():
+        assert _gate_kinds(a.removed) == []

@@ -13,7 +13,15 @@ The rules are patterns of news-site layout, not strings of particular sites:
 * **tail zone** (last 5 non-blank lines, from the end): site footers (error
   report widgets with ``Ctrl+Enter``, share/subscribe/follow prompts, copyright
   lines, "read more" links) and credit trailers (``Reporting by ...``);
-* **anywhere**: lone advertisement markers;
+* **anywhere**: lone advertisement markers, and paywall, login, newsletter,
+  ad-blocker and cookie-consent blocks (:func:`gate_cut`): a line that opens with
+  a gate phrase ("You have reached the limit for free access", "TAKE A FREE
+  TRIAL", "We use cookies"), or a short line that carries two different kinds of
+  gate vocabulary (subscription, account/login, access offer, newsletter, ad
+  blocker, print edition, form fields, cookies, privacy) and addresses the
+  reader ("you", "our", ...); a gate phrase inside a
+  line removes the rest of the line only when that rest carries two kinds of gate
+  vocabulary itself, so a sentence that merely mentions subscribers stays;
 * **repair and layout**: mojibake is fixed with ftfy, indentation, Unicode
   space and whitespace runs are normalised, hard-wrapped lines are re-joined,
   and paragraphs are separated by one blank line.
@@ -85,6 +93,63 @@ _DL_PARTIAL_RE = re.compile(
     rf"|(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?\s+\d{{1,2}})",
     re.IGNORECASE,
 )
+#: A line at most this long that carries two kinds of gate vocabulary is a gate line.
+GATE_LINE_CHARS = 400
+#: An inline gate (from a gate phrase to the end of the line) is cut only up to this size.
+GATE_TAIL_CHARS = 2000
+_GATE_PHRASE_RE = re.compile(
+    r"\btake\s+a\s+free\s+trial\b|\bstart\s+(?:your|a)\s+free\s+trial\b"
+    r"|\bare\s+you\s+sure\s+you\s+want\s+to\s+log\s*out\b"
+    r"|\byou(?:'ve|’ve|\s+have)\s+reached\s+(?:the|your)\s+(?:[\w-]+\s+){0,3}limit\b"
+    r"|\b(?:subscribe|sign\s+in|log\s*in|register)\s+(?:now\s+)?to\s+(?:continue|keep)\s+reading\b"
+    r"|\bto\s+continue\s+(?:reading|viewing)\b[^.!?]{0,80}\b(?:sign\s+in|log\s*in|subscribe)"
+    r"|\balready\s+(?:a\s+subscriber|have\s+an\s+account|registered)\s*\?"
+    r"|\bwe\s+noticed\s+you(?:'re|’re|\s+are)\s+(?:using\s+an\s+ad\s*-?\s*blocker|blocking\s+ads)"
+    r"|\bwe\s+hope\s+you\s+(?:have\s+)?enjoyed\s+your\s+(?:complimentary|free)\s+access"
+    r"|\bsign\s+up\s+(?:to|for)\s+(?:our\s+|the\s+)?(?:[\w’'-]+\s+){0,3}"
+    r"(?:e-?mail\s+alerts|newsletters?)\b"
+    r"|\bsubscribe\s+to\s+our\s+(?:[\w’'-]+\s+){0,2}newsletters?\b",
+    re.IGNORECASE,
+)
+#: A sign-up widget's closing form messages are looked for this far after its gate phrase.
+GATE_WIDGET_CHARS = 400
+_GATE_END_RE = re.compile(
+    r"\binvalid\s+e-?mail\b|\bcould\s+not\s+subscribe,?\s+try\s+again\s+later\b",
+    re.IGNORECASE)
+_CONSENT_PHRASE_RE = re.compile(
+    r"\b(?:we|this\s+(?:web)?site)\s+(?:use|uses|are\s+using)\s+cookies\b"
+    r"|\b(?:diese[sr]?|unsere)\s+(?:web)?seite\s+(?:verwendet|nutzt)\s+cookies\b"
+    r"|\bcookie-?(?:informationen|hinweis|einstellungen|settings|consent)",
+    re.IGNORECASE,
+)
+#: Kinds of gate vocabulary; a gate needs two different kinds, one kind is ordinary prose.
+_GATE_CUES: tuple[re.Pattern[str], ...] = tuple(re.compile(c, re.IGNORECASE) for c in (
+    r"\bsubscri(?:be|bed|bing|ber|bers|ption|ptions)\b|\babonnent|\babonnieren|\bs'abonner"
+    r"|\bsuscri|\biscriviti|\babbonati|\bподпис",
+    r"\b(?:sign|log)[ -]?(?:in|on|out)\b|\blogin\b"
+    r"|\b(?:create|your|existing|an\s+online|free)\s+account\b|\banmelden\b|\beinloggen\b"
+    r"|\bcrear\s+una\s+cuenta\b|\binici(?:ar|e)\s+sesión\b|\bвойти\b",
+    r"\b(?:unlimited|free|complimentary|full|digital|premium)\s+access\b|\bfree\s+trial\b"
+    r"|\bpaywall\b|\bread\s+up\s+to\s+\d+\b|\b(?:article|reading)\s+limit\b",
+    r"\bnewsletters?\b|\be-?mail\s+alerts?\b|\binbox\b",
+    r"\bad\s*-?\s*blocker\b|\bblocking\s+ads\b",
+    r"\bprint\s+(?:edition|subscriber|subscription)\b|\be-?paper\b",
+    r"\bpassword\b|\be-?mail\s+address\b|\binvalid\s+e-?mail\b|\bregistered\s+users\b"
+    r"|\bclick\s+(?:here|below)\b",
+    r"\bcookies?\b",
+    r"\bprivacy\s+(?:policy|notice|settings)\b|\bdatenschutz|\bconsent\b|\bzustimm",
+))
+_CONSENT_CUES = frozenset({7, 8})
+#: Gate text talks to the reader; a report about subscribers and paywalls does not.
+_READER_RE = re.compile(
+    r"\b(?:you|your|our|we|us|ich|sie|ihre?|unser\w*|vous|votre|nos|notre|usted|tu|nuestr\w*"
+    r"|nostr\w*|tua|tuo|vostr\w*|ricevi|вам|вы|ваш\w*|наш\w*)\b", re.IGNORECASE)
+_GATE_CTA_RE = re.compile(
+    r"^(?:subscribe|sign\s+up|sign\s+in|log\s*in|register|iscriviti|abonnieren|anmelden|"
+    r"s'abonner|suscríbete)(?:\s+(?:now|here|today|ora|jetzt|pfeil\s+nach\s+rechts))?\s*[!.]?"
+    r"(?:\s+(?:sign\s+up|log\s*in|register))?$",
+    re.IGNORECASE,
+)
 _SPACES_RE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TERMINAL = tuple(".!?:;\"”»)…'’")
@@ -98,6 +163,52 @@ class CleanedText:
     removals: list[Removal] = field(default_factory=list)
     title_hint: str | None = None
     dates: list[tuple[str, FoundDate]] = field(default_factory=list)
+
+
+def gate_cues(text: str) -> frozenset[int]:
+    """Which kinds of paywall/login/newsletter/consent vocabulary ``text`` carries."""
+    return frozenset(k for k, cue in enumerate(_GATE_CUES) if cue.search(text))
+
+
+def _gate_kind(cues: frozenset[int]) -> str:
+    return "consent" if cues & _CONSENT_CUES and not cues - _CONSENT_CUES else "paywall"
+
+
+def gate_cut(line: str) -> tuple[int, int, str] | None:
+    """Where a paywall/login/newsletter/cookie-consent block sits in ``line``, and its kind.
+
+    Returns ``(start, end, kind)`` with ``kind`` "paywall" or "consent", or
+    None. A sign-up widget that closes with its form messages ("... Invalid
+    Email") ends there, so article text after it on the same line stays;
+    any other block runs to the end of the line. A whole line
+    goes when it opens with a gate phrase, is a bare call to action
+    ("Subscribe now", "Log In Sign Up"), or is at most ``GATE_LINE_CHARS`` long
+    and carries two kinds of gate vocabulary. Inside a line, the text from a
+    gate phrase on goes only if it carries two kinds of gate vocabulary itself
+    and is at most ``GATE_TAIL_CHARS`` long: single-line pages put the headline
+    before the gate, and a sentence about subscribers is prose.
+    """
+    if _GATE_CTA_RE.match(line):
+        return 0, len(line), "paywall"
+    hits = [(m.start(), "paywall") for m in _GATE_PHRASE_RE.finditer(line)]
+    hits += [(m.start(), "consent") for m in _CONSENT_PHRASE_RE.finditer(line)]
+    hits.sort()
+    for start, kind in hits:
+        ends = [m.end() for m in _GATE_END_RE.finditer(line, start, start + GATE_WIDGET_CHARS)]
+        if ends and line[ends[-1]:].strip():
+            return start, ends[-1], kind
+    if hits and hits[0][0] == 0:
+        return 0, len(line), hits[0][1]
+    for start, kind in hits:
+        tail = line[start:]
+        if len(tail) <= GATE_TAIL_CHARS and len(gate_cues(tail)) >= 2:
+            if len(line) <= GATE_LINE_CHARS and gate_cues(line[:start]):
+                return 0, len(line), kind  # the lead-in is part of the same prompt
+            return start, len(line), kind
+    if (len(line) <= GATE_LINE_CHARS and len(cues := gate_cues(line)) >= 2
+            and _READER_RE.search(line)):
+        return 0, len(line), _gate_kind(cues)
+    return None
 
 
 def _norm(s: str) -> str:
@@ -255,6 +366,14 @@ def clean_document(text: str, *, known_title: str | None = None) -> CleanedText:
             drop(i, "ad-marker")
         elif is_photo_credit(lines[i]):
             drop(i, "photo-credit")
+        elif gate := gate_cut(lines[i]):
+            start, end, kind = gate
+            kept = f"{lines[i][:start].strip()} {lines[i][end:].strip()}".strip()
+            if kept:
+                audit.append((i, Removal(kind=kind, text=lines[i][start:end].strip())))
+                lines[i] = kept
+            else:
+                drop(i, kind)
 
     seen: set[str] = set()
     first: str | None = None
