@@ -31,6 +31,8 @@ REGRESSED = "REGRESSED"
 IMPROVED = "improved"
 SMALL_DROP = "small drop (below min-delta)"
 NO_CHANGE = "no significant change"
+#: Below this many examples the report warns that the p-values are unreliable.
+SMALL_N = 30
 
 
 def scale(metric: str) -> float:
@@ -140,8 +142,8 @@ class CheckReport:
         for title, rows, total in (("dropped", mv.drops, mv.n_dropped),
                                    ("gained", mv.gains, mv.n_gained)):
             if not rows:
-                lines += ["", f"{total or 'No'} example(s) {title} on {mv.metric}"
-                              + (" (not listed)." if total else ".")]
+                lines += ["", f"{total} examples {title} on {mv.metric} (not listed)."
+                          if total else f"No example {title} on {mv.metric}."]
                 continue
             lines += ["", f"### Examples that {title} most on {mv.metric} "
                           f"({len(rows)} of {total} shown)",
@@ -276,6 +278,9 @@ def check_runs(
                                   t.high * f, t.p_value, p_adj, verdict))
     notes = {who: result_warnings(run) for who, run in (("baseline", baseline),
                                                         ("candidate", candidate))}
+    if len(baseline.examples) < SMALL_N:
+        notes["check"] = [f"only {len(baseline.examples)} examples: p-values from so few are "
+                          "unreliable (the paired bootstrap is optimistic on small samples)"]
     return CheckReport(
         baseline_system=baseline.system, candidate_system=candidate.system,
         signature=baseline.signature, n=len(baseline.examples), method=method, alpha=alpha,

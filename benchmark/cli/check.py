@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -47,10 +49,11 @@ def command(baseline: Path, candidate: Path, metrics: tuple[str, ...], method: s
     from benchmark.check import DEFAULT_METRICS, check_runs
     from benchmark.io import write_text_atomic
     from benchmark.results import load_result
+    from benchmark.stats import PairedMethod
 
     report = check_runs(
         load_result(baseline), load_result(candidate),
-        metrics=list(metrics) or list(DEFAULT_METRICS), method=method,  # type: ignore[arg-type]
+        metrics=list(metrics) or list(DEFAULT_METRICS), method=cast("PairedMethod", method),
         alpha=alpha, min_delta=min_delta, seed=seed, top=top,
     )
     text = report.to_markdown()
@@ -62,4 +65,4 @@ def command(baseline: Path, candidate: Path, metrics: tuple[str, ...], method: s
         write_text_atomic(markdown, text)
         click.echo(f"wrote {markdown}", err=True)
     if not report.passed:
-        raise click.exceptions.Exit(1)
+        sys.exit(1)
