@@ -78,7 +78,7 @@ class MovedExample:
 
 @dataclass
 class MovedExamples:
-    """The examples whose first-metric score dropped (``drops``) or rose (``gains``) most."""
+    """The examples whose score on ``metric`` dropped (``drops``) or rose (``gains``) most."""
 
     metric: str
     drops: list[MovedExample] = field(default_factory=list)
@@ -101,6 +101,7 @@ class CheckReport:
     seed: int
     metrics: list[MetricCheck]
     moved: MovedExamples
+    moved_by_metric: dict[str, MovedExamples] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -169,9 +170,10 @@ class CheckReport:
             if m.regressed:
                 fail = ET.SubElement(case, "failure", {"message": m.message(),
                                                       "type": "regression"})
-                ids = ", ".join(r.id for r in self.moved.drops)
-                fail.text = m.message() + (f"\nexamples that dropped most on {self.moved.metric}: "
-                                           f"{ids}" if ids else "")
+                drops = self.moved_by_metric.get(m.metric, self.moved).drops
+                ids = ", ".join(r.id for r in drops)
+                fail.text = m.message() + (f"\nexamples that dropped most on {m.metric}: {ids}"
+                                           if ids else "")
             else:
                 ET.SubElement(case, "system-out").text = m.message()
         ET.SubElement(suite, "system-out").text = self.to_markdown()
@@ -242,8 +244,10 @@ def check_runs(
 
     A metric regresses when its Holm-adjusted p-value (over ``metrics``) is below
     ``alpha`` and the candidate's mean is at least ``min_delta`` points lower
-    (points: x100 for ROUGE scores). Raises :class:`ConfigError` / :class:`InputError`
-    when the runs are not comparable (signature, dataset or example ids differ).
+    (points: x100 for ROUGE scores). ``moved`` ranks examples on the first metric
+    that regressed, else the first metric; ``moved_by_metric`` has every metric.
+    Raises :class:`ConfigError` / :class:`InputError` when the runs are not
+    comparable (signature, dataset or example ids differ).
     """
     from benchmark.stats import holm
 
@@ -276,6 +280,8 @@ def check_runs(
             verdict = NO_CHANGE
         checks.append(MetricCheck(m, t.mean_a * f, t.mean_b * f, t.delta * f, t.low * f,
                                   t.high * f, t.p_value, p_adj, verdict))
+    moved = {m: moved_examples(baseline, candidate, m, top) for m in metrics}
+    shown = next((c.metric for c in checks if c.regressed), metrics[0])
     notes = {who: result_warnings(run) for who, run in (("baseline", baseline),
                                                         ("candidate", candidate))}
     if len(baseline.examples) < SMALL_N:
@@ -285,6 +291,6 @@ def check_runs(
         baseline_system=baseline.system, candidate_system=candidate.system,
         signature=baseline.signature, n=len(baseline.examples), method=method, alpha=alpha,
         min_delta=min_delta, seed=seed, metrics=checks,
-        moved=moved_examples(baseline, candidate, metrics[0], top),
+        moved=moved[shown], moved_by_metric=moved,
         warnings={k: v for k, v in notes.items() if v},
     )

@@ -165,6 +165,11 @@ def test_failure_only_for_the_metric_that_regressed(synth: dict[str, RunResult],
     assert suite.tag == "testsuite" and suite.get("tests") == "2" and suite.get("failures") == "1"
     failed = {c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None}
     assert failed == {"rouge2_f"}
+    # the examples named are ranked on the metric that regressed, not on rouge1_f
+    assert report.moved.metric == "rouge2_f" and report.moved.drops
+    text = suite.findtext("testcase/failure") or ""
+    assert all(r.id in text for r in report.moved.drops)
+    assert report.moved_by_metric["rouge1_f"].n_dropped < report.moved.n_dropped
 
 
 def test_holm_adjusts_over_metrics(synth: dict[str, RunResult]) -> None:

@@ -18,8 +18,8 @@ METHOD_CHOICES = ("paired-bootstrap", "approximate-randomization")
               help="Result JSON of the new model, scored the same way on the same examples.")
 @click.option("--metric", "metrics", multiple=True, metavar="NAME",
               help="Per-example metric to check; repeat for several "
-                   "[default: rouge1_f, rouge2_f, rougeL_f]. The first one ranks the "
-                   "examples that moved.")
+                   "[default: rouge1_f, rouge2_f, rougeL_f]. Examples that moved are "
+                   "ranked on the first metric that regressed, else the first one.")
 @click.option("--method", type=click.Choice(METHOD_CHOICES), default="paired-bootstrap",
               show_default=True, help="Paired significance test.")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -39,12 +39,13 @@ METHOD_CHOICES = ("paired-bootstrap", "approximate-randomization")
 def command(baseline: Path, candidate: Path, metrics: tuple[str, ...], method: str,
             alpha: float, min_delta: float, top: int, junit: Path | None,
             markdown: Path | None, seed: int) -> None:
-    """Exit 1 when CANDIDATE is significantly worse than BASELINE on any metric.
+    """Regression gate: is the --candidate run significantly worse than the --baseline?
 
     A metric fails when the paired test's Holm-adjusted p-value is below --alpha and
-    the mean dropped by at least --min-delta points. Runs scored with different
-    settings, on another dataset version or on other examples are refused (exit 2).
-    Prints a Markdown summary naming the examples that moved most.
+    the mean dropped by at least --min-delta points. Prints a Markdown summary naming
+    the examples that moved most. Exit 0: no regression; 1: regressed; 2: refused
+    (runs scored with different settings, on another dataset version or on other
+    examples, or a bad file).
     """
     from benchmark.check import DEFAULT_METRICS, check_runs
     from benchmark.io import write_text_atomic
