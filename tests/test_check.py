@@ -223,6 +223,10 @@ def test_cli_exit_codes_and_reports(seeds: dict[str, Path], tmp_path: Path,
     assert "tok: rouge-score vs unicode" in capsys.readouterr().err
     missing = str(tmp_path / "nope.json")
     assert _run_cli(["check", "--baseline", base, "--candidate", missing]) == 2
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    bad_out = str(tmp_path / "afile" / "r.xml")
+    assert _run_cli(["check", "--baseline", base, "--candidate", base, "--junit", bad_out]) == 2
+    assert "cannot write" in capsys.readouterr().err
 
 
 def test_pytest_helper(synth: dict[str, RunResult], seeds: dict[str, Path]) -> None:

@@ -48,6 +48,7 @@ def command(baseline: Path, candidate: Path, metrics: tuple[str, ...], method: s
     examples, or a bad file).
     """
     from benchmark.check import DEFAULT_METRICS, check_runs
+    from benchmark.errors import OutputError
     from benchmark.io import write_text_atomic
     from benchmark.results import load_result
     from benchmark.stats import PairedMethod
@@ -59,11 +60,13 @@ def command(baseline: Path, candidate: Path, metrics: tuple[str, ...], method: s
     )
     text = report.to_markdown()
     click.echo(text, nl=False)
-    if junit is not None:
-        write_text_atomic(junit, report.to_junit_xml())
-        click.echo(f"wrote {junit}", err=True)
-    if markdown is not None:
-        write_text_atomic(markdown, text)
-        click.echo(f"wrote {markdown}", err=True)
+    for path, body in ((junit, report.to_junit_xml()), (markdown, text)):
+        if path is None:
+            continue
+        try:
+            write_text_atomic(path, body)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        click.echo(f"wrote {path}", err=True)
     if not report.passed:
         sys.exit(1)
