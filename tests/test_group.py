@@ -20,7 +20,7 @@ from benchmark.group import (
     profile,
 )
 from benchmark.group.event import best_threshold
-from benchmark.group.features import _days
+from benchmark.group.features import EMBED_DECIMALS, LEN_FLOOR_CHARS, _days, embed_cosine
 from benchmark.group.lexical import lsh_pairs
 from benchmark.ingest import load_articles
 from benchmark.schema import Article, Cluster
@@ -202,3 +202,29 @@ def test_evidence_table_and_module_cli(seeds_dir: Path, tmp_path: Path,
         "| no: publication dates too far apart |")
     assert main([str(tmp_path / "missing")]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_encoder_cosine_is_rounded_so_last_bit_noise_cannot_change_it(
+        seeds: list[Article], seed_clusters: list[Cluster]) -> None:
+    edges = [e for c in seed_clusters for e in c.edges]
+    assert edges and all(round(e.evidence["cos_embed"], EMBED_DECIMALS) == e.evidence["cos_embed"]
+                         for e in edges)
+    a, b = (profile(x, embeddings=True).embedding for x in seeds[:2])
+    # what another CPU/BLAS build may do to a float32 forward pass: flip the last bits
+    noisy = (a.view("uint32") ^ 1).view("float32")
+    assert (noisy != a).all()
+    assert embed_cosine(noisy, b) == embed_cosine(a, b)
+
+
+def test_len_min_reads_the_shorter_text() -> None:
+    import math
+
+    brief = _article("a", "Ferry service to the islands suspended for the winter after storms "
+                     "damaged the pier, the operator said on Monday.")
+    story = _article("b", "The ferry service to the islands was suspended on Monday. " * 20)
+    headline = _article("c", "Ferry service suspended")
+    stats = corpus_stats(profile(x) for x in (brief, story, headline))
+    assert pair_features(story, brief, stats)["len_min"] == math.log1p(len(brief.body)) / 10
+    # below LEN_FLOOR_CHARS the public pairs are too few to learn from: the floor holds
+    floored = pair_features(story, headline, stats)["len_min"]
+    assert floored == math.log1p(LEN_FLOOR_CHARS) / 10 > math.log1p(len(headline.body)) / 10

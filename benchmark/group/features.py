@@ -54,6 +54,12 @@ _DAY_MONTH = re.compile(
 )
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](?:19|20)\d\d(?!\d)"
                            r"|(?<!\d)(?:19|20)\d\d-(\d{2})-(\d{2})(?!\d)")
+#: Decimals kept of an encoder cosine (last-bit differences across CPUs/BLAS builds vanish).
+EMBED_DECIMALS = 4
+#: ``len_min`` counts a shorter text as this many characters: the public pairs hold only 17
+#: pairs below it, and without the floor the fitted model extrapolated (two texts without
+#: a word got P(same event) 0.90).
+LEN_FLOOR_CHARS = 100
 #: Pseudo-count added to the union of numbers (see ``_smoothed_overlap``).
 NUMBER_SMOOTHING = 2
 #: Two mentioned calendar days closer than this (ignoring the year) "agree".
@@ -73,6 +79,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "date_mention_conflict",
     "cross_language",
     "date_gap_days",
+    "len_min",
     "cos_embed",
 )
 """Every key :func:`pair_features` returns, in a fixed order."""
@@ -93,6 +100,7 @@ class Profile:
     years: frozenset[int]
     days: frozenset[int]  # day of year (1..366, leap-year calendar) of dates mentioned in the text
     embedding: Any = None  # unit-length float32 vector, or None when embeddings are off
+    length: int = 0  # characters of the normalised title + body
 
 
 @dataclass
@@ -254,6 +262,7 @@ def profile(article: Article, *, embeddings: bool = False) -> Profile:
         years=years,
         days=_days(text),
         embedding=embed(text) if embeddings else None,
+        length=len(text),
     )
 
 
@@ -350,11 +359,24 @@ def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
         "date_mention_conflict": 1.0 if both_days and day_dist > DATE_MENTION_WINDOW else 0.0,
         "cross_language": 1.0 if (pa.language or "") != (pb.language or "") else 0.0,
         "date_gap_days": gap,
+        # a short side (a headline-only page, a brief) makes every overlap score small
+        "len_min": math.log1p(max(min(pa.length, pb.length), LEN_FLOOR_CHARS)) / 10,
     }
     if pa.embedding is not None and pb.embedding is not None:
-        prod = pa.embedding.astype("float64") * pb.embedding.astype("float64")
-        out["cos_embed"] = math.fsum(prod.tolist())
+        out["cos_embed"] = embed_cosine(pa.embedding, pb.embedding)
     return out
+
+
+def embed_cosine(a: Any, b: Any) -> float:
+    """Cosine of two unit-length encoder vectors, rounded to :data:`EMBED_DECIMALS`.
+
+    The encoder is a numpy forward pass: another CPU or BLAS build may change the
+    last bits of a vector. Rounding before the value reaches the model and the
+    evidence makes a rebuild elsewhere give the same bytes (unless a cosine sits
+    on a rounding boundary, which the rounding makes rare rather than impossible).
+    """
+    prod = a.astype("float64") * b.astype("float64")
+    return round(math.fsum(prod.tolist()), EMBED_DECIMALS)
 
 
 def pair_features(
@@ -363,7 +385,8 @@ def pair_features(
     """Evidence that two articles report the same event, one value per feature.
 
     Keys are :data:`FEATURE_NAMES` (``cos_embed`` only with ``embeddings``);
-    ``date_gap_days`` is -1 when either publication date is unknown. Pure: same
+    ``date_gap_days`` is -1 when either publication date is unknown; ``len_min``
+    is ln(1 + characters of the shorter text, at least ``LEN_FLOOR_CHARS``) / 10. Pure: same
     inputs, same floats, either order.
     """
     return profile_features(

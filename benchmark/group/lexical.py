@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from benchmark.group.features import CorpusStats, Profile, vectors
+from benchmark.group.features import EMBED_DECIMALS, CorpusStats, Profile, vectors
 
 
 def minhash(profile: Profile, num_perm: int, seed: int) -> Any:
@@ -68,18 +68,21 @@ def neighbour_pairs(
 
     ids = [p.id for p in profiles]
     vecs = [vectors(p, stats) for p in profiles]
-    spaces: list[Any] = [_sparse([v[0] for v in vecs]), _sparse([v[1] for v in vecs])]
+    spaces: list[tuple[Any, int]] = [(_sparse([v[0] for v in vecs]), 9),
+                                     (_sparse([v[1] for v in vecs]), 9)]
     if profiles and all(p.embedding is not None for p in profiles):
-        spaces.append(np.vstack([p.embedding for p in profiles]).astype("float64"))
+        # encoder cosines keep EMBED_DECIMALS, as in the pair features (CPU/BLAS-robust ranks)
+        spaces.append((np.vstack([p.embedding for p in profiles]).astype("float64"),
+                       EMBED_DECIMALS))
     out: set[tuple[str, str]] = set()
     order = np.arange(len(ids))
-    for matrix in spaces:
+    for matrix, decimals in spaces:
         for start in range(0, len(ids), block):
             sims = matrix[start : start + block] @ matrix.T
             sims = sims.toarray() if hasattr(sims, "toarray") else np.asarray(sims)
             for r, row in enumerate(sims):
                 i = start + r
-                row = np.round(row, 9)
+                row = np.round(row, decimals)
                 row[i] = -np.inf
                 top = np.lexsort((order, -row))[:k]
                 for j in top:

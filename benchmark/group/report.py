@@ -16,7 +16,7 @@ from benchmark.schema import Article
 
 _COLUMNS = ("cos_word", "cos_char", "cos_embed", "shingle_jaccard", "entity_overlap",
             "entity_jaccard", "number_overlap", "year_jaccard", "year_conflict",
-            "date_mention_match", "date_mention_conflict", "date_gap_days")
+            "date_mention_match", "date_mention_conflict", "date_gap_days", "len_min")
 
 
 def evidence_table(articles: Sequence[Article], config: GroupConfig | None = None,
