@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from benchmark.check import REGRESSED, check_runs
 from benchmark.cli import main
@@ -26,7 +27,6 @@ from benchmark.results import load_result
 from benchmark.run import run_systems
 from benchmark.schema import RunResult
 from benchmark.systems.registry import get_system
-from tests.conftest import ROOT
 
 SEED_DATA = ROOT / "data" / "seeds"
 WORDS = ["market", "bank", "rate", "minister", "election", "court", "police", "storm", "river",
