@@ -7,13 +7,13 @@ scores by chance; first-sentence is the multi-doc lead (one lede per source).
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Sequence
 
 from pydantic import Field
 
 from benchmark.schema import Example
+from benchmark.seeding import stable_seed
 from benchmark.systems.registry import register_system
 
 from .common import BudgetConfig, Extractive, Pooled, Unit, select, sentence_pool
@@ -70,12 +70,8 @@ class Lead3(Lead):
 
 
 def example_seed(seed: int, example_id: str) -> int:
-    """A 64-bit seed from (config seed, example id) via blake2b.
-
-    Why not ``hash()``: Python salts string hashes per process, so runs would differ.
-    """
-    digest = hashlib.blake2b(f"{seed}\x1f{example_id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
+    """A 64-bit seed from (config seed, example id), stable across processes."""
+    return stable_seed(seed, example_id)
 
 
 @register_system("random-k", "random sentences (seeded per example), length matched to references")

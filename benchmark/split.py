@@ -10,12 +10,12 @@ date and never lets one date straddle two splits (as WCEP does).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from benchmark.errors import ConfigError
+from benchmark.seeding import stable_seed
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 
@@ -52,8 +52,7 @@ def check_ratios(ratios: Mapping[str, float]) -> dict[str, float]:
 
 def hash_unit(cluster_id: str, seed: int) -> float:
     """A uniform number in [0, 1) from ``seed`` and ``cluster_id`` (stable everywhere)."""
-    digest = hashlib.blake2b(f"{seed}\x1f{cluster_id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
+    return stable_seed(seed, cluster_id) / 2**64
 
 
 def hash_split(cluster_id: str, seed: int, ratios: Mapping[str, float]) -> str:
