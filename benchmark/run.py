@@ -14,7 +14,9 @@ Failed examples are retried on the next run; finished ones are never recomputed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import math
 import re
 import sys
 import threading
@@ -30,8 +32,8 @@ from benchmark.errors import ConfigError, SumbenchError
 from benchmark.io import pretty_json, write_text_atomic
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
-from benchmark.systems.registry import Failure, System
-from benchmark.systems.spec import BatchAdapter
+from benchmark.systems.registry import System
+from benchmark.systems.worker import Worker, check_outputs, recipe_for
 
 CACHE_DIRNAME = ".cache"
 SUMMARY_NAME = "_summary.json"
@@ -69,27 +71,12 @@ def slugify(label: str) -> str:
     return slug[:80] or "system"
 
 
-def check_outputs(outputs: Any, batch: Sequence[Example]) -> list[tuple[str | None, str | None]]:
-    """(summary, failure) per example: wrong count, non-text and empty outputs fail."""
-    if not isinstance(outputs, (list, tuple)) or len(outputs) != len(batch):
-        got = len(outputs) if isinstance(outputs, (list, tuple)) else type(outputs).__name__
-        reason = f"wrong number of outputs: got {got} for {len(batch)} examples"
-        return [(None, reason)] * len(batch)
-    checked: list[tuple[str | None, str | None]] = []
-    for out in outputs:
-        if isinstance(out, Failure):
-            checked.append((None, out.reason))
-        elif not isinstance(out, str):
-            checked.append((None, f"non-text output ({type(out).__name__})"))
-        elif not out.strip():
-            checked.append((None, "empty summary"))
-        else:
-            checked.append((out, None))
-    return checked
-
-
 def _call(fn: Callable[[], Any], timeout: float | None) -> Any:
-    """``fn()``, abandoned after ``timeout`` seconds (a hung thread cannot be killed)."""
+    """``fn()``, abandoned after ``timeout`` seconds (a hung thread cannot be killed).
+
+    Only for systems that cannot be rebuilt in a worker process (see
+    :func:`benchmark.systems.worker.recipe_for`); the others are killed instead.
+    """
     if timeout is None:
         return fn()
     box: dict[str, Any] = {}
@@ -104,10 +91,23 @@ def _call(fn: Callable[[], Any], timeout: float | None) -> Any:
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise TimeoutError(f"timeout: no answer after {timeout:g} s")
+        raise TimeoutError(f"timed out after {timeout:g} s (call abandoned in a thread: this "
+                           "system cannot be rebuilt in a worker process)")
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+def _predict_here(system: System, batch: Sequence[Example],
+                  timeout: float | None) -> list[tuple[str | None, str | None]]:
+    """Checked outputs of one batch computed in this process; exceptions become failures."""
+    try:
+        return check_outputs(_call(functools.partial(system.predict_batch, batch), timeout),
+                             batch)
+    except Exception as exc:
+        reason = str(exc) if isinstance(exc, TimeoutError) else (
+            f"crash: {type(exc).__name__}: {exc}")
+        return [(None, reason)] * len(batch)
 
 
 def _batches(items: Sequence[Example], size: int) -> Iterator[Sequence[Example]]:
@@ -133,8 +133,12 @@ def predict(
 
     Each new outcome is appended (and fsynced) to the cache before the next batch
     starts, so an interruption loses nothing that finished. ``timeout`` bounds each
-    in-process call (command and HTTP adapters have their own). KeyboardInterrupt
-    and other BaseExceptions propagate; ordinary exceptions become failures.
+    batch: the system then runs in a worker process (:mod:`benchmark.systems.worker`)
+    that is killed when a batch overruns, and the batch is recorded as timed out.
+    Command and HTTP adapters keep their own timeouts; a system that cannot be rebuilt
+    in a worker runs in a thread that is abandoned instead. Without ``timeout``
+    everything runs in this process. KeyboardInterrupt and other BaseExceptions
+    propagate; ordinary exceptions become failures.
     """
     from tqdm import tqdm
 
@@ -149,22 +153,23 @@ def predict(
     run.cached = len(run.outcomes)
     todo = [ex for ex in examples if ex.id not in run.outcomes]
     size = int(getattr(system.config, "batch_size", type(system).batch_size))
-    if isinstance(system, BatchAdapter):
+    if system.own_timeout:
         timeout = None  # cmd:/http: enforce their own timeouts and clean up after them
-    with tqdm(total=len(examples), initial=run.cached, desc=label[:40], unit="ex",
-              position=position, file=sys.stderr, disable=not progress, leave=True,
-              dynamic_ncols=True) as bar:
+    recipe = recipe_for(system) if timeout is not None and todo else None
+    with contextlib.ExitStack() as stack:
+        worker: Worker | None = None
+        if recipe is not None and timeout is not None:
+            worker = stack.enter_context(Worker(system, recipe, timeout, label))
+            worker.start()  # not counted in any example's seconds
+        bar = stack.enter_context(tqdm(
+            total=len(examples), initial=run.cached, desc=label[:40], unit="ex",
+            position=position, file=sys.stderr, disable=not progress, leave=True,
+            dynamic_ncols=True))
         for batch in _batches(todo, max(1, size)):
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt  # another system's thread was interrupted
             start = time.perf_counter()
-            try:
-                outputs: Any = _call(functools.partial(system.predict_batch, batch), timeout)
-                checked = check_outputs(outputs, batch)
-            except Exception as exc:
-                reason = str(exc) if isinstance(exc, TimeoutError) else (
-                    f"crash: {type(exc).__name__}: {exc}")
-                checked = [(None, reason)] * len(batch)
+            checked = worker.predict(batch) if worker else _predict_here(system, batch, timeout)
             seconds = (time.perf_counter() - start) / len(batch)
             for ex, (summary, failure) in zip(batch, checked, strict=True):
                 outcome = CachedPrediction(ex.id, summary, failure, seconds)
@@ -181,6 +186,71 @@ def predict(
 
 
 # --------------------------------------------------------------------------- whole runs
+
+#: Exit codes of ``sumbench run`` (pytest's convention: 1 = what was run failed).
+EXIT_OK = 0
+EXIT_SYSTEM_FAILED = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class FailureLimit:
+    """How many failed examples a system may have before the run counts as failed.
+
+    Why both forms: a count suits a fixed CI set ("tolerate 2 timeouts"), a fraction
+    a set whose size changes. The default, 0, fails a run on any failed example.
+    """
+
+    count: int = 0
+    fraction: float | None = None
+
+    @classmethod
+    def parse(cls, value: str | int | float | FailureLimit) -> FailureLimit:
+        """``3`` (a count), ``0.05`` (a fraction) or ``5%`` (a percentage)."""
+        if isinstance(value, FailureLimit):
+            return value
+        text = str(value).strip()
+        problem = (f"--max-failures must be a count (3), a fraction (0.05) or a "
+                   f"percentage (5%), got '{value}'")
+        if isinstance(value, bool):
+            raise ConfigError(problem)
+        if text.isdigit():
+            return cls(count=int(text))
+        try:
+            fraction = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise ConfigError(problem) from None
+        if not 0 <= fraction <= 1:
+            raise ConfigError(problem)
+        return cls(fraction=fraction)
+
+    def allowed(self, n: int) -> int:
+        """Failed examples tolerated out of ``n``."""
+        if self.fraction is None:
+            return self.count
+        return math.floor(self.fraction * n + 1e-9)
+
+    def __str__(self) -> str:
+        if self.fraction is None:
+            return str(self.count)
+        return f"{100 * self.fraction:g}%"
+
+
+@dataclass(frozen=True)
+class SystemVerdict:
+    """Whether one system stayed within the failure limit, and its first failure."""
+
+    system: str
+    failed: int
+    examples: int
+    allowed: int
+    first_failure: tuple[str, str] | None  # (example id, reason), in example order
+
+    @property
+    def ok(self) -> bool:
+        """True if the system failed on no more examples than allowed."""
+        return self.failed <= self.allowed
+
 
 
 @dataclass
@@ -202,9 +272,30 @@ class RunReport:
     split: str
     n_examples: int
     systems: list[SystemRun]
+    limit: FailureLimit = field(default_factory=FailureLimit)
+
+    def verdicts(self) -> list[SystemVerdict]:
+        """One verdict per system that made predictions (not the human ceiling)."""
+        out = []
+        for run in self.systems:
+            if run.predictions is None:
+                continue
+            failures = run.predictions.failures  # in example order
+            first = next(iter(failures.items()), None)
+            n = len(run.predictions.outcomes)
+            out.append(SystemVerdict(run.result.system, len(failures), n,
+                                     self.limit.allowed(n), first))
+        return out
+
+    @property
+    def exit_code(self) -> int:
+        """:data:`EXIT_OK` if every system is within the failure limit, else
+        :data:`EXIT_SYSTEM_FAILED` (what ``sumbench run`` exits with)."""
+        return EXIT_OK if all(v.ok for v in self.verdicts()) else EXIT_SYSTEM_FAILED
 
     def summary(self) -> dict[str, Any]:
-        """Failures per system, as written to ``_summary.json``."""
+        """Failures per system and the verdict, as written to ``_summary.json``."""
+        verdicts = {v.system: v for v in self.verdicts()}
         rows = []
         for run in self.systems:
             failures = dict(sorted(run.result.failures.items()))
@@ -213,9 +304,12 @@ class RunReport:
             if run.predictions is not None:
                 row["cached"] = run.predictions.cached
                 row["computed"] = run.predictions.computed
+                row["allowed_failures"] = verdicts[run.result.system].allowed
+                row["over_limit"] = not verdicts[run.result.system].ok
             rows.append(row)
         return {"dataset": self.dataset, "dataset_fingerprint": self.fingerprint,
-                "split": self.split, "examples": self.n_examples, "systems": rows}
+                "split": self.split, "examples": self.n_examples,
+                "max_failures": str(self.limit), "exit_code": self.exit_code, "systems": rows}
 
 
 def select_examples(splits: dict[str, list[Example]], split: str,
@@ -276,6 +370,7 @@ def run_systems(
     progress: bool = False,
     human_ceiling: bool = True,
     use_cache: bool = True,
+    max_failures: str | int | float | FailureLimit = 0,
 ) -> RunReport:
     """Run every system spec over a dataset directory, evaluate, write one result each.
 
@@ -283,7 +378,8 @@ def run_systems(
     systems marked ``parallel_safe`` run in threads side by side (useful for command
     and HTTP systems, which wait on other processes). Results go to
     ``<out>/<slug>.json``, the cache to ``<out>/.cache/``, the failure summary to
-    ``<out>/_summary.json``.
+    ``<out>/_summary.json``. ``max_failures`` (a count, fraction or percentage per
+    system) decides :attr:`RunReport.exit_code`; it never stops the run early.
     """
     from benchmark.export import load_dataset_dir
 
@@ -291,6 +387,9 @@ def run_systems(
         raise ConfigError("no systems to run: give at least one --system")
     if jobs < 1:
         raise ConfigError(f"--jobs must be at least 1, got {jobs}")
+    if timeout is not None and not timeout > 0:
+        raise ConfigError(f"--timeout must be a positive number of seconds, got {timeout:g}")
+    failure_limit = FailureLimit.parse(max_failures)
     systems = [resolve_system(spec) for spec in specs]
     labels = [system_label(s) for s in systems]
     dupes = sorted({x for x in labels if labels.count(x) > 1})
@@ -334,7 +433,8 @@ def run_systems(
     config = EvalConfig()
     common: dict[str, Any] = {"config": config, "dataset_name": loaded.name,
                               "fingerprint": loaded.fingerprint, "split": split}
-    report = RunReport(out, loaded.name, loaded.fingerprint, split, len(examples), [])
+    report = RunReport(out, loaded.name, loaded.fingerprint, split, len(examples), [],
+                       failure_limit)
     for i in range(len(systems)):
         preds = done[i]
         result = evaluate_predictions(

@@ -148,7 +148,7 @@ def test_failures_are_recorded_per_example_and_the_run_goes_on(
     assert result.failures["seed-0"] == "empty summary"
     assert result.failures["seed-1"] == "non-text output (dict)"
     assert result.failures["seed-2"] == "crash: ValueError: model exploded"
-    assert result.failures["seed-3"].startswith("timeout")
+    assert result.failures["seed-3"] == "timed out after 0.5 s (worker process killed)"
     failed_scores = [e.scores["rouge1_f"] for e in result.examples if e.id in result.failures]
     assert failed_scores == [0.0] * 4
     assert report.systems[1].result.failures == {}
@@ -228,9 +228,11 @@ def test_cli_run_writes_results_and_prints_failures(
     from benchmark.cli import main
 
     out = tmp_path / "runs"
-    main(["run", "--dataset", str(dataset), "--system", "lead-3", "--system",
-          f"py:{user_module}:misbehaving", "--timeout", "0.5", "--limit", "3", "--out", str(out),
-          "--no-progress"])
+    with pytest.raises(SystemExit) as exited:
+        main(["run", "--dataset", str(dataset), "--system", "lead-3", "--system",
+              f"py:{user_module}:misbehaving", "--timeout", "0.5", "--limit", "3", "--out",
+              str(out), "--no-progress"])
+    assert exited.value.code == 1  # a system failed: CI must see it
     err = capsys.readouterr().err
     assert "seedtest [test]: 3 examples" in err
     assert "lead-3: R1" in err and "0 failed" in err

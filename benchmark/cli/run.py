@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,33 @@ def print_summary(report: RunReport) -> None:
                        f"{report.out / '_summary.json'}", err=True)
 
 
-@click.command("run")
+def print_verdict(report: RunReport) -> None:
+    """Why the run passes or fails: per failing system, how many failed and the first error."""
+    verdicts = report.verdicts()
+    bad = [v for v in verdicts if not v.ok]
+    limit = report.limit
+    if not bad:
+        failed = sum(v.failed for v in verdicts)
+        if failed:
+            click.echo(f"ok: {failed} failed example(s), within --max-failures {limit}",
+                       err=True)
+        return
+    click.echo(f"FAILED: {len(bad)} of {len(verdicts)} system(s) failed on more examples "
+               f"than --max-failures {limit} allows:", err=True)
+    for v in bad:
+        click.echo(f"  {v.system}: {v.failed} of {v.examples} examples failed "
+                   f"(allowed {v.allowed})", err=True)
+        if v.first_failure is not None:
+            ex_id, why = v.first_failure
+            first = (why.strip().splitlines() or [why])[0]
+            click.echo(f"      first: {ex_id}: {first}", err=True)
+
+
+@click.command("run", epilog="Exit status: 0 = every system produced every prediction (or "
+               "failed on no more examples than --max-failures allows); 1 = some system "
+               "failed on more examples than that, or --fail-fast stopped the run; 2 = bad "
+               "input or usage (unknown system, bad config, missing dataset or split); "
+               "130 = interrupted.")
 @click.option("--dataset", "dataset", required=True, type=click.Path(path_type=Path),
               help="An exported sumbench dataset folder (from `sumbench build` or `import`).")
 @click.option("--system", "systems", multiple=True, metavar="SPEC",
@@ -52,33 +79,43 @@ def print_summary(report: RunReport) -> None:
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed example.")
 @click.option("--jobs", type=int, default=1, show_default=True,
               help="Systems run side by side (threads; helps cmd:/http: systems).")
-@click.option("--timeout", type=float, default=None,
-              help="Seconds before an in-process system's call counts as hung (a failure).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Per batch. Python systems (py:, built-ins) then run in a worker process "
+                   "that is killed when a batch runs longer; the batch is recorded as timed "
+                   "out and the run goes on. cmd:/http: use their own #timeout.")
+@click.option("--max-failures", default="0", show_default=True, metavar="N|FRAC|PCT",
+              help="Failed examples tolerated per system before the exit status is 1: "
+                   "a count (3), a fraction (0.05) or a percentage (5%).")
 @click.option("--human-ceiling/--no-human-ceiling", default=True, show_default=True,
               help="Also score references against each other (leave-one-out).")
 @click.option("--no-cache", is_flag=True, help="Recompute everything; keep no cache.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="A progress bar per system on stderr.")
 def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | None, out: Path,
-            fail_fast: bool, jobs: int, timeout: float | None, human_ceiling: bool,
-            no_cache: bool, progress: bool) -> None:
+            fail_fast: bool, jobs: int, timeout: float | None, max_failures: str,
+            human_ceiling: bool, no_cache: bool, progress: bool) -> None:
     """Run summarisation systems over a dataset, then score each one.
 
     Every prediction is cached the moment it exists (append-only, fsynced), keyed by
     the system's full config, the example id and the dataset fingerprint: after
     Ctrl-C, the same command resumes where it stopped. A system that crashes,
     hangs, returns empty or non-text output, or the wrong number of outputs, fails
-    that example only (unless --fail-fast); failures score 0 and are listed.
+    that example only (unless --fail-fast); failures score 0 and are listed, and
+    the exit status is 1 if a system failed on more examples than --max-failures.
 
     Example: sumbench run --dataset out/seeds --system lead-3 --system textrank
     --system cmd:"python my_sum.py" --split all --out runs/
     """
-    from benchmark.run import run_systems
+    from benchmark.run import EXIT_SYSTEM_FAILED, SystemRunError, run_systems
 
     try:
         report = run_systems(dataset, systems, out=out, split=split, limit=limit,
                              fail_fast=fail_fast, jobs=jobs, timeout=timeout, progress=progress,
-                             human_ceiling=human_ceiling, use_cache=not no_cache)
+                             human_ceiling=human_ceiling, use_cache=not no_cache,
+                             max_failures=max_failures)
+    except SystemRunError as exc:  # a system failed, not the user's input: exit 1, not 2
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_SYSTEM_FAILED)
     except KeyboardInterrupt:
         if not no_cache:
             click.echo(f"\ninterrupted: finished predictions are cached in {out / '.cache'}; "
@@ -86,3 +123,6 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
         raise
     print_summary(report)
     click.echo(f"next: sumbench leaderboard {out}", err=True)
+    print_verdict(report)
+    if report.exit_code:
+        sys.exit(report.exit_code)

@@ -11,11 +11,8 @@ of output lines fails the batch; a non-text summary fails that one example.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shlex
-import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
@@ -26,6 +23,7 @@ from benchmark.errors import ConfigError
 from benchmark.schema import Example
 from benchmark.systems.registry import Failure, SystemConfig
 from benchmark.systems.spec import BatchAdapter, make_config
+from benchmark.systems.worker import kill_process_group
 
 STDERR_TAIL_CHARS = 1500
 
@@ -44,15 +42,6 @@ def stderr_tail(stderr: str, limit: int = STDERR_TAIL_CHARS) -> str:
     if len(text) <= limit:
         return text
     return "..." + text[-limit:]
-
-
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    """Kill the process and everything it started (a shell's children hold the pipes)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        if os.name == "posix":
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:  # pragma: no cover - Windows has no process groups here
-            proc.kill()
 
 
 def parse_outputs(stdout: str, examples: Sequence[Example]) -> list[str | Failure]:
@@ -126,12 +115,12 @@ class CommandSystem(BatchAdapter):
         try:
             stdout, stderr = proc.communicate(payload, timeout=self.config.timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
+            kill_process_group(proc)
             proc.communicate()
             reason = f"timeout: command ran longer than {self.config.timeout:g} s"
             return [Failure(reason) for _ in examples]
         except BaseException:  # Ctrl-C: leave no orphan behind
-            _kill_group(proc)
+            kill_process_group(proc)
             proc.wait()
             raise
         if proc.returncode != 0:

@@ -36,6 +36,7 @@ class FileSystem(System):
     Config: ClassVar[type[SystemConfig]] = FileConfig
     batch_size: ClassVar[int] = 1000
     cacheable: ClassVar[bool] = False
+    own_timeout: ClassVar[bool] = True  # a dictionary lookup cannot hang
 
     def __init__(self, config: SystemConfig | None = None) -> None:
         from benchmark.predictions import read_predictions

@@ -58,6 +58,10 @@ class System:
     batch_size: ClassVar[int] = 1
     #: False when caching predictions is pointless (e.g. a predictions file).
     cacheable: ClassVar[bool] = True
+    #: True for systems that bound their own calls (a subprocess, HTTP requests) or
+    #: cannot hang (a predictions file): the runner's ``--timeout`` leaves them alone
+    #: instead of moving them into a killable worker process.
+    own_timeout: ClassVar[bool] = False
 
     def __init__(self, config: SystemConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
@@ -54,6 +54,8 @@ def make_config(cls: type[System], values: Mapping[str, Any], spec: str) -> Syst
 
 class BatchAdapter(System):
     """An adapter whose real work is :meth:`predict_batch` (a process, a server)."""
+
+    own_timeout: ClassVar[bool] = True  # each adapter has its own ``#timeout``
 
     def summarize(self, example: Example) -> str:
         """One example through :meth:`predict_batch`; a failure becomes RuntimeError."""

@@ -1,0 +1,275 @@
+"""Run an in-process system in a worker process, so ``--timeout`` can really stop it.
+
+A Python thread cannot be killed, so a hung ``py:`` callable or baseline would keep
+its thread (and the CPU) for the rest of the run. With a timeout, the runner instead
+rebuilds the system in a child interpreter from a picklable :class:`SystemRecipe`
+(class by module and qualified name, plus its config), sends it batches over a pipe,
+and kills the child's whole process group when a batch takes longer than the
+timeout; the next batch gets a fresh child.
+
+Why a plain ``subprocess`` running ``python -c`` rather than ``multiprocessing``:
+spawn/forkserver re-import the parent's ``__main__`` (a user script without an
+``if __name__ == "__main__"`` guard would start itself again), forkserver children
+do not see environment changes made after the server started, and a session of its
+own lets us kill whatever the system started too (as the ``cmd:`` adapter does).
+
+Protocol: length-prefixed pickles. The child keeps the pipe's real descriptors for
+the protocol and points its own stdin at /dev/null and stdout at stderr, so a
+system that prints cannot corrupt the stream.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import os
+import pickle
+import queue
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from benchmark.errors import ConfigError
+from benchmark.schema import Example
+from benchmark.systems.registry import Failure, System
+
+#: Upper bound on a worker's start (interpreter, imports, building the system).
+STARTUP_TIMEOUT = 120.0
+_HEADER = struct.Struct(">Q")
+
+Checked = list[tuple[str | None, str | None]]
+
+
+def check_outputs(outputs: Any, batch: Sequence[Example]) -> Checked:
+    """(summary, failure) per example: wrong count, non-text and empty outputs fail."""
+    if not isinstance(outputs, (list, tuple)) or len(outputs) != len(batch):
+        got = len(outputs) if isinstance(outputs, (list, tuple)) else type(outputs).__name__
+        reason = f"wrong number of outputs: got {got} for {len(batch)} examples"
+        return [(None, reason)] * len(batch)
+    checked: Checked = []
+    for out in outputs:
+        if isinstance(out, Failure):
+            checked.append((None, out.reason))
+        elif not isinstance(out, str):
+            checked.append((None, f"non-text output ({type(out).__name__})"))
+        elif not out.strip():
+            checked.append((None, "empty summary"))
+        else:
+            checked.append((out, None))
+    return checked
+
+
+@dataclass(frozen=True)
+class SystemRecipe:
+    """How to build an equal system in another process: class location and config."""
+
+    module: str
+    qualname: str
+    config: dict[str, Any]
+
+    def build(self) -> System:
+        """Import the class and instantiate it with the config (in the child)."""
+        cls = _lookup(self.module, self.qualname)
+        return cls(cls.Config.model_validate(self.config))
+
+
+def _lookup(module: str, qualname: str) -> Any:
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def recipe_for(system: System) -> SystemRecipe | None:
+    """A recipe if ``system`` can be rebuilt by class and config alone, else None.
+
+    Not rebuildable: classes defined in ``__main__`` or inside a function, and
+    classes whose constructor does not take the config as its first argument.
+    """
+    cls = type(system)
+    if cls.__module__ == "__main__" or "<locals>" in cls.__qualname__:
+        return None
+    try:
+        if _lookup(cls.__module__, cls.__qualname__) is not cls:
+            return None
+        params = list(inspect.signature(cls.__init__).parameters)
+    except (AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if params[1:2] != ["config"]:
+        return None
+    return SystemRecipe(cls.__module__, cls.__qualname__, system.config.model_dump(mode="json"))
+
+
+def kill_process_group(proc: subprocess.Popen[Any]) -> None:
+    """Kill the process and everything it started (it leads its own session)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows has no process groups here
+            proc.kill()
+
+
+def _send(stream: IO[bytes], obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    """One message, or None at end of stream (the other side is gone)."""
+    head = stream.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        return None
+    size = _HEADER.unpack(head)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return pickle.loads(data)
+
+
+def _exit_reason(proc: subprocess.Popen[Any]) -> str:
+    try:
+        code = proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        return "worker process stopped answering"
+    if code < 0:
+        try:
+            return f"worker process killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"worker process killed by signal {-code}"
+    return f"worker process exited with status {code}"
+
+
+class Worker:
+    """One child process serving one system's batches, restarted after a kill.
+
+    Use as a context manager so the child never outlives the run (Ctrl-C included).
+    """
+
+    def __init__(self, system: System, recipe: SystemRecipe, timeout: float,
+                 label: str = "") -> None:
+        self.system = system
+        self.recipe = recipe
+        self.timeout = timeout
+        self.label = label or system.name
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.replies: queue.Queue[Any] = queue.Queue()
+        self.starts = 0
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the child and wait until it has built the system (not timed per batch)."""
+        root = str(Path(__file__).resolve().parents[2])  # where `benchmark` is importable
+        boot = (f"import sys; sys.path[:0] = [{root!r}]; "
+                "from benchmark.systems.worker import serve; serve()")
+        self.proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, start_new_session=True)
+        self.starts += 1
+        self.replies = queue.Queue()
+        threading.Thread(target=self._read, args=(self.proc, self.replies), daemon=True).start()
+        assert self.proc.stdin is not None
+        _send(self.proc.stdin, {"sys_path": list(sys.path), "recipe": self.recipe})
+        reply = self._wait(max(STARTUP_TIMEOUT, self.timeout))
+        if reply is None or reply[0] != "ready":
+            why = reply[1] if reply is not None else (
+                f"no answer within {max(STARTUP_TIMEOUT, self.timeout):g} s")
+            self.close()
+            raise ConfigError(f"system '{self.label}' cannot run in a worker process for "
+                              f"--timeout: {why}")
+        if reply[1] != self.system.identity():
+            self.close()
+            raise ConfigError(f"system '{self.label}': the copy rebuilt in a worker process "
+                              f"differs from this one ({reply[1]} vs {self.system.identity()})")
+
+    @staticmethod
+    def _read(proc: subprocess.Popen[bytes], replies: queue.Queue[Any]) -> None:
+        assert proc.stdout is not None
+        try:
+            while (message := _receive(proc.stdout)) is not None:
+                replies.put(message)
+        except (OSError, ValueError, pickle.UnpicklingError):
+            pass
+        replies.put(None)
+
+    def _wait(self, timeout: float) -> Any:
+        """The next reply; None if the child died; ``("timeout",)`` if it is still busy."""
+        try:
+            return self.replies.get(timeout=timeout)
+        except queue.Empty:
+            return None if self.proc is None or self.proc.poll() is not None else ("timeout",)
+
+    def predict(self, batch: Sequence[Example]) -> Checked:
+        """Checked outputs for ``batch``; a batch over the timeout kills the child."""
+        if self.proc is None:
+            self.start()
+        assert self.proc is not None and self.proc.stdin is not None
+        try:
+            _send(self.proc.stdin, list(batch))
+        except (BrokenPipeError, OSError):
+            reply = None
+        else:
+            reply = self._wait(self.timeout)
+        if reply is not None and reply[0] == "done":
+            return list(reply[1])
+        if reply is not None and reply[0] == "crash":
+            return [(None, f"crash: {reply[1]}")] * len(batch)
+        if reply is not None and reply[0] == "interrupt":
+            self.close()
+            raise KeyboardInterrupt
+        if reply is not None and reply[0] == "timeout":
+            reason = f"timed out after {self.timeout:g} s (worker process killed)"
+        else:
+            reason = _exit_reason(self.proc)
+        self.close()
+        return [(None, reason)] * len(batch)
+
+    def close(self) -> None:
+        """Stop the child (and anything it started); the next batch starts a new one."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        kill_process_group(proc)
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+
+
+def serve() -> None:
+    """The child's loop: build the system, then answer batches until stdin closes."""
+    proto_in = os.fdopen(os.dup(0), "rb")
+    proto_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)  # the system's own prints go to stderr, not into the protocol
+    init = _receive(proto_in)
+    if init is None:
+        return
+    sys.path[:] = init["sys_path"]
+    try:
+        system = init["recipe"].build()
+    except Exception as exc:
+        _send(proto_out, ("broken", f"{type(exc).__name__}: {exc}"))
+        return
+    _send(proto_out, ("ready", system.identity()))
+    while (batch := _receive(proto_in)) is not None:
+        try:
+            _send(proto_out, ("done", check_outputs(system.predict_batch(batch), batch)))
+        except KeyboardInterrupt:
+            _send(proto_out, ("interrupt",))
+            return
+        except Exception as exc:
+            _send(proto_out, ("crash", f"{type(exc).__name__}: {exc}"))
