@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmark.errors import InputError, OutputError
 from benchmark.ingest.article import clean_record
-from benchmark.ingest.readers import batched, iter_items
-from benchmark.ingest.records import RawRecord, Reject
+from benchmark.ingest.readers import batched, duplicate_reason, iter_items
+from benchmark.ingest.records import Reject, raw_json
 from benchmark.io import write_jsonl_atomic
 from benchmark.schema import Article
 
@@ -32,15 +31,6 @@ def default_rejects_path(path: str | Path) -> Path:
     return p.with_name(p.name + ".rejects.jsonl")
 
 
-_LOCATION_FIELDS = {"origin", "path", "line", "text_field", "date_field"}
-
-
-def _raw_json(rec: RawRecord) -> str:
-    """The record in standard field names, for the rejects file."""
-    data = {k: v for k, v in asdict(rec).items() if k not in _LOCATION_FIELDS}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
 @dataclass(frozen=True)
 class _Kept:
     """An accepted article and where it was read (not the raw text: memory)."""
@@ -49,6 +39,7 @@ class _Kept:
     path: str
     line: int | None
     derived_id: bool
+    id_field: str
 
     @property
     def where(self) -> str:
@@ -85,9 +76,10 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
             except InputError as e:
                 if not skip_invalid:
                     raise
-                rejects.append(Reject.from_error(e, _raw_json(item)))
+                rejects.append(Reject.from_error(e, raw_json(item)))
                 continue
-            _add(kept, _Kept(art, item.path, item.line, item.id is None), rejects, skip_invalid)
+            _add(kept, _Kept(art, item.path, item.line, item.id is None, item.id_field), rejects,
+                 skip_invalid)
     articles = [kept[k].article for k in sorted(kept)]
     rejects.sort(key=lambda r: (r.path, r.line or 0, r.reason))
     written: Path | None = None
@@ -108,12 +100,11 @@ def _add(kept: dict[str, _Kept], new: _Kept, rejects: list[Reject], skip_invalid
     if old is None:
         kept[aid] = new
         return
-    how = " (derived from identical title and text)" if new.derived_id else ""
     if not skip_invalid:
-        raise InputError(f"duplicate id {aid!r}{how}; first seen at {old.where}",
-                         path=new.path, line=new.line, field="id")
+        raise InputError(duplicate_reason(aid, new.derived_id, old.where, kept=False),
+                         path=new.path, line=new.line, field=new.id_field)
     keep, drop = sorted((old, new), key=lambda k: (k.article.content_hash, k.article.origin))
     kept[aid] = keep
-    rejects.append(Reject(drop.path, drop.line, "id",
-                          f"duplicate id {aid!r}{how}; kept the copy at {keep.where}",
+    rejects.append(Reject(drop.path, drop.line, drop.id_field,
+                          duplicate_reason(aid, drop.derived_id, keep.where, kept=True),
                           drop.article.model_dump_json()))

@@ -1,18 +1,33 @@
 """Raw records as read from any input format, before cleaning.
 
 A :class:`RawRecord` is the one shape every reader produces, so cleaning never
-needs to know where an article came from. A :class:`Reject` is a row a reader
-could not turn into a record; it carries enough to be written to a rejects file.
+needs to know where an article came from. A :class:`Reject` (from the row layer,
+:mod:`benchmark.rows`) is a row that could not be read, mapped or cleaned; it
+carries enough to be written to a rejects file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from benchmark.errors import InputError
+from benchmark.rows import Reject
+
+__all__ = [
+    "ALIASES",
+    "REQUIRED",
+    "STANDARD_FIELDS",
+    "RawRecord",
+    "Reject",
+    "check_field_map",
+    "column_for",
+    "raw_json",
+    "record_from_mapping",
+]
 
 #: our field names, in the order they appear in records
 STANDARD_FIELDS: tuple[str, ...] = ("id", "title", "text", "source", "url", "date", "language")
@@ -39,34 +54,18 @@ class RawRecord:
     origin: str
     path: str
     line: int | None = None
-    text_field: str = "text"  # the input columns that supplied text and date, for messages
+    text_field: str = "text"  # the input columns that supplied text, date and id, for messages
     date_field: str = "date"
+    id_field: str = "id"
 
 
-@dataclass(frozen=True)
-class Reject:
-    """A row that could not be read or cleaned, with where and why."""
+_LOCATION_FIELDS = {"origin", "path", "line", "text_field", "date_field", "id_field"}
 
-    path: str
-    line: int | None
-    field: str | None
-    reason: str
-    raw: str | None = None
 
-    @classmethod
-    def from_error(cls, err: InputError, raw: str | None = None) -> Reject:
-        """Keep an :class:`InputError`'s location so skip mode loses nothing."""
-        return cls(err.path or "", err.line, err.field, err.reason, raw)
-
-    def to_error(self) -> InputError:
-        """Turn back into the error strict mode raises."""
-        return InputError(self.reason, path=self.path, line=self.line, field=self.field)
-
-    def as_json(self) -> dict[str, Any]:
-        """The line written to the rejects file."""
-        loc = self.path if self.line is None else f"{self.path}:{self.line}"
-        return {"location": loc, "path": self.path, "line": self.line, "field": self.field,
-                "reason": self.reason, "raw": self.raw}
+def raw_json(rec: RawRecord) -> str:
+    """The record in standard field names (no location), for the rejects file."""
+    data = {k: v for k, v in asdict(rec).items() if k not in _LOCATION_FIELDS}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def check_field_map(field_map: Mapping[str, str] | None) -> dict[str, str]:
@@ -122,21 +121,16 @@ def record_from_mapping(row: Mapping[str, Any], field_map: Mapping[str, str], *,
     Raises :class:`InputError` naming the input column when the required text
     is missing or a value has the wrong type.
     """
-    values: dict[str, str | None] = {}
-    for name in STANDARD_FIELDS:
-        column = column_for(name, row.keys(), field_map)
-        values[name] = _as_str(row.get(column), column, path, line)
+    columns = {name: column_for(name, row.keys(), field_map) for name in STANDARD_FIELDS}
+    values = {name: _as_str(row.get(col), col, path, line) for name, col in columns.items()}
     text = values["text"]
     if text is None:
-        column = column_for("text", row.keys(), field_map)
-        raise InputError(f"required field {column!r} is missing or null", path=path, line=line,
-                         field=column)
+        raise InputError(f"required field {columns['text']!r} is missing or null", path=path,
+                         line=line, field=columns["text"])
     rid = values["id"]
     if rid is not None and not rid.strip():
-        raise InputError("id is empty", path=path, line=line,
-                         field=column_for("id", row.keys(), field_map))
+        raise InputError("id is empty", path=path, line=line, field=columns["id"])
     return RawRecord(id=rid, title=values["title"], text=text, source=values["source"],
                      url=values["url"], date=values["date"], language=values["language"],
-                     origin=origin, path=path, line=line,
-                     text_field=column_for("text", row.keys(), field_map),
-                     date_field=column_for("date", row.keys(), field_map))
+                     origin=origin, path=path, line=line, text_field=columns["text"],
+                     date_field=columns["date"], id_field=columns["id"])

@@ -1,0 +1,358 @@
+"""Located rows: every supported input format -> a stream of rows that know where they are.
+
+This is the one place that reads input files row by row, for ``sumbench build``
+(:mod:`benchmark.ingest`) and ``sumbench import`` (:mod:`benchmark.importer`)
+alike, so both report a bad byte, a broken JSON line or a short CSV row the
+same way. It knows nothing of articles or examples: a row is a mapping from
+column names to values plus its location, and a row that cannot be read at all
+is a :class:`Reject` with file, line/row, field and reason. Problems that make
+the whole input unreadable (missing file, unknown format, no CSV header, a
+broken Parquet footer) raise :class:`InputError` instead.
+
+Everything is streamed: JSONL and CSV line by line (``.gz`` decompressed on the
+fly), Parquet and saved ``datasets`` folders one batch at a time, a ``.txt``
+folder one file at a time, so memory stays proportional to a batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from benchmark.errors import InputError
+
+#: every format the row layer reads; ``txt`` is a folder of .txt files (or one file)
+FORMATS: tuple[str, ...] = ("txt", "jsonl", "csv", "parquet", "hf")
+#: formats whose rows are tables with named columns (what ``sumbench import`` takes)
+TABLE_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "hf")
+_SUFFIXES: dict[str, str] = {
+    ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
+    ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet",
+}
+_GZIP_OK = {"jsonl", "csv"}
+#: files that mark a folder written by ``datasets``' ``save_to_disk``
+HF_MARKERS: tuple[str, ...] = ("dataset_info.json", "state.json", "dataset_dict.json")
+_RAW_CHARS = 2000  # how much of an undecodable file a reject keeps
+
+#: called with a table's column names and its location before its first row
+ColumnCheck = Callable[[Sequence[str], str], None]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One input row as read, and where: enough for any caller to name file, line and field.
+
+    ``path`` is the file (``folder[split]`` for a saved DatasetDict) as given, for
+    messages; ``name`` is the same relative to the input (``corpus.jsonl``,
+    ``raw/000.txt``, ``saved[test]``), so outputs do not depend on where the input
+    sits. ``line`` is the line where the row starts (JSONL, CSV), the 1-based row
+    number (Parquet, per split for datasets) or None (a whole .txt file).
+    """
+
+    path: str
+    line: int | None
+    data: dict[str, Any]
+    name: str
+    split: str | None = None
+    raw: str | None = None  # the row's text as read (JSONL, CSV), for rejects files
+
+    @property
+    def origin(self) -> str:
+        """``name:line`` (or ``name``): the row's place relative to the input."""
+        return self.name if self.line is None else f"{self.name}:{self.line}"
+
+    @property
+    def where(self) -> str:
+        """``path:line`` (or ``path``): the row's place for messages."""
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A row that could not be read (or, one layer up, mapped or cleaned), with where and why.
+
+    Strict callers raise :meth:`to_error`; ``skip_invalid`` callers write
+    :meth:`as_json` to a rejects file, so nothing is lost silently.
+    """
+
+    path: str
+    line: int | None
+    field: str | None
+    reason: str
+    raw: str | None = None
+
+    @classmethod
+    def from_error(cls, err: InputError, raw: str | None = None) -> Reject:
+        """Keep an :class:`InputError`'s location so skip mode loses nothing."""
+        return cls(err.path or "", err.line, err.field, err.reason, raw)
+
+    def to_error(self) -> InputError:
+        """Turn back into the error strict mode raises."""
+        return InputError(self.reason, path=self.path, line=self.line, field=self.field)
+
+    def as_json(self) -> dict[str, Any]:
+        """The line written to a rejects file."""
+        loc = self.path if self.line is None else f"{self.path}:{self.line}"
+        return {"location": loc, "path": self.path, "line": self.line, "field": self.field,
+                "reason": self.reason, "raw": self.raw}
+
+
+Item = Row | Reject
+
+
+def detect_format(path: str | Path, formats: Sequence[str] = FORMATS) -> str:
+    """Guess the input format from the path: a saved dataset, a .txt folder, or a suffix.
+
+    ``formats`` lists what the caller accepts, so a folder or suffix it cannot use
+    fails here with a message naming the alternatives, not later mid-stream.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file or directory", path=p)
+    if p.is_dir():
+        if "hf" in formats and any((p / m).is_file() for m in HF_MARKERS):
+            return "hf"
+        if "txt" in formats:
+            return "txt"
+        raise InputError("folder is not a saved `datasets` dataset (no "
+                         f"{', '.join(HF_MARKERS)})", path=p)
+    suffixes = [x.lower() for x in p.suffixes]
+    compressed = suffixes[-1:] == [".gz"]
+    suffix = (suffixes[-2] if len(suffixes) > 1 else "") if compressed else p.suffix.lower()
+    fmt = _SUFFIXES.get(suffix)
+    if fmt is None or fmt not in formats or (compressed and fmt not in _GZIP_OK):
+        known = sorted(s for s, f in _SUFFIXES.items() if f in formats)
+        raise InputError(
+            f"unknown input format {''.join(p.suffixes[-2:]) or '(no suffix)'!r}; expected "
+            f"{', '.join(known)} ({', '.join(sorted(_GZIP_OK & set(formats)))} optionally .gz)"
+            f"{' or a datasets folder' if 'hf' in formats else ''} (or pass the format)",
+            path=p)
+    return fmt
+
+
+def iter_rows(path: str | Path, input_format: str | None = None, *,
+              formats: Sequence[str] = FORMATS, batch_size: int = 1000,
+              on_columns: ColumnCheck | None = None) -> Iterator[Item]:
+    """Stream every row of ``path`` in input order, or a :class:`Reject` where one is unreadable.
+
+    ``input_format`` (one of ``formats``) overrides :func:`detect_format`.
+    ``on_columns(columns, where)`` runs once per table that declares its columns
+    (CSV header, Parquet schema, each split of a saved dataset) before its rows,
+    so a caller can refuse a table missing a column it needs by raising.
+    Blank lines, and CSV rows whose cells are all blank, are not rows.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file or directory", path=p)
+    fmt = input_format or detect_format(p, formats)
+    if fmt not in formats:
+        raise InputError(f"unknown input format {fmt!r}; expected one of {', '.join(formats)}",
+                         path=p, field="input_format")
+    if fmt == "txt":
+        yield from _txt_rows(p)
+    elif fmt == "jsonl":
+        yield from _jsonl_rows(p)
+    elif fmt == "csv":
+        yield from _csv_rows(p, on_columns)
+    elif fmt == "parquet":
+        yield from _parquet_rows(p, max(1, batch_size), on_columns)
+    else:
+        yield from _hf_rows(p, max(1, batch_size), on_columns)
+
+
+def _utf8_reject(path: str, line: int, data: bytes, err: UnicodeDecodeError, *,
+                 in_line: bool, field: str | None = None, raw: str | None = None) -> Reject:
+    """Name the offending byte and where it sits; never guess another encoding."""
+    byte = data[err.start : err.start + 1]
+    return Reject(path, line, field,
+                  f"not valid UTF-8 (byte {byte!r} at offset {err.start}"
+                  f"{' in the line' if in_line else ''}); re-encode the file as UTF-8",
+                  raw if raw is not None else data.decode("utf-8", "replace")[:_RAW_CHARS])
+
+
+def _txt_rows(path: Path) -> Iterator[Item]:
+    """A .txt file (or every .txt below a folder, in sorted path order) is one row each."""
+    files = [path] if path.is_file() else sorted(
+        (f for f in path.rglob("*.txt") if f.is_file()),
+        key=lambda f: f.relative_to(path).as_posix())
+    if not files:
+        raise InputError("folder holds no .txt files", path=path)
+    for f in files:
+        data = f.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield _utf8_reject(str(f), data[: e.start].count(b"\n") + 1, data, e, in_line=False)
+            continue
+        name = f.name if f == path else f"{path.name}/{f.relative_to(path).as_posix()}"
+        yield Row(str(f), None, {"id": f.stem, "text": text.lstrip("\ufeff")}, name)
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    """Open for reading bytes; ``.gz`` files are decompressed on the fly."""
+    if path.suffix.lower() == ".gz":
+        return cast(BinaryIO, gzip.open(path, "rb"))
+    return open(path, "rb")
+
+
+def _jsonl_rows(path: Path) -> Iterator[Item]:
+    where = str(path)
+    with _open_binary(path) as fh:
+        for n, data in enumerate(fh, start=1):
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield _utf8_reject(where, n, data, e, in_line=True)
+                continue
+            if n == 1:
+                text = text.lstrip("\ufeff")
+            if not text.strip():
+                continue
+            raw = text.rstrip("\r\n")
+            try:
+                obj = json.loads(raw)  # without the newline, so columns point into the line
+            except json.JSONDecodeError as e:
+                yield Reject(where, n, None, f"malformed JSON: {e.msg} (column {e.colno})", raw)
+                continue
+            if not isinstance(obj, dict):
+                yield Reject(where, n, None,
+                             f"expected a JSON object, got {type(obj).__name__}", raw)
+                continue
+            yield Row(where, n, obj, path.name, raw=raw)
+
+
+class _Lines:
+    """Decoded lines of a binary file that remember which lines were not UTF-8.
+
+    Bad bytes are kept as surrogates (``surrogateescape``) so the CSV parser still
+    sees the row's shape; the row is then rejected naming the column and line.
+    """
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.count = 0
+        self.bad: dict[int, tuple[bytes, UnicodeDecodeError]] = {}  # lines of the current row
+
+    def __iter__(self) -> Iterator[str]:
+        for data in self.fh:
+            self.count += 1
+            try:
+                yield data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                self.bad[self.count] = (data, e)
+                yield data.decode("utf-8", "surrogateescape")
+
+
+def _has_surrogates(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _csv_header(reader: Iterator[list[str]], lines: _Lines, path: Path) -> list[str]:
+    """The header row, checked: present, UTF-8, parseable, no repeated names."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError("empty CSV file (no header row)", path=path, line=1) from None
+    except csv.Error as e:
+        raise InputError(f"unreadable CSV header: {e}", path=path, line=1) from None
+    if lines.bad or any(_has_surrogates(h) for h in header):
+        raise InputError("not valid UTF-8 in the header row", path=path, line=1)
+    header = [h.lstrip("\ufeff") if i == 0 else h for i, h in enumerate(header)]
+    if len(set(header)) != len(header):
+        dup = sorted({h for h in header if header.count(h) > 1})
+        raise InputError(f"duplicate column names {dup}", path=path, line=1)
+    return header
+
+
+def _csv_rows(path: Path, on_columns: ColumnCheck | None) -> Iterator[Item]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    delimiter = "\t" if ".tsv" in [x.lower() for x in path.suffixes[-2:]] else ","
+    where = str(path)
+    with _open_binary(path) as fh:
+        lines = _Lines(fh)
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        header = _csv_header(reader, lines, path)
+        if on_columns is not None:
+            on_columns(header, where)
+        while True:
+            lines.bad.clear()
+            start = lines.count + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                yield Reject(where, start, None, f"bad CSV row: {e}")
+                continue
+            if not any(v.strip() for v in values):
+                continue
+            raw = delimiter.join(values).encode("utf-8", "surrogateescape").decode(
+                "utf-8", "replace")
+            if len(values) != len(header):
+                h, r = len(header), len(values)
+                yield Reject(where, start, None,
+                             f"bad CSV row: expected {h} columns, got {r} (the row has {r} "
+                             f"columns, the header {h}: a delimiter or quote inside an "
+                             "unquoted value?)", raw)
+                continue
+            bad = [c for c, v in zip(header, values, strict=True) if _has_surrogates(v)]
+            if bad:
+                line = min(lines.bad)
+                data, err = lines.bad[line]
+                yield _utf8_reject(where, line, data, err, in_line=True, field=bad[0], raw=raw)
+                continue
+            yield Row(where, start, dict(zip(header, values, strict=True)), path.name, raw=raw)
+
+
+def _parquet_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None) -> Iterator[Item]:
+    import pyarrow as pa  # heavy: only when Parquet is read
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as e:
+        raise InputError(f"not a readable Parquet file: {e}", path=path) from None
+    where = str(path)
+    if on_columns is not None:
+        on_columns(pf.schema_arrow.names, where)
+    row = 0
+    try:
+        for batch in pf.iter_batches(batch_size=batch_size):
+            for obj in batch.to_pylist():
+                row += 1
+                yield Row(where, row, obj, path.name)
+    except pa.ArrowException as e:
+        raise InputError(f"corrupt Parquet data after row {row}: {e}", path=path,
+                         line=row + 1) from None
+
+
+def _hf_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None) -> Iterator[Item]:
+    """A saved Dataset, or each split of a saved DatasetDict by name (rows count per split)."""
+    import datasets  # heavy: only when a saved dataset is read
+
+    try:
+        loaded = datasets.load_from_disk(str(path))
+    except (FileNotFoundError, ValueError, OSError) as e:
+        raise InputError(f"not a readable `datasets` folder: {e}", path=path) from None
+    if isinstance(loaded, datasets.DatasetDict):
+        parts: list[tuple[str | None, datasets.Dataset]] = [
+            (name, loaded[name]) for name in sorted(loaded)]
+    else:
+        parts = [(None, loaded)]
+    for split, ds in parts:
+        suffix = "" if split is None else f"[{split}]"
+        where, name = f"{path}{suffix}", f"{path.name}{suffix}"
+        if on_columns is not None:
+            on_columns(ds.column_names, where)
+        row = 0
+        for batch in ds.iter(batch_size=batch_size):
+            cols = list(batch)
+            for i in range(len(batch[cols[0]]) if cols else 0):
+                row += 1
+                yield Row(where, row, {c: batch[c][i] for c in cols}, name, split)
