@@ -173,7 +173,8 @@ def _utf8_reject(path: str, line: int, data: bytes, err: UnicodeDecodeError, *,
     return Reject(path, line, field,
                   f"not valid UTF-8 (byte {byte!r} at offset {err.start}"
                   f"{' in the line' if in_line else ''}); re-encode the file as UTF-8",
-                  raw if raw is not None else data.decode("utf-8", "replace")[:_RAW_CHARS])
+                  raw if raw is not None
+                  else data.decode("utf-8", "replace")[:_RAW_CHARS].rstrip("\r\n"))
 
 
 def _txt_rows(path: Path) -> Iterator[Item]:
@@ -297,9 +298,9 @@ def _csv_rows(path: Path, on_columns: ColumnCheck | None) -> Iterator[Item]:
             if len(values) != len(header):
                 h, r = len(header), len(values)
                 yield Reject(where, start, None,
-                             f"bad CSV row: expected {h} columns, got {r} (the row has {r} "
-                             f"columns, the header {h}: a delimiter or quote inside an "
-                             "unquoted value?)", raw)
+                             f"bad CSV row: expected {h} columns, got {r} (the header has {h}, "
+                             f"this row has {r} columns: is a value missing, or a delimiter "
+                             "or quote left unquoted?)", raw)
                 continue
             bad = [c for c, v in zip(header, values, strict=True) if _has_surrogates(v)]
             if bad:

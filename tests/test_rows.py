@@ -142,7 +142,7 @@ def test_bad_utf8_is_located_at_its_line(tmp_path: Path) -> None:
     assert isinstance(bad, Reject) and (bad.path, bad.line, bad.field) == (str(path), 3, None)
     offset = latin1.index(b"\xe9")
     assert f"not valid UTF-8 (byte b'\\xe9' at offset {offset} in the line)" in bad.reason
-    assert bad.raw == '{"id": "w", "text": "Caf\ufffd"}\n'
+    assert bad.raw == '{"id": "w", "text": "Caf\ufffd"}'
     assert [i.line for i in items] == [1, 3, 4]
     # CSV: the column is named, and the line is the one holding the byte, not the row's start
     path = tmp_path / "x.csv"
