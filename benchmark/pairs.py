@@ -4,9 +4,14 @@ Three strategies (see DESIGN.md):
 
 * ``cross-lede`` (default): document = body of article A; references = headline +
   first sentence of every *other* article of A's cluster, so a reference is
-  another outlet's lead, not A's own.
+  another outlet's lead, not A's own. A reference whose outlet is known and
+  equals the document article's outlet is dropped (filter ``same_outlet``; also
+  in compression); an unknown outlet never blocks.
 * ``multi-doc``: leave-one-out; documents = every cluster article but one,
-  reference = the held-out article's lead (Multi-News / WCEP style).
+  reference = the held-out article's lead (Multi-News / WCEP style). Articles
+  from the held-out article's own (known) outlet are left out of the documents
+  (counted under ``same_outlet``), so the reference never shares an outlet with
+  a document.
 * ``compression``: document = the longest version; references = the versions at
   least ``compression_min_ratio`` times shorter (in words).
 
@@ -27,6 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from benchmark.ingest.outlet import outlet_key
 from benchmark.metrics.fragments import fragment_stats_tokens, fragment_tokens
 from benchmark.schema import Article, Cluster, Example, FragmentStats
 from benchmark.sentences import split_sentences
@@ -37,11 +43,14 @@ DOCUMENT_SEPARATOR = " ||||| "
 
 #: Every filter's name, in report order. Units: ``too_few_sources`` and
 #: ``document_too_short`` count candidate examples, ``no_reference_left`` counts
-#: examples that lost all their references, the others count references.
+#: examples that lost all their references, ``same_outlet`` counts references
+#: (cross-lede, compression) or, in multi-doc, documents left out because they
+#: share the held-out reference's outlet; the others count references.
 FILTERS: tuple[str, ...] = (
     "too_few_sources",
     "document_too_short",
     "compression_ratio",
+    "same_outlet",
     "language_mismatch",
     "reference_too_short",
     "reference_not_shorter",
@@ -73,6 +82,12 @@ class FilterConfig(BaseModel):
         description="drop references that appear verbatim (as word sequence) in the document, "
         "or that equal a source article's own lead",
     )
+    drop_same_outlet: bool = Field(
+        default=True,
+        description="never pair a reference with a document from the same outlet (when both "
+        "outlets are known; unknown outlets never block): the reference is dropped, or in "
+        "multi-doc the same-outlet documents are left out",
+    )
     same_language: bool = Field(
         default=True,
         description="drop references from articles in another language than the document "
@@ -95,7 +110,8 @@ class FilterConfig(BaseModel):
     multi_doc_min_sources: int = Field(
         default=2,
         ge=1,
-        description="multi-doc: documents per example at least this (cluster size - 1)",
+        description="multi-doc: documents per example at least this (cluster size - 1, "
+        "less the articles from the held-out article's outlet)",
     )
 
 
@@ -178,12 +194,14 @@ def _make_example(
     counts: Counter[str],
     leads: Mapping[str, str],
     languages: Mapping[str, str | None],
+    outlets: Mapping[str, str | None],
 ) -> Example | None:
     """Apply the filters to one candidate; return the example or None (counted).
 
     ``leads`` holds the cluster's leads, so a reference equal to a source's own
     lead (an exact reprint's) counts as an exact copy even though the headline
-    is not part of the document body.
+    is not part of the document body. ``outlets`` maps article ids to
+    :func:`outlet_key` (None when unknown).
     """
     documents = [a.body for a in sources]
     document = DOCUMENT_SEPARATOR.join(documents)
@@ -195,9 +213,13 @@ def _make_example(
         return None
     own_leads = {_norm(leads[a.id]) for a in sources if a.id in leads}
     language = _common(a.language for a in sources)
+    source_outlets = {outlets[a.id] for a in sources} - {None}
     kept: list[tuple[str, str, FragmentStats]] = []
     seen: set[str] = set()
     for ref_id, ref in refs:
+        if filters.drop_same_outlet and outlets.get(ref_id) in source_outlets:
+            counts["same_outlet"] += 1
+            continue
         ref_lang = languages.get(ref_id)
         if filters.same_language and language and ref_lang and ref_lang != language:
             counts["language_mismatch"] += 1
@@ -257,6 +279,7 @@ def examples_for_cluster(
     members = [articles[m] for m in sorted(cluster.members)]
     result = PairsResult()
     languages = {a.id: a.language for a in members}
+    outlets = {a.id: outlet_key(a.source) for a in members}
     leads: dict[str, str] = {}
     if len(members) > 1 and {"cross-lede", "multi-doc"} & set(strategies):
         leads = {a.id: article_lead(a) for a in members}
@@ -273,6 +296,7 @@ def examples_for_cluster(
             counts=counts,
             leads=leads,
             languages=languages,
+            outlets=outlets,
         )
         if strategy == "cross-lede":
             for a in members:
@@ -280,14 +304,26 @@ def examples_for_cluster(
                 refs = [(b.id, leads[b.id]) for b in members if b.id != a.id]
                 built.append(make([a], refs))
         elif strategy == "multi-doc":
+            groups: dict[tuple[str, ...], list[tuple[str, str]]] = {}
             for held in members:
-                result.candidates[strategy] += 1
-                if len(members) - 1 < filters.multi_doc_min_sources:
+                sources = [a for a in members if a.id != held.id]
+                if filters.drop_same_outlet and outlets[held.id] is not None:
+                    # the held-out reference's own outlet may not also write a document
+                    kept_sources = [a for a in sources if outlets[a.id] != outlets[held.id]]
+                    counts["same_outlet"] += len(sources) - len(kept_sources)
+                    sources = kept_sources
+                if len(sources) < filters.multi_doc_min_sources:
+                    result.candidates[strategy] += 1
                     counts["too_few_sources"] += 1
                     continue
-                sources = [a for a in members if a.id != held.id]
-                refs = [(held.id, leads[held.id])]
-                built.append(make(sources, refs))
+                key = tuple(a.id for a in sources)
+                groups.setdefault(key, []).append((held.id, leads[held.id]))
+            by_id = {a.id: a for a in members}
+            for key, refs in sorted(groups.items()):
+                # held-out articles of one outlet leave the same documents: one
+                # example with each of their leads as a reference
+                result.candidates[strategy] += 1
+                built.append(make([by_id[i] for i in key], refs))
         else:  # compression
             result.candidates[strategy] += 1
             words = {a.id: _word_count(a.body) for a in members}

@@ -40,6 +40,7 @@ class Article(Record):
     title_source: str = Field(default="none", description="where the title came from, e.g. 'metadata', 'first-line', 'breadcrumb', 'none'")
     body: str = Field(min_length=1, description="cleaned article text; paragraphs separated by blank lines")
     source: str | None = Field(default=None, description="outlet / publisher")
+    outlet_source: str | None = Field(default=None, description="where the outlet (source) came from: 'metadata', 'dateline', 'url-host', 'ignored-url:<host> (...)' or 'none'; None in data written before it was recorded")
     url: str | None = None
     published: dt.date | None = Field(default=None, description="publication date, if known")
     date_source: str = Field(default="none", description="where the date came from, e.g. 'metadata', 'dateline', 'date-line', 'partial:<text> anchored on <anchor>', 'none'")

@@ -1,4 +1,4 @@
-"""Raw record -> validated Article: clean, find title and date, identify language, hash.
+"""Raw record -> validated Article: clean, find title, date and outlet, identify language, hash.
 
 Everything here is a pure function of one record, so a batch can be cleaned
 anywhere (another process, a Dask worker) and give the same articles.
@@ -24,6 +24,7 @@ from benchmark.ingest.dates import (
     resolve_partial,
 )
 from benchmark.ingest.language import detect_language, normalise_language
+from benchmark.ingest.outlet import find_outlet
 from benchmark.ingest.records import RawRecord
 from benchmark.schema import Article, Removal
 
@@ -131,6 +132,8 @@ def clean_record(rec: RawRecord) -> Article:
     removals = list(cleaned.removals)
     if found.removal is not None:
         removals.insert(0, found.removal)
+    outlet, outlet_source = find_outlet(rec.source, cleaned.dateline_who,
+                                        cleaned.dateline_agency, rec.url)
     language = normalise_language(rec.language)
     if language is None:
         language = detect_language(f"{found.title or ''}\n{body}")
@@ -140,7 +143,8 @@ def clean_record(rec: RawRecord) -> Article:
             title=found.title,
             title_source=found.source,
             body=body,
-            source=_blank_to_none(rec.source),
+            source=outlet,
+            outlet_source=outlet_source,
             url=_blank_to_none(rec.url),
             published=published,
             date_source=date_source,

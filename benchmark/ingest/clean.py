@@ -163,6 +163,11 @@ class CleanedText:
     removals: list[Removal] = field(default_factory=list)
     title_hint: str | None = None
     dates: list[tuple[str, FoundDate]] = field(default_factory=list)
+    #: the removed dateline's leading upper-case name ("OREANDA-NEWS", "MOSCOW") and the
+    #: name in brackets after it ("Reuters" in "MOSCOW, Oct 23 (Reuters) -"), verbatim;
+    #: whether either names an outlet is decided by :mod:`benchmark.ingest.outlet`
+    dateline_who: str | None = None
+    dateline_agency: str | None = None
 
 
 def gate_cues(text: str) -> frozenset[int]:
@@ -313,8 +318,24 @@ def is_byline(line: str) -> bool:
     return first not in WEEKDAYS and first.lower() not in MONTHS
 
 
+@dataclass(frozen=True)
+class Dateline:
+    """A dateline prefix, its full date (if any) and the names it carries, verbatim."""
+
+    prefix: str
+    date: FoundDate | None
+    who: str
+    agency: str | None
+
+
 def dateline_prefix(line: str) -> tuple[str, FoundDate | None] | None:
-    """The agency/place dateline at the start of ``line`` and its full date, if any.
+    """The agency/place dateline at the start of ``line`` and its full date, if any."""
+    hit = find_dateline(line)
+    return (hit.prefix, hit.date) if hit else None
+
+
+def find_dateline(line: str) -> Dateline | None:
+    """The agency/place dateline at the start of ``line``, with its date and names.
 
     An upper-case name must be followed by a date and a full stop/colon/dash, by an
     agency in brackets and a dash/colon, or directly by a dash; otherwise a line that
@@ -343,7 +364,8 @@ def dateline_prefix(line: str) -> tuple[str, FoundDate | None] | None:
     rest = line[after.end():]
     if not ok or not rest or not (rest[0].isalnum() or rest[0] in "\"“«'‘"):
         return None
-    return line[: after.end()].strip(), found
+    return Dateline(line[: after.end()].strip(), found, m.group("who"),
+                    agency.strip() if agency else None)
 
 
 def clean_document(text: str, *, known_title: str | None = None) -> CleanedText:
@@ -400,13 +422,13 @@ def clean_document(text: str, *, known_title: str | None = None) -> CleanedText:
             first = _norm(line) if first is None else first
 
     for i in [i for i in nonblank if keep[i]][:DATELINE_LINES]:
-        hit = dateline_prefix(lines[i])
+        hit = find_dateline(lines[i])
         if hit:
-            prefix, date = hit
-            audit.append((i, Removal(kind="dateline", text=prefix)))
-            lines[i] = lines[i][len(prefix):].strip()  # lines are stripped: prefix is a prefix
-            if date:
-                out.dates.append(("dateline", date))
+            audit.append((i, Removal(kind="dateline", text=hit.prefix)))
+            lines[i] = lines[i][len(hit.prefix):].strip()  # lines are stripped: a prefix
+            if hit.date:
+                out.dates.append(("dateline", hit.date))
+            out.dateline_who, out.dateline_agency = hit.who, hit.agency
             break
 
     for i in reversed([i for i in nonblank if keep[i]][-TAIL_LINES:]):
