@@ -33,7 +33,7 @@ from benchmark.io import pretty_json, write_text_atomic
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
 from benchmark.systems.registry import System
-from benchmark.systems.worker import Worker, check_outputs, recipe_for
+from benchmark.systems.worker import Worker, WorkerStartError, check_outputs, recipe_for
 
 CACHE_DIRNAME = ".cache"
 SUMMARY_NAME = "_summary.json"
@@ -110,6 +110,14 @@ def _predict_here(system: System, batch: Sequence[Example],
         return [(None, reason)] * len(batch)
 
 
+def _start(fn: Callable[[], Any]) -> Any:
+    """``fn()``, where a worker that hangs while starting stops the run (a system failure)."""
+    try:
+        return fn()
+    except WorkerStartError as exc:
+        raise SystemRunError(str(exc)) from None
+
+
 def _batches(items: Sequence[Example], size: int) -> Iterator[Sequence[Example]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -160,7 +168,7 @@ def predict(
         worker: Worker | None = None
         if recipe is not None and timeout is not None:
             worker = stack.enter_context(Worker(system, recipe, timeout, label))
-            worker.start()  # not counted in any example's seconds
+            _start(worker.start)  # not counted in any example's seconds
         bar = stack.enter_context(tqdm(
             total=len(examples), initial=run.cached, desc=label[:40], unit="ex",
             position=position, file=sys.stderr, disable=not progress, leave=True,
@@ -169,7 +177,8 @@ def predict(
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt  # another system's thread was interrupted
             start = time.perf_counter()
-            checked = worker.predict(batch) if worker else _predict_here(system, batch, timeout)
+            checked = (_start(functools.partial(worker.predict, batch)) if worker
+                       else _predict_here(system, batch, timeout))
             seconds = (time.perf_counter() - start) / len(batch)
             for ex, (summary, failure) in zip(batch, checked, strict=True):
                 outcome = CachedPrediction(ex.id, summary, failure, seconds)

@@ -71,6 +71,7 @@ class PythonSystem(System):
     name: ClassVar[str] = "py"
     description: ClassVar[str] = "A Python callable: py:package.module:function"
     Config: ClassVar[type[SystemConfig]] = PythonConfig
+    warm_up_probe: ClassVar[bool] = False
 
     def __init__(self, config: SystemConfig | None = None) -> None:
         super().__init__(config)

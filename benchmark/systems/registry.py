@@ -62,6 +62,11 @@ class System:
     #: cannot hang (a predictions file): the runner's ``--timeout`` leaves them alone
     #: instead of moving them into a killable worker process.
     own_timeout: ClassVar[bool] = False
+    #: True: a worker process (``--timeout``) first runs the system once on a short
+    #: probe text, untimed, so lazy imports and model loading are not charged to the
+    #: first real example. The ``py:`` adapter sets False: a user's function called
+    #: on text it was not given could have side effects (its module is imported anyway).
+    warm_up_probe: ClassVar[bool] = True
 
     def __init__(self, config: SystemConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()

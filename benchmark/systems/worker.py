@@ -36,12 +36,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from benchmark.errors import ConfigError
+from benchmark.errors import ConfigError, SumbenchError
 from benchmark.schema import Example
 from benchmark.systems.registry import Failure, System
 
-#: Upper bound on a worker's start (interpreter, imports, building the system).
+#: Upper bound on a worker's start (interpreter, imports, building the system, and
+#: the warm-up call on :data:`PROBE_TEXT`).
 STARTUP_TIMEOUT = 120.0
+#: What a worker summarises once before its first timed batch (see ``warm_up_probe``).
+PROBE_TEXT = (
+    "The city council approved the new budget on Tuesday after a long debate. "
+    "The plan raises spending on schools and roads by five percent. "
+    "Opponents said the increase would force higher local taxes next year."
+)
+PROBE_REFERENCE = "Council approves budget raising school and road spending."
 _HEADER = struct.Struct(">Q")
 
 Checked = list[tuple[str | None, str | None]]
@@ -105,6 +113,20 @@ def recipe_for(system: System) -> SystemRecipe | None:
     if params[1:2] != ["config"]:
         return None
     return SystemRecipe(cls.__module__, cls.__qualname__, system.config.model_dump(mode="json"))
+
+
+class WorkerStartError(SumbenchError):
+    """A worker process did not become ready in time (the system hung while starting)."""
+
+
+def probe_example() -> Example:
+    """A short, valid example for the warm-up call (never scored, never cached)."""
+    from benchmark.metrics.fragments import fragment_stats
+
+    return Example(id="sumbench-warm-up", strategy="cross-lede", cluster_id="warm-up",
+                   source_ids=["warm-up-a"], reference_ids=["warm-up-b"],
+                   documents=[PROBE_TEXT], document=PROBE_TEXT, references=[PROBE_REFERENCE],
+                   fragments=[fragment_stats(PROBE_TEXT, PROBE_REFERENCE)], language="en")
 
 
 def kill_process_group(proc: subprocess.Popen[Any]) -> None:
@@ -181,10 +203,15 @@ class Worker:
         threading.Thread(target=self._read, args=(self.proc, self.replies), daemon=True).start()
         assert self.proc.stdin is not None
         _send(self.proc.stdin, {"sys_path": list(sys.path), "recipe": self.recipe})
-        reply = self._wait(max(STARTUP_TIMEOUT, self.timeout))
+        allowance = max(STARTUP_TIMEOUT, self.timeout)
+        reply = self._wait(allowance)
+        if reply is not None and reply[0] == "timeout":
+            self.close()
+            raise WorkerStartError(
+                f"system '{self.label}' did not become ready in a worker process within "
+                f"{allowance:g} s (building it and one warm-up call on a three-sentence text)")
         if reply is None or reply[0] != "ready":
-            why = reply[1] if reply is not None else (
-                f"no answer within {max(STARTUP_TIMEOUT, self.timeout):g} s")
+            why = reply[1] if reply is not None else _exit_reason(self.proc)
             self.close()
             raise ConfigError(f"system '{self.label}' cannot run in a worker process for "
                               f"--timeout: {why}")
@@ -264,6 +291,9 @@ def serve() -> None:
     except Exception as exc:
         _send(proto_out, ("broken", f"{type(exc).__name__}: {exc}"))
         return
+    if type(system).warm_up_probe:
+        with contextlib.suppress(Exception):  # only warming up: real failures show later
+            system.predict_batch([probe_example()])
     _send(proto_out, ("ready", system.identity()))
     while (batch := _receive(proto_in)) is not None:
         try:

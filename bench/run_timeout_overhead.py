@@ -1,0 +1,74 @@
+"""What `sumbench run --timeout` costs: a worker process per system vs calling in-process.
+
+Usage: python bench/run_timeout_overhead.py [--dataset data/seeds] [--rounds 25]
+       [--system lead-3 --system textrank ...]
+
+With ``--timeout`` an in-process system (``py:``, built-in baselines) runs in a child
+process that can be killed (:mod:`benchmark.systems.worker`). This prints, per system,
+on the seed examples in the same run: the one-off start of the worker (interpreter,
+imports, rebuilding the system), and the median wall time of one batch (one example,
+the runner's batch size for these systems) in this process vs through the worker,
+with the difference (pickling the example over a pipe and the reply back) and ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable, Sequence
+
+from benchmark.export import load_dataset_dir
+from benchmark.schema import Example
+from benchmark.systems import resolve_system
+from benchmark.systems.worker import Worker, check_outputs, recipe_for
+
+
+def median_seconds(fn: Callable[[Sequence[Example]], object], examples: Sequence[Example],
+                   rounds: int) -> float:
+    """Median wall time of one single-example batch, over ``rounds`` passes of all examples."""
+    times = []
+    for _ in range(rounds):
+        for ex in examples:
+            t0 = time.perf_counter()
+            fn([ex])
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", default="data/seeds")
+    parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--system", action="append", dest="systems")
+    args = parser.parse_args()
+    specs = args.systems or ["lead-3", "textrank", "lexrank", "random-3", "oracle"]
+    loaded = load_dataset_dir(args.dataset)
+    examples = [ex for name in sorted(loaded.splits) for ex in loaded.splits[name]]
+    print(f"{len(examples)} examples x {args.rounds} rounds, batches of 1\n")
+    print(f"{'system':<12} {'worker start':>13} {'in-process':>12} {'worker':>10} "
+          f"{'overhead':>10} {'ratio':>7}")
+    for spec in specs:
+        system = resolve_system(spec)
+        recipe = recipe_for(system)
+        assert recipe is not None, spec
+
+        def here(batch: Sequence[Example], system: object = system) -> object:
+            return check_outputs(system.predict_batch(batch), batch)  # type: ignore[attr-defined]
+
+        here(examples[:1])  # warm caches (lazy imports) the worker also pays once at start
+        t_here = median_seconds(here, examples, args.rounds)
+        with Worker(system, recipe, timeout=600.0, label=spec) as worker:
+            t0 = time.perf_counter()
+            worker.start()
+            t_start = time.perf_counter() - t0
+            worker.predict(examples[:1])
+            t_worker = median_seconds(worker.predict, examples, args.rounds)
+            same = all(worker.predict([ex]) == here([ex]) for ex in examples)
+        print(f"{spec:<12} {t_start * 1000:>10.0f} ms {t_here * 1000:>9.2f} ms "
+              f"{t_worker * 1000:>7.2f} ms {(t_worker - t_here) * 1000:>7.2f} ms "
+              f"{t_worker / t_here:>6.2f}x{'' if same else '  OUTPUTS DIFFER'}")
+
+
+if __name__ == "__main__":
+    main()
