@@ -81,6 +81,9 @@ def test_priority_metadata_then_dateline_then_url(tmp_path: Path) -> None:
     ("BEIJING", "Agencies", None),  # no single outlet
     ("WASHINGTON", "UPDATED", None),
     ("KYIV", "Oct. 23", None),
+    ("LONDON", "Tue", None),
+    ("MADRID", "Marca", "Marca"),  # starts like 'March' but is a name, not a date word
+    ("OTTAWA", "Monitor", "Monitor"),
     (None, None, None),
 ])
 def test_dateline_names_an_outlet_only_when_it_is_an_agency(
@@ -121,6 +124,18 @@ def test_find_outlet_never_invents_from_nothing() -> None:
     assert find_outlet(None, "MINSK", None, None) == (None, "none")
     assert find_outlet("", "OREANDA-NEWS", None, "https://www.x.com/") == \
         ("OREANDA-NEWS", "dateline")
+
+
+def test_placeholder_metadata_is_missing_and_never_a_shared_outlet(tmp_path: Path) -> None:
+    arts = _load(tmp_path, [
+        {"id": "a", "text": f"OREANDA-NEWS. October 29, 2012. {BODY}", "source": "N/A"},
+        {"id": "b", "text": BODY, "source": "unknown", "url": "https://www.belta.by/x"},
+        {"id": "c", "text": BODY, "source": "null"},
+    ])
+    got = {k: (a.source, a.outlet_source) for k, a in arts.items()}
+    assert got == {"a": ("OREANDA-NEWS", "dateline"), "b": ("belta.by", "url-host"),
+                   "c": (None, "none")}
+    assert outlet_key("Unknown") is None and outlet_key("N/A") is None
 
 
 def test_old_articles_without_provenance_still_validate() -> None:

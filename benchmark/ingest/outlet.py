@@ -5,7 +5,8 @@ The mission says a reference is written by *another* outlet, so the outlet
 than none: it would drop good references or keep a same-outlet one. So an outlet
 is taken only from, in this order:
 
-1. ``metadata``: the input's ``source`` column (as given, whitespace collapsed);
+1. ``metadata``: the input's ``source`` column (as given, whitespace collapsed; a
+   placeholder such as ``unknown``, ``N/A``, ``null`` counts as missing);
 2. ``dateline``: the agency named in the dateline the cleaner removed: a name in
    brackets (``MOSCOW, Oct 23 (Reuters) -`` -> ``Reuters``), or the leading
    upper-case name when it is a known wire agency or a single hyphenated token with
@@ -25,6 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from urllib.parse import urlsplit
+
+from benchmark.ingest.dates import MONTHS, WEEKDAYS
 
 #: leading dateline names that are wire agencies (compared upper-case, per hyphen part)
 WIRE_AGENCIES = frozenset({
@@ -61,9 +64,22 @@ _GENERIC_SLD = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "or", "
                           "mil", "nic", "gv", "in", "gob"})
 _HOST_PREFIXES = ("www.", "www2.", "m.", "amp.", "mobile.")
 _LABEL_RE = re.compile(r"^(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$")
-_MONTH_OR_DAY_RE = re.compile(
-    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)",
-    re.IGNORECASE)
+_DAY_WORDS = frozenset(d.casefold() for d in WEEKDAYS) | {
+    d.casefold()[:3] for d in WEEKDAYS}
+
+
+#: metadata values that mean "no outlet": treated as missing, never as a shared outlet
+PLACEHOLDERS = frozenset({"none", "null", "nil", "nan", "na", "n/a", "unknown", "unk",
+                          "anonymous", "-", "--", "?", ""})
+
+
+def _is_placeholder(value: str) -> bool:
+    return value.strip().casefold() in PLACEHOLDERS
+
+
+def _is_date_word(word: str) -> bool:
+    w = word.casefold().rstrip(".")
+    return w in MONTHS or w in _DAY_WORDS
 
 
 def dateline_outlet(who: str | None, agency: str | None) -> str | None:
@@ -72,7 +88,7 @@ def dateline_outlet(who: str | None, agency: str | None) -> str | None:
         words = agency.split()
         if (len(words) <= 4 and agency[:1].isalpha() and not any(c.isdigit() for c in agency)
                 and not {w.casefold().strip(".,") for w in words} & _NOT_AGENCY
-                and not (len(words) == 1 and _MONTH_OR_DAY_RE.match(agency))):
+                and not (len(words) == 1 and _is_date_word(agency))):
             return agency
     if who:
         upper = who.upper()
@@ -127,7 +143,7 @@ def is_non_outlet_host(host: str) -> bool:
 def find_outlet(metadata: str | None, dateline_who: str | None, dateline_agency: str | None,
                 url: str | None) -> tuple[str | None, str]:
     """(outlet or None, where it came from or why it is missing), by the priority above."""
-    if metadata is not None and metadata.strip():
+    if metadata is not None and not _is_placeholder(metadata):
         return " ".join(metadata.split()), "metadata"
     named = dateline_outlet(dateline_who, dateline_agency)
     if named is not None:
@@ -152,9 +168,10 @@ def outlet_key(outlet: str | None) -> str | None:
     second level (``bbc.co.uk`` -> ``bbc``), so ``reuters.com`` = ``Reuters``; a
     remaining sub-domain is kept (``news.bbc.co.uk`` -> ``news.bbc``, which equals no
     bare name), so two blogs on one platform never compare equal. Returns None for
-    an unknown (None or blank) outlet: unknown never equals anything.
+    an unknown outlet (None, blank or a placeholder such as ``"unknown"``, ``"N/A"``):
+    unknown never equals anything.
     """
-    if outlet is None or not outlet.strip():
+    if outlet is None or _is_placeholder(outlet):
         return None
     text = outlet.strip()
     if " " not in text and "." in text:
