@@ -44,7 +44,7 @@ _RAW_CHARS = 2000  # how much of an undecodable file a reject keeps
 ColumnCheck = Callable[[Sequence[str], str], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One input row as read, and where: enough for any caller to name file, line and field.
 
@@ -73,7 +73,7 @@ class Row:
         return self.path if self.line is None else f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reject:
     """A row that could not be read (or, one layer up, mapped or cleaned), with where and why.
 
@@ -262,7 +262,7 @@ def _csv_header(reader: Iterator[list[str]], lines: _Lines, path: Path) -> list[
         raise InputError("empty CSV file (no header row)", path=path, line=1) from None
     except csv.Error as e:
         raise InputError(f"unreadable CSV header: {e}", path=path, line=1) from None
-    if lines.bad or any(_has_surrogates(h) for h in header):
+    if lines.bad:
         raise InputError("not valid UTF-8 in the header row", path=path, line=1)
     header = [h.lstrip("\ufeff") if i == 0 else h for i, h in enumerate(header)]
     if len(set(header)) != len(header):
@@ -302,7 +302,8 @@ def _csv_rows(path: Path, on_columns: ColumnCheck | None) -> Iterator[Item]:
                              f"this row has {r} columns: is a value missing, or a delimiter "
                              "or quote left unquoted?)", raw)
                 continue
-            bad = [c for c, v in zip(header, values, strict=True) if _has_surrogates(v)]
+            bad = [c for c, v in zip(header, values, strict=True)
+                   if lines.bad and _has_surrogates(v)]  # scan only rows with a bad line
             if bad:
                 line = min(lines.bad)
                 data, err = lines.bad[line]
