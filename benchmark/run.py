@@ -33,7 +33,13 @@ from benchmark.io import pretty_json, write_text_atomic
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
 from benchmark.systems.registry import System
-from benchmark.systems.worker import Worker, WorkerStartError, check_outputs, recipe_for
+from benchmark.systems.worker import (
+    Worker,
+    WorkerStartError,
+    check_outputs,
+    recipe_for,
+    reuse_workers,
+)
 
 CACHE_DIRNAME = ".cache"
 SUMMARY_NAME = "_summary.json"
@@ -422,18 +428,19 @@ def run_systems(
 
     done: dict[int, SystemPredictions] = {}
     pool = ThreadPoolExecutor(max_workers=jobs) if parallel else None
-    try:
-        futures = {i: pool.submit(one, i) for i in parallel} if pool else {}
-        for i in range(len(systems)):
-            if i not in futures:
-                done[i] = one(i)
-        for i, fut in futures.items():
-            done[i] = fut.result()
-    except BaseException:
-        stop.set()  # tell the other threads to stop after their current batch
-        if pool:
-            pool.shutdown(wait=True, cancel_futures=True)
-        raise
+    with reuse_workers():  # worker processes (--timeout) stay warm between systems
+        try:
+            futures = {i: pool.submit(one, i) for i in parallel} if pool else {}
+            for i in range(len(systems)):
+                if i not in futures:
+                    done[i] = one(i)
+            for i, fut in futures.items():
+                done[i] = fut.result()
+        except BaseException:
+            stop.set()  # tell the other threads to stop after their current batch
+            if pool:
+                pool.shutdown(wait=True, cancel_futures=True)
+            raise
     if pool:
         pool.shutdown()
 

@@ -55,6 +55,13 @@ def targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                     time.sleep(1)
             return " ".join(ex.document.split()[:20])
 
+        def pid_a(document):
+            with open({str(tmp_path / "pids")!r}, "a") as fh:
+                fh.write(f"{{os.getpid()}}\\n")
+            return " ".join(document.split()[:20])
+
+        pid_b = pid_a
+
         def boom(document):
             raise ValueError("model exploded")
 
@@ -226,6 +233,17 @@ def test_the_worker_warm_up_keeps_slow_starts_off_the_first_example(
     monkeypatch.setattr(worker, "STARTUP_TIMEOUT", 1.0)
     with pytest.raises(SystemRunError, match=r"did not become ready .* within 1 s"):
         predict(module.SlowStart(), examples, fingerprint="fp", cache_dir=None, timeout=0.5)
+
+
+def test_one_worker_process_serves_system_after_system_and_ends_with_the_run(
+    dataset: Path, tmp_path: Path, targets: Path
+) -> None:
+    report = run_systems(dataset, [f"py:{MODULE}:pid_a", f"py:{MODULE}:pid_b"],
+                         out=tmp_path / "runs", timeout=5, human_ceiling=False)
+    assert report.exit_code == 0
+    pids = {int(x) for x in (targets / "pids").read_text().split()}
+    assert len(pids) == 1 and os.getpid() not in pids
+    assert not _alive(pids.pop())
 
 
 class Sleeper(System):

@@ -20,6 +20,7 @@ system that prints cannot corrupt the stream.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import inspect
@@ -31,7 +32,7 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -169,10 +170,61 @@ def _exit_reason(proc: subprocess.Popen[Any]) -> str:
     return f"worker process exited with status {code}"
 
 
-class Worker:
-    """One child process serving one system's batches, restarted after a kill.
+#: Healthy worker processes whose system finished, kept (with their reply queues)
+#: inside :func:`reuse_workers` so the next system reuses the interpreter and the
+#: libraries it already imported.
+_IDLE: list[tuple[subprocess.Popen[bytes], queue.Queue[Any]]] = []
+_IDLE_LOCK = threading.Lock()
+_REUSERS = 0
 
-    Use as a context manager so the child never outlives the run (Ctrl-C included).
+
+@contextlib.contextmanager
+def reuse_workers() -> Iterator[None]:
+    """Keep finished systems' worker processes for the next system until the block ends.
+
+    Why: each built-in baseline imports its libraries lazily (scikit-learn alone takes
+    seconds), and a fresh process per system would pay that again every time.
+    """
+    global _REUSERS
+    with _IDLE_LOCK:
+        _REUSERS += 1
+    try:
+        yield
+    finally:
+        with _IDLE_LOCK:
+            _REUSERS -= 1
+            last = _REUSERS == 0
+        if last:
+            shutdown_idle()
+
+
+def shutdown_idle() -> None:
+    """Stop every idle worker process."""
+    with _IDLE_LOCK:
+        idle = list(_IDLE)
+        _IDLE.clear()
+    for proc, _ in idle:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    kill_process_group(proc)
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        with contextlib.suppress(OSError):
+            if stream is not None:
+                stream.close()
+
+
+atexit.register(shutdown_idle)
+
+
+class Worker:
+    """A child process serving one system's batches, replaced after a kill.
+
+    Use as a context manager: leaving it stops the process, or, inside
+    :func:`reuse_workers` and without an exception, keeps it for the next system.
+    Ctrl-C and errors always kill it.
     """
 
     def __init__(self, system: System, recipe: SystemRecipe, timeout: float,
@@ -188,21 +240,34 @@ class Worker:
     def __enter__(self) -> Worker:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.release()
+        else:
+            self.close()
 
-    def start(self) -> None:
-        """Start the child and wait until it has built the system (not timed per batch)."""
+    def _spawn(self) -> None:
         root = str(Path(__file__).resolve().parents[2])  # where `benchmark` is importable
         boot = (f"import sys; sys.path[:0] = [{root!r}]; "
                 "from benchmark.systems.worker import serve; serve()")
         self.proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, start_new_session=True)
-        self.starts += 1
         self.replies = queue.Queue()
         threading.Thread(target=self._read, args=(self.proc, self.replies), daemon=True).start()
-        assert self.proc.stdin is not None
-        _send(self.proc.stdin, {"sys_path": list(sys.path), "recipe": self.recipe})
+
+    def start(self) -> None:
+        """Get a child (an idle one, else a new one) and wait until it has built the
+        system and warmed it up (not timed per batch)."""
+        with _IDLE_LOCK:
+            reused = _IDLE.pop() if _IDLE else None
+        if reused is not None:
+            self.proc, self.replies = reused
+        else:
+            self._spawn()
+        self.starts += 1
+        assert self.proc is not None and self.proc.stdin is not None
+        with contextlib.suppress(OSError):  # died while idle: the wait below says why
+            _send(self.proc.stdin, ("build", list(sys.path), self.recipe))
         allowance = max(STARTUP_TIMEOUT, self.timeout)
         reply = self._wait(allowance)
         if reply is not None and reply[0] == "timeout":
@@ -262,42 +327,50 @@ class Worker:
         self.close()
         return [(None, reason)] * len(batch)
 
-    def close(self) -> None:
-        """Stop the child (and anything it started); the next batch starts a new one."""
+    def release(self) -> None:
+        """Hand a healthy child to the next system instead of stopping it."""
         proc, self.proc = self.proc, None
         if proc is None:
             return
-        kill_process_group(proc)
-        proc.wait()
-        for stream in (proc.stdin, proc.stdout):
-            with contextlib.suppress(OSError):
-                if stream is not None:
-                    stream.close()
+        with _IDLE_LOCK:
+            keep = _REUSERS > 0 and proc.poll() is None
+            if keep:
+                _IDLE.append((proc, self.replies))
+        if not keep:
+            _stop(proc)
+
+    def close(self) -> None:
+        """Stop the child (and anything it started); the next batch starts a new one."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            _stop(proc)
 
 
 def serve() -> None:
-    """The child's loop: build the system, then answer batches until stdin closes."""
+    """The child's loop: build a system when told to, answer batches, until stdin closes."""
     proto_in = os.fdopen(os.dup(0), "rb")
     proto_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.dup2(2, 1)  # the system's own prints go to stderr, not into the protocol
-    init = _receive(proto_in)
-    if init is None:
-        return
-    sys.path[:] = init["sys_path"]
-    try:
-        system = init["recipe"].build()
-    except Exception as exc:
-        _send(proto_out, ("broken", f"{type(exc).__name__}: {exc}"))
-        return
-    if type(system).warm_up_probe:
-        with contextlib.suppress(Exception):  # only warming up: real failures show later
-            system.predict_batch([probe_example()])
-    _send(proto_out, ("ready", system.identity()))
-    while (batch := _receive(proto_in)) is not None:
+    system: System | None = None
+    while (message := _receive(proto_in)) is not None:
+        if isinstance(message, tuple) and message[0] == "build":
+            _, path, recipe = message
+            sys.path[:] = path
+            try:
+                system = recipe.build()
+            except Exception as exc:
+                _send(proto_out, ("broken", f"{type(exc).__name__}: {exc}"))
+                return
+            if type(system).warm_up_probe:
+                with contextlib.suppress(Exception):  # only warming up: failures show later
+                    system.predict_batch([probe_example()])
+            _send(proto_out, ("ready", system.identity()))
+            continue
+        assert system is not None, "a batch before any system was built"
         try:
-            _send(proto_out, ("done", check_outputs(system.predict_batch(batch), batch)))
+            _send(proto_out, ("done", check_outputs(system.predict_batch(message), message)))
         except KeyboardInterrupt:
             _send(proto_out, ("interrupt",))
             return
