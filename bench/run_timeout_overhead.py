@@ -9,6 +9,9 @@ on the seed examples in the same run: the one-off start of the worker (interpret
 imports, rebuilding the system), and the median wall time of one batch (one example,
 the runner's batch size for these systems) in this process vs through the worker,
 with the difference (pickling the example over a pipe and the reply back) and ratio.
+Then whole ``sumbench run`` invocations on those systems, each from a cold
+interpreter, in-process vs with ``--timeout`` (one worker process serves the systems
+one after another), and whether every score and failure is the same.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from benchmark.export import load_dataset_dir
 from benchmark.schema import Example
@@ -69,6 +73,39 @@ def main() -> None:
               f"{t_worker * 1000:>7.2f} ms {(t_worker - t_here) * 1000:>7.2f} ms "
               f"{t_worker / t_here:>6.2f}x{'' if same else '  OUTPUTS DIFFER'}")
 
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    # Whole runs from a cold interpreter each, as `sumbench run` would be started.
+    walls = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode, extra in (("in-process", []), ("worker", ["--timeout", "600"])):
+            argv = ["run", "--dataset", args.dataset, "--split", "all", "--out",
+                    f"{tmp}/{mode}", "--no-cache", "--no-progress", "--no-human-ceiling",
+                    *[x for spec in specs for x in ("--system", spec)], *extra]
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c",
+                            f"from benchmark.cli import main; main({argv!r})"],
+                           check=True, capture_output=True)
+            walls[mode] = time.perf_counter() - t0
+        same = all(
+            _reproducible(f"{tmp}/in-process/{path.name}") == _reproducible(str(path))
+            for path in sorted(Path(f"{tmp}/worker").glob("*.json"))
+            if path.name != "_summary.json")
+        summaries = [json.loads(Path(f"{tmp}/{m}/_summary.json").read_text())
+                     for m in ("in-process", "worker")]
+        same = same and summaries[0]["systems"] == summaries[1]["systems"]
+    print(f"\nsumbench run, {len(specs)} systems, cold start each: in-process "
+          f"{walls['in-process']:.2f} s, with --timeout {walls['worker']:.2f} s "
+          f"({walls['worker'] / walls['in-process']:.2f}x); identical results: {same}")
+
+
+def _reproducible(path: str) -> str:
+    from benchmark.results import load_result, reproducible_part
+
+    return reproducible_part(load_result(path))
 
 if __name__ == "__main__":
     main()
