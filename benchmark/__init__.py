@@ -83,6 +83,10 @@ _API: dict[str, str] = {
     "build_leaderboard": "benchmark.report",
     "load_runs": "benchmark.report",
     "write_leaderboard": "benchmark.report",
+    # HTML report (plots need the `report` extra: matplotlib)
+    "load_run_inputs": "benchmark.html_report",
+    "render_html_report": "benchmark.html_report",
+    "write_html_report": "benchmark.html_report",
 }
 
 __all__ = sorted(_API)

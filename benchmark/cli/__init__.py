@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "systems": ("systems", "List the registered summarisation systems."),
     "run": ("run", "Run systems over a dataset (cached, resumable) and evaluate them."),
     "leaderboard": ("leaderboard", "Print and write a leaderboard from stored runs."),
+    "report": ("report", "Write one offline HTML page: leaderboard, significance, plots."),
     "check": ("check", "Regression gate: exit 1 when a candidate run is significantly worse."),
     "demo": ("demo", "Build the bundled seed dataset, run the baselines, print the leaderboard."),
 }
