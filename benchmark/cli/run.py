@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     from benchmark.run import RunReport
 
 
+def _echo_reason(prefix: str, why: str, suffix: str = "") -> None:
+    """A failure reason on stderr: its first line, then up to 5 more (a stderr tail)."""
+    lines = why.strip().splitlines() or [why]
+    click.echo(f"{prefix}{lines[0]}{suffix}", err=True)
+    for extra in lines[1:6]:
+        click.echo(f"          {extra}", err=True)
+
+
 def print_summary(report: RunReport) -> None:
     """One line per system (score, failures, cache use), then up to 3 failure reasons."""
     click.echo(f"{report.dataset} [{report.split}]: {report.n_examples} examples", err=True)
@@ -28,11 +36,8 @@ def print_summary(report: RunReport) -> None:
         for ex_id, why in sorted(res.failures.items()):
             by_reason.setdefault(why, []).append(ex_id)
         for why, ids in list(by_reason.items())[:3]:
-            lines = why.strip().splitlines() or [why]
             shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
-            click.echo(f"      {len(ids)} x {lines[0]}  [{shown}]", err=True)
-            for extra in lines[1:6]:
-                click.echo(f"          {extra}", err=True)
+            _echo_reason(f"      {len(ids)} x ", why, f"  [{shown}]")
         if len(by_reason) > 3:
             click.echo(f"      ... {len(by_reason) - 3} more reasons in "
                        f"{report.out / '_summary.json'}", err=True)
@@ -56,8 +61,7 @@ def print_verdict(report: RunReport) -> None:
                    f"(allowed {v.allowed})", err=True)
         if v.first_failure is not None:
             ex_id, why = v.first_failure
-            first = (why.strip().splitlines() or [why])[0]
-            click.echo(f"      first: {ex_id}: {first}", err=True)
+            _echo_reason(f"      first: {ex_id}: ", why)
 
 
 @click.command("run", epilog="Exit status: 0 = every system produced every prediction (or "
