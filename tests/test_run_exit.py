@@ -27,10 +27,11 @@ MODULE = "exit_targets"
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed articles as a one-split dataset (as in test_run.py)."""
     from benchmark.export import write_dataset
 
-    out = tmp_path_factory.mktemp("data") / "seedtest"
-    write_dataset(out, name="seedtest", splits={"test": seed_examples()}, settings={}, counts={})
+    out = tmp_path_factory.mktemp("data") / "seedexit"
+    write_dataset(out, name="seedexit", splits={"test": seed_examples()}, settings={}, counts={})
     return out
 
 
