@@ -1,4 +1,4 @@
-"""Reading a system's predictions (JSONL, CSV, Parquet) and plain parallel text files.
+"""Reading a system's predictions (JSONL, CSV/TSV, Parquet) and plain parallel text files.
 
 Why strict: a predictions file that is silently half-read gives a wrong score that
 looks right. Every problem (bad UTF-8, a broken JSON line, a missing or null
@@ -6,27 +6,33 @@ field, a duplicate id, two fingerprints) is an :class:`InputError` naming the
 file, the line or row, and the field. A predictions file may say which dataset it
 was made for with an optional ``fingerprint`` (and ``dataset``) field; the
 evaluator refuses to score it against another dataset.
+
+Predictions files are read through the project's one row layer
+(:mod:`benchmark.rows`), the same as ``sumbench build`` and ``sumbench import``
+inputs: JSONL and CSV/TSV line by line (optionally ``.gz``), Parquet one batch at
+a time. This module only checks what a row must hold to be a prediction.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchmark.errors import InputError
+from benchmark.rows import ColumnCheck, Reject, Row, detect_format, iter_rows
 
 ID_FIELD = "id"
 SUMMARY_FIELD = "summary"
 FINGERPRINT_FIELD = "fingerprint"
 DATASET_FIELD = "dataset"
 
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
-CSV_SUFFIXES = (".csv", ".tsv")
-PARQUET_SUFFIXES = (".parquet", ".pq")
+#: row-layer formats a predictions file may have (JSONL and CSV/TSV also as ``.gz``)
+PREDICTION_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet")
+#: Parquet rows per batch: memory stays proportional to this, not to the file
+BATCH_SIZE = 1000
 
 
 @dataclass
@@ -147,102 +153,90 @@ class _Collector:
         )
 
 
-def _read_jsonl(path: Path) -> PredictionsFile:
-    col = _Collector(path)
-    for lineno, line in enumerate(split_lines(read_text_strict(path)), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"not valid JSON ({exc.msg} at column {exc.colno})", path=path, line=lineno
-            ) from None
-        if not isinstance(record, dict):
-            raise InputError(
-                f'expected a JSON object {{"id": ..., "summary": ...}}, '
-                f"got {type(record).__name__}",
-                path=path,
-                line=lineno,
-            )
-        col.add(record, lineno)
-    return col.result()
+def _check_columns(fmt: str) -> ColumnCheck:
+    """The row layer's column hook: refuse a table without ``id`` or ``summary`` up front."""
+
+    def check(columns: Sequence[str], where: str) -> None:
+        for name in (ID_FIELD, SUMMARY_FIELD):
+            if name in columns:
+                continue
+            found = ", ".join(columns) or "none"
+            if fmt == "csv":
+                raise InputError(
+                    f"header has no '{name}' column (found: {found})",
+                    path=where,
+                    line=1,
+                    field=name,
+                )
+            raise InputError(f"no '{name}' column (found: {found})", path=where, field=name)
+
+    return check
 
 
-def _read_csv(path: Path) -> PredictionsFile:
-    text = read_text_strict(path)
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = reader.fieldnames or []
-    for name in (ID_FIELD, SUMMARY_FIELD):
-        if name not in header:
-            raise InputError(
-                f"header has no '{name}' column (found: {', '.join(header) or 'none'})",
-                path=path,
-                line=1,
-                field=name,
-            )
-    col = _Collector(path)
-    for row in reader:
-        if None in row:
-            raise InputError("row has more cells than the header", path=path, line=reader.line_num)
-        if row.get(SUMMARY_FIELD) is None:
-            raise InputError(
-                "row has fewer cells than the header",
-                path=path,
-                line=reader.line_num,
-                field=SUMMARY_FIELD,
-            )
-        col.add(dict(row), reader.line_num)
-    return col.result()
+def _reject_error(reject: Reject) -> InputError:
+    """A row the row layer could not read, in the wording predictions errors have always had.
+
+    The location (file, line, column) is the row layer's; only the phrasing is
+    kept stable for users and docs: ``not valid JSON`` and ``byte 0xe9``.
+    """
+    reason = re.sub(r"byte b'\\x([0-9a-f]{2})'", r"byte 0x\1", reject.reason)
+    if reason.startswith("malformed JSON"):
+        reason = "not valid JSON" + reason[len("malformed JSON") :]
+    elif reason.startswith("expected a JSON object"):
+        reason += ' (each line is {"id": ..., "summary": ...})'
+    return InputError(reason, path=reject.path, line=reject.line, field=reject.field)
 
 
-def _read_parquet(path: Path) -> PredictionsFile:
-    import pyarrow.parquet as pq
+def _line(row: Row, fmt: str) -> int:
+    """Where a prediction is reported: the JSONL line, the Parquet row, the CSV row's last line.
 
+    CSV keeps the last line of a row whose quoted cell spans lines, as this
+    reader always reported it (``csv``'s ``line_num``).
+    """
+    line = row.line or 0
+    if fmt == "csv" and row.raw is not None:
+        line += row.raw.count("\n")
+    return line
+
+
+def _format(path: Path) -> str:
+    """The predictions format from the suffix, after the file is known to exist."""
+    if not path.exists():
+        raise InputError("file not found", path=path)
+    if path.is_dir():
+        raise InputError("is a directory, expected a file", path=path)
     try:
-        table = pq.read_table(path)
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
-    except Exception as exc:  # pyarrow raises several types for a corrupt file
-        raise InputError(f"cannot read Parquet: {exc}", path=path) from None
-    for name in (ID_FIELD, SUMMARY_FIELD):
-        if name not in table.column_names:
-            raise InputError(
-                f"no '{name}' column (found: {', '.join(table.column_names)})",
-                path=path,
-                field=name,
-            )
-    wanted = [
-        c
-        for c in (ID_FIELD, SUMMARY_FIELD, FINGERPRINT_FIELD, DATASET_FIELD)
-        if c in table.column_names
-    ]
-    col = _Collector(path)
-    for row_no, row in enumerate(table.select(wanted).to_pylist(), start=1):
-        col.add(row, row_no, where="row")
-    return col.result()
+        return detect_format(path, PREDICTION_FORMATS)
+    except InputError:
+        suffixes = [x.lower() for x in path.suffixes]
+        shown = "".join(suffixes[-2:]) if suffixes[-1:] == [".gz"] else path.suffix.lower()
+        raise InputError(
+            f"unknown predictions format '{shown or '(no suffix)'}': "
+            "use .jsonl, .csv, .tsv (each optionally .gz) or .parquet",
+            path=path,
+        ) from None
 
 
-def read_predictions_file(path: str | Path) -> PredictionsFile:
-    """Read predictions by file suffix: JSONL (``.jsonl``/``.json``), CSV/TSV or Parquet.
+def read_predictions_file(path: str | Path, *, batch_size: int = BATCH_SIZE) -> PredictionsFile:
+    """Read predictions by file suffix: JSONL (``.jsonl``/``.json``), CSV/TSV (each
+    optionally ``.gz``) or Parquet (``batch_size`` rows at a time).
 
     Each record needs ``id`` and ``summary``; ``fingerprint``/``dataset`` are
-    optional and must agree across records.
+    optional and must agree across records. The first bad row stops the read
+    with an :class:`InputError` naming file, line/row and field.
     """
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        return _read_jsonl(p)
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(p)
-    if suffix in PARQUET_SUFFIXES:
-        return _read_parquet(p)
-    raise InputError(
-        f"unknown predictions format '{suffix or '(no suffix)'}': "
-        "use .jsonl, .csv, .tsv or .parquet",
-        path=p,
+    fmt = _format(p)
+    col = _Collector(p)
+    where = "row" if fmt == "parquet" else "line"
+    rows = iter_rows(
+        p, fmt, formats=PREDICTION_FORMATS, batch_size=batch_size, on_columns=_check_columns(fmt)
     )
+    for item in rows:
+        if isinstance(item, Reject):
+            raise _reject_error(item)
+        col.add(item.data, _line(item, fmt), where)
+    return col.result()
 
 
 def read_predictions(path: str | Path) -> dict[str, str]:

@@ -20,6 +20,7 @@ import csv
 import gzip
 import json
 import sys
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,13 +158,25 @@ def iter_rows(path: str | Path, input_format: str | None = None, *,
     if fmt == "txt":
         yield from _txt_rows(p)
     elif fmt == "jsonl":
-        yield from _jsonl_rows(p)
+        yield from _read_guard(_jsonl_rows(p), p)
     elif fmt == "csv":
-        yield from _csv_rows(p, on_columns)
+        yield from _read_guard(_csv_rows(p, on_columns), p)
     elif fmt == "parquet":
         yield from _parquet_rows(p, max(1, batch_size), on_columns)
     else:
         yield from _hf_rows(p, max(1, batch_size), on_columns)
+
+
+def _read_guard(items: Iterator[Item], path: Path) -> Iterator[Item]:
+    """An unreadable file or a damaged ``.gz`` is an :class:`InputError`, not a traceback."""
+    line = 0
+    try:
+        for item in items:
+            line = item.line or line
+            yield item
+    except (OSError, EOFError, zlib.error) as e:  # gzip raises all three
+        after = f" after line {line}" if line else ""
+        raise InputError(f"cannot read file{after}: {e}", path=path) from None
 
 
 def _utf8_reject(path: str, line: int, data: bytes, err: UnicodeDecodeError, *,
