@@ -119,12 +119,14 @@ def bar_chart(names: Sequence[str], roles: Sequence[str],
         ys = list(range(len(names)))[::-1]
         colours = [COLOURS[r] for r in roles]
         for ax, (label, values) in zip(axes, bars.items(), strict=True):
-            for y, colour, bar in zip(ys, colours, values, strict=True):
-                if bar is None:
-                    continue
-                ax.barh(y, bar.mean, color=colour, height=0.65)
-                ax.errorbar(bar.mean, y, xerr=[[bar.mean - bar.low], [bar.high - bar.mean]],
-                            fmt="none", ecolor="#222222", elinewidth=1, capsize=2.5)
+            drawn = [(y, c, b) for y, c, b in zip(ys, colours, values, strict=True) if b]
+            ax.barh([y for y, _, _ in drawn], [b.mean for _, _, b in drawn],
+                    color=[c for _, c, _ in drawn], height=0.65)
+            ax.errorbar([b.mean for _, _, b in drawn], [y for y, _, _ in drawn],
+                        xerr=[[b.mean - b.low for _, _, b in drawn],
+                              [b.high - b.mean for _, _, b in drawn]],
+                        fmt="none", ecolor="#222222", elinewidth=1, capsize=2.5)
+            for y, _, bar in drawn:
                 if bar.mark:
                     ax.text(bar.high, y, f" {bar.mark}", va="center", ha="left", fontsize=8)
             ax.set_title(label)
