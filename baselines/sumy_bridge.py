@@ -15,14 +15,20 @@ from .common import Pooled, ProjectTokenizer, ranked
 
 
 def sumy_language_tools(language: str) -> tuple[Callable[[str], str], frozenset[str]]:
-    """sumy stemmer and stop words for an ISO code; no stemming / no stop words if absent."""
+    """sumy stemmer and stop words for an ISO code; no stemming / no stop words if absent.
+
+    The stemmer is tried once: sumy's Polish one is listed but raises ValueError on
+    every word unless the optional ``pystempel`` is installed, which crashed textrank
+    and sumbasic and made lexrank/centroid's tf-idf silently empty (lead order).
+    """
     from sumy.nlp.stemmers import Stemmer, null_stemmer
     from sumy.utils import get_stop_words
 
     stemmer: Callable[[str], str]
     try:
         stemmer = Stemmer(language)
-    except LookupError:
+        stemmer("probe")
+    except (LookupError, ValueError, ImportError):
         stemmer = null_stemmer
     try:
         stop = frozenset(get_stop_words(language))

@@ -174,3 +174,17 @@ def test_rankers_tokenise_cjk_and_devanagari() -> None:
     pool = sentence_pool(_example(["\n".join(zh)], ["垃圾"], "zh"))
     sim = (tfidf_matrix(pool, "zh") @ tfidf_matrix(pool, "zh").T).toarray()
     assert all(sim[i, j] > 0 for i in range(3) for j in range(3)), "they share 垃圾 (rubbish)"
+
+
+def test_rankers_run_where_sumy_lists_a_stemmer_it_cannot_load() -> None:
+    """sumy's Polish stemmer needs the optional pystempel: no stemming instead of a crash."""
+    pl = [  # SemEval pl article (pair 1636270984_1637277809)
+        "31-latka kierowała autem.",
+        "Policjant przyszedł do samochodu.",
+        "Kobieta twierdziła, że czuła się źle, ale policjant wyczuł od niej alkohol.",
+    ]
+    ex = _example(["\n".join(pl)], ["Policjant wyczuł alkohol."], "pl")
+    assert tfidf_matrix(sentence_pool(ex), "pl").shape[1] > 1, "tf-idf no longer empty"
+    for name in ("textrank", "sumbasic", "lexrank", "centroid"):
+        cls = get_system(name)
+        assert cls(cls.Config.model_validate({"k": 1})).summarize(ex) in pl
