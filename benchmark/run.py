@@ -174,7 +174,6 @@ def predict(
         worker: Worker | None = None
         if recipe is not None and timeout is not None:
             worker = stack.enter_context(Worker(system, recipe, timeout, label))
-            _start(worker.start)  # not counted in any example's seconds
         bar = stack.enter_context(tqdm(
             total=len(examples), initial=run.cached, desc=label[:40], unit="ex",
             position=position, file=sys.stderr, disable=not progress, leave=True,
@@ -182,9 +181,10 @@ def predict(
         for batch in _batches(todo, max(1, size)):
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt  # another system's thread was interrupted
+            if worker:
+                _start(worker.ensure_started)  # not counted in any example's seconds
             start = time.perf_counter()
-            checked = (_start(functools.partial(worker.predict, batch)) if worker
-                       else _predict_here(system, batch, timeout))
+            checked = worker.predict(batch) if worker else _predict_here(system, batch, timeout)
             seconds = (time.perf_counter() - start) / len(batch)
             for ex, (summary, failure) in zip(batch, checked, strict=True):
                 outcome = CachedPrediction(ex.id, summary, failure, seconds)

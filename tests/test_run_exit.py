@@ -111,6 +111,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _gone(*pids: int, within: float = 5.0) -> bool:
+    """True once none of ``pids`` exists (an orphan's zombie waits for init to reap it)."""
+    deadline = time.monotonic() + within
+    while any(map(_alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(map(_alive, pids))
+
+
 def test_a_hung_python_system_is_killed_and_the_run_exits_1(
     dataset: Path, tmp_path: Path, targets: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -132,11 +140,30 @@ def test_a_hung_python_system_is_killed_and_the_run_exits_1(
     assert f"py:{MODULE}:hang: 1 of 5 examples failed (allowed 0)" in err
     assert "first: seed-1: timed out after 1 s (worker process killed)" in err
     # the worker and the process it started are gone, not left running in the background
-    worker_pid, grandchild_pid = map(int, (targets / "pid").read_text().split())
-    deadline = time.monotonic() + 5
-    while (_alive(worker_pid) or _alive(grandchild_pid)) and time.monotonic() < deadline:
+    assert _gone(*map(int, (targets / "pid").read_text().split()))
+
+
+def test_ctrl_c_kills_the_worker_and_exits_130(
+    dataset: Path, tmp_path: Path, targets: Path
+) -> None:
+    import signal
+    import subprocess
+
+    argv = ["run", "--dataset", str(dataset), "--system", f"py:{MODULE}:hang", "--timeout",
+            "60", "--out", str(tmp_path / "runs"), "--no-progress", "--no-human-ceiling"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(targets), *sys.path])}
+    code = f"from benchmark.cli import main; main({argv!r})"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 30
+    while not (targets / "pid").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(worker_pid) and not _alive(grandchild_pid)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "run the same command again to resume" in err
+    assert _gone(*map(int, (targets / "pid").read_text().split()))
 
 
 def test_max_failures_tolerates_a_count_or_a_share(
@@ -244,7 +271,7 @@ def test_one_worker_process_serves_system_after_system_and_ends_with_the_run(
     assert report.exit_code == 0
     pids = {int(x) for x in (targets / "pids").read_text().split()}
     assert len(pids) == 1 and os.getpid() not in pids
-    assert not _alive(pids.pop())
+    assert _gone(pids.pop())
 
 
 class Sleeper(System):

@@ -302,10 +302,14 @@ class Worker:
         except queue.Empty:
             return None if self.proc is None or self.proc.poll() is not None else ("timeout",)
 
-    def predict(self, batch: Sequence[Example]) -> Checked:
-        """Checked outputs for ``batch``; a batch over the timeout kills the child."""
+    def ensure_started(self) -> None:
+        """Start a child unless one is running (after a kill the next batch needs one)."""
         if self.proc is None:
             self.start()
+
+    def predict(self, batch: Sequence[Example]) -> Checked:
+        """Checked outputs for ``batch``; a batch over the timeout kills the child."""
+        self.ensure_started()
         assert self.proc is not None and self.proc.stdin is not None
         try:
             _send(self.proc.stdin, list(batch))
