@@ -265,3 +265,29 @@ def test_help_says_what_the_page_holds(capsys: pytest.CaptureFixture[str]) -> No
     main(["report", "--help"])
     out = capsys.readouterr().out
     assert "--overwrite" in out and "Holm" in out and "offline" in out
+
+
+def _synthetic(system: str, values: list[float]) -> RunResult:
+    from benchmark.schema import Aggregate, ExampleScore
+
+    agg = Aggregate(mean=sum(values) / len(values), low=min(values), high=max(values),
+                    n=len(values))
+    return RunResult(signature="sig", dataset="syn", dataset_fingerprint="fp", split="test",
+                     system=system, aggregates={k: agg for k in ROUGE_KEYS},
+                     examples=[ExampleScore(id=f"e{i}", scores={k: v for k in ROUGE_KEYS})
+                               for i, v in enumerate(values)])
+
+
+def test_names_are_escaped_and_missing_parts_are_said() -> None:
+    odd = '<b>cmd:"python x.py" & y</b>'
+    text = render_html_report([_synthetic(odd, [0.5, 0.2, 0.4]),
+                               _synthetic("plain", [0.1, 0.3, 0.2])])
+    assert odd not in text and "<b>" not in text
+    page = Page(text)
+    assert {a.get("data-system") for sec, a in page.rows if sec == "leaderboard"} >= {odd}
+    joined = "".join(page.text)
+    assert "no significance tests" in joined  # no lead-3 among the runs
+    assert "no length plot" in joined  # the runs carry no len_words
+    assert [a["id"] for t, a in page.tags if t == "figure"] == ["plot-bars", "plot-distribution"]
+    diffs = [tr["data-example"] for sec, tr in page.rows if sec == "differences" and tr]
+    assert diffs == ["e0", "e2", "e1"]  # |0.5-0.1| > |0.4-0.2| > |0.2-0.3|
