@@ -188,6 +188,17 @@ def test_token_audit_warning_reaches_the_page(results: list[RunResult]) -> None:
     assert russian.audit.per_example[examples[0].id] > 0.05
     ru_scores = next(e.scores for e in russian.examples if e.id == examples[0].id)
     assert ru_scores["rouge1_f"] == 0.0  # Cyrillic tokenises to nothing: scores zero
+    pair = Page(render_html_report([lead, russian]))  # the two best: the table notes the drop
+    note = pair.row("differences", "example", examples[0].id)[-1]
+    share = russian.audit.per_example[examples[0].id]
+    flags = next(e.flags for e in russian.examples if e.id == examples[0].id)
+    assert flags  # the evaluator flags the summary that tokenised to nothing
+    assert note == (f"ru-test: {', '.join(flags)}; "
+                    f"ru-test: the tokenizer dropped {share:.0%} of the letters")
+    for ex in russian.examples:  # the other notes are the evaluator's flags (copies here)
+        if ex.id != examples[0].id:
+            expected = f"ru-test: {', '.join(ex.flags)}" if ex.flags else ""
+            assert pair.row("differences", "example", ex.id)[-1] == expected
     clean = Page(render_html_report(results, top=2))
     assert not [t for t in clean.text if "TOKENISATION" in t]
 

@@ -57,8 +57,13 @@ ul.warnings li{margin:.2rem 0}ul.warnings{background:#fff8e1;border:1px solid #f
 padding:.6rem 1.8rem;border-radius:4px}
 figure{margin:1rem 0 2rem}figure svg{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#444;max-width:60rem}
-footer{font-size:.8rem;color:#666;margin-top:3rem}
+footer{font-size:.8rem;color:#666;margin-top:3rem}nav{margin:.8rem 0;font-size:.9rem}
 """.strip()
+
+
+NAV = ("<nav>" + " · ".join(f'<a href="#{key}">{name}</a>' for key, name in (
+    ("warnings", "Warnings"), ("leaderboard", "Leaderboard"), ("significance", "Paired tests"),
+    ("plots", "Plots"), ("differences", "Largest differences"), ("runs", "Runs"))) + "</nav>")
 
 
 def esc(value: object) -> str:
@@ -236,6 +241,23 @@ def plots_section(board: Leaderboard, by_name: Mapping[str, RunResult], metric: 
     return "\n".join(parts)
 
 
+def _example_notes(run: RunResult, example_id: str) -> list[str]:
+    """Why one system's score on one example may not mean what it seems: it failed,
+    its output was flagged, or the tokenizer dropped many of its letters."""
+    from benchmark.metrics.audit import WARN_SHARE
+
+    notes = []
+    if example_id in run.failures:
+        notes.append(f"{run.system} failed: {run.failures[example_id]}")
+    flags = next((e.flags for e in run.examples if e.id == example_id), [])
+    if flags:
+        notes.append(f"{run.system}: {', '.join(flags)}")
+    dropped = run.audit.per_example.get(example_id, 0.0) if run.audit else 0.0
+    if dropped > WARN_SHARE:
+        notes.append(f"{run.system}: the tokenizer dropped {dropped:.0%} of the letters")
+    return notes
+
+
 def differences_section(board: Leaderboard, by_name: Mapping[str, RunResult], metric: str,
                         top: int) -> str:
     """The examples where the two best compared systems disagree most on ``metric``."""
@@ -255,11 +277,13 @@ def differences_section(board: Leaderboard, by_name: Mapping[str, RunResult], me
         va, vb = 100 * sa[ex][metric], 100 * sb[ex][metric]
         la, lb = (s[ex].get("len_words") for s in (sa, sb))
         lens = [f"{x:.0f}" if x is not None else "–" for x in (la, lb)]
+        notes = "; ".join(_example_notes(a, ex) + _example_notes(b, ex))
         body.append(f'<tr data-example="{esc(ex)}"><td>{rank}</td><td><code>{esc(ex)}</code>'
                     f"</td><td>{va:.2f}</td><td>{vb:.2f}</td><td>{va - vb:+.2f}</td>"
-                    f"<td>{lens[0]}</td><td>{lens[1]}</td></tr>")
+                    f'<td>{lens[0]}</td><td>{lens[1]}</td><td class="config">{esc(notes)}'
+                    "</td></tr>")
     cols = ["#", "Example", f"{a.system} {label}", f"{b.system} {label}", "Δ",
-            f"{a.system} words", f"{b.system} words"]
+            f"{a.system} words", f"{b.system} words", "Notes"]
     note = (f"The two compared systems with the highest mean {label}, {esc(a.system)} and "
             f"{esc(b.system)}; the {len(diffs)} of {len(common)} shared examples with the "
             f"largest absolute difference (F x100), largest first.")
@@ -295,6 +319,7 @@ def render_page(board: Leaderboard, runs: Sequence[RunResult], sources: Mapping[
     title = f"sumbench report: {board.dataset} ({board.split})"
     sections = [
         header_section(board, runs, version),
+        NAV,
         warnings_section(board, by_name),
         leaderboard_section(board),
         significance_section(board),
