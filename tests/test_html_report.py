@@ -194,7 +194,8 @@ def test_token_audit_warning_reaches_the_page(results: list[RunResult]) -> None:
     flags = next(e.flags for e in russian.examples if e.id == examples[0].id)
     assert flags  # the evaluator flags the summary that tokenised to nothing
     assert note == (f"ru-test: {', '.join(flags)}; "
-                    f"ru-test: the tokenizer dropped {share:.0%} of the letters")
+                    f"ru-test: the tokenizer dropped {share:.0%} of the letters "
+                    "(summary and references)")
     for ex in russian.examples:  # the other notes are the evaluator's flags (copies here)
         if ex.id != examples[0].id:
             expected = f"ru-test: {', '.join(ex.flags)}" if ex.flags else ""

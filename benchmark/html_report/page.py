@@ -254,7 +254,8 @@ def _example_notes(run: RunResult, example_id: str) -> list[str]:
         notes.append(f"{run.system}: {', '.join(flags)}")
     dropped = run.audit.per_example.get(example_id, 0.0) if run.audit else 0.0
     if dropped > WARN_SHARE:
-        notes.append(f"{run.system}: the tokenizer dropped {dropped:.0%} of the letters")
+        notes.append(f"{run.system}: the tokenizer dropped {dropped:.0%} of the letters "
+                     "(summary and references)")
     return notes
 
 
