@@ -105,7 +105,8 @@ def header_section(board: Leaderboard, runs: Sequence[RunResult], version: str) 
         ("Systems", f"{len(board.group(GROUP_SYSTEMS))} compared, "
                     f"{len(board.group(GROUP_UPPER))} upper bound(s)"),
         ("Examples", str(n)),
-        ("Report by", f"sumbench {esc(version)}"),
+        ("Report by", f"sumbench {esc(version)}, plots by matplotlib "
+                      f"{esc(plots.matplotlib_version())}"),
     ]
     rows = "\n".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items)
     return (f"<h1>sumbench report: {esc(board.dataset)} ({esc(board.split)})</h1>\n"
@@ -328,7 +329,7 @@ def render_page(board: Leaderboard, runs: Sequence[RunResult], sources: Mapping[
         differences_section(board, by_name, metric, top),
         runs_section(board, by_name, sources),
         f"<footer>Written by sumbench {esc(version)} from {len(runs)} run file(s). Same "
-        "runs and options give a byte-identical page.</footer>",
+        "runs, options and matplotlib version give a byte-identical page.</footer>",
     ]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

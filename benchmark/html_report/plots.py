@@ -76,6 +76,15 @@ def _matplotlib() -> Iterator[type[Figure]]:
         yield Figure
 
 
+def matplotlib_version() -> str:
+    """The matplotlib version drawing the plots: the page records it, since another
+    version may draw the same numbers with other bytes."""
+    with _matplotlib():
+        import matplotlib
+
+        return str(matplotlib.__version__)
+
+
 _ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 
 
