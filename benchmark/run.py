@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,7 +173,7 @@ def predict(
     with contextlib.ExitStack() as stack:
         worker: Worker | None = None
         if recipe is not None and timeout is not None:
-            worker = stack.enter_context(Worker(system, recipe, timeout, label))
+            worker = stack.enter_context(Worker(system, recipe, timeout, label, stop))
         bar = stack.enter_context(tqdm(
             total=len(examples), initial=run.cached, desc=label[:40], unit="ex",
             position=position, file=sys.stderr, disable=not progress, leave=True,
@@ -434,8 +434,9 @@ def run_systems(
             for i in range(len(systems)):
                 if i not in futures:
                     done[i] = one(i)
-            for i, fut in futures.items():
-                done[i] = fut.result()
+            for fut in as_completed(futures.values()):
+                fut.result()  # the first failure (or Ctrl-C) in any thread, as it happens
+            done.update({i: fut.result() for i, fut in futures.items()})
         except BaseException:
             stop.set()  # tell the other threads to stop after their current batch
             if pool:

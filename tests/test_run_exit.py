@@ -63,6 +63,13 @@ def targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
         pid_b = pid_a
 
+        def interrupts(ex: Example):
+            if ex.id == "seed-2":
+                while not os.path.exists({str(tmp_path / "pid")!r}):
+                    time.sleep(0.05)  # until the other system is stuck
+                raise KeyboardInterrupt
+            return " ".join(ex.document.split()[:20])
+
         def boom(document):
             raise ValueError("model exploded")
 
@@ -163,6 +170,17 @@ def test_ctrl_c_kills_the_worker_and_exits_130(
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "run the same command again to resume" in err
+    assert _gone(*map(int, (targets / "pid").read_text().split()))
+
+
+def test_an_interrupt_in_one_thread_stops_a_worker_stuck_in_another(
+    dataset: Path, tmp_path: Path, targets: Path
+) -> None:
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        run_systems(dataset, [f"py:{MODULE}:hang", f"py:{MODULE}:interrupts"],
+                    out=tmp_path / "runs", jobs=2, timeout=60, human_ceiling=False)
+    assert time.perf_counter() - start < 20  # not the 60 s the stuck batch may take
     assert _gone(*map(int, (targets / "pid").read_text().split()))
 
 

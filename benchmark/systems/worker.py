@@ -32,6 +32,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,11 +229,13 @@ class Worker:
     """
 
     def __init__(self, system: System, recipe: SystemRecipe, timeout: float,
-                 label: str = "") -> None:
+                 label: str = "", stop: threading.Event | None = None) -> None:
         self.system = system
         self.recipe = recipe
         self.timeout = timeout
         self.label = label or system.name
+        #: Set by the runner when another system's thread was interrupted: stop waiting.
+        self.stop = stop
         self.proc: subprocess.Popen[bytes] | None = None
         self.replies: queue.Queue[Any] = queue.Queue()
         self.starts = 0
@@ -296,11 +299,22 @@ class Worker:
         replies.put(None)
 
     def _wait(self, timeout: float) -> Any:
-        """The next reply; None if the child died; ``("timeout",)`` if it is still busy."""
-        try:
-            return self.replies.get(timeout=timeout)
-        except queue.Empty:
-            return None if self.proc is None or self.proc.poll() is not None else ("timeout",)
+        """The next reply; None if the child died; ``("timeout",)`` if it is still busy.
+
+        Raises KeyboardInterrupt (the child is killed on the way out) as soon as
+        ``stop`` is set, rather than waiting out a long batch.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.stop is not None and self.stop.is_set():
+                raise KeyboardInterrupt
+            left = deadline - time.monotonic()
+            try:
+                return self.replies.get(timeout=max(0.0, min(left, 0.1)))
+            except queue.Empty:
+                if left <= 0.1:
+                    break
+        return None if self.proc is None or self.proc.poll() is not None else ("timeout",)
 
     def ensure_started(self) -> None:
         """Start a child unless one is running (after a kill the next batch needs one)."""
