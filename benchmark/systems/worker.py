@@ -40,7 +40,7 @@ from typing import IO, Any
 
 from benchmark.errors import ConfigError, SumbenchError
 from benchmark.schema import Example
-from benchmark.systems.registry import Failure, System
+from benchmark.systems.registry import Failure, System, available_systems
 
 #: Upper bound on a worker's start (interpreter, imports, building the system, and
 #: the warm-up call on :data:`PROBE_TEXT`).
@@ -86,6 +86,7 @@ class SystemRecipe:
 
     def build(self) -> System:
         """Import the class and instantiate it with the config (in the child)."""
+        available_systems()  # plug-ins register (and get their names) as in the parent
         cls = _lookup(self.module, self.qualname)
         return cls(cls.Config.model_validate(self.config))
 
@@ -263,13 +264,15 @@ class Worker:
         system and warmed it up (not timed per batch)."""
         with _IDLE_LOCK:
             reused = _IDLE.pop() if _IDLE else None
-        if reused is not None:
+        if reused is not None and reused[0].poll() is None:
             self.proc, self.replies = reused
         else:
+            if reused is not None:  # died while idle (say, the OOM killer): not this system
+                _stop(reused[0])
             self._spawn()
         self.starts += 1
         assert self.proc is not None and self.proc.stdin is not None
-        with contextlib.suppress(OSError):  # died while idle: the wait below says why
+        with contextlib.suppress(OSError):  # it died at once: the wait below says why
             _send(self.proc.stdin, ("build", list(sys.path), self.recipe))
         allowance = max(STARTUP_TIMEOUT, self.timeout)
         reply = self._wait(allowance)
