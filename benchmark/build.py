@@ -114,12 +114,12 @@ def _stage(message: str, enabled: bool) -> None:
         print(f"sumbench: {message} ...", file=sys.stderr, flush=True)
 
 
-def _progress(items: list[Any], desc: str, enabled: bool) -> Any:
+def _progress(items: list[Any], desc: str, enabled: bool, unit: str = "cluster") -> Any:
     if not enabled:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, unit="cluster", file=sys.stderr, leave=False)
+    return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
 def split_examples(
@@ -190,7 +190,11 @@ def build_dataset(
         articles = sorted(ingested.articles, key=lambda a: a.id)
         by_id = {a.id: a for a in articles}
         _stage(f"grouping {len(articles)} articles", progress)
-        clusters = sorted(group_articles(articles, config.group), key=lambda c: c.id)
+        clusters = sorted(
+            group_articles(articles, config.group,
+                           progress=lambda arts: _progress(arts, "profiling articles", progress,
+                                                           "article")),
+            key=lambda c: c.id)
         pairs = build_examples(
             _progress(clusters, "building examples", progress),
             by_id,

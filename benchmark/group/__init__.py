@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from benchmark.group.cluster import PairJudge, candidate_pairs, group_articles, group_profiles
 from benchmark.group.config import GroupConfig
-from benchmark.group.event import EVENT_MODEL, EVENT_MODEL_NO_EMBEDDINGS, EventModel
+from benchmark.group.event import (
+    EVENT_MODEL,
+    EVENT_MODEL_NO_EMBEDDINGS,
+    EVENT_MODEL_USE,
+    EventModel,
+)
 from benchmark.group.features import (
     FEATURE_NAMES,
     CorpusStats,
@@ -23,6 +28,7 @@ from benchmark.group.features import (
 __all__ = [
     "EVENT_MODEL",
     "EVENT_MODEL_NO_EMBEDDINGS",
+    "EVENT_MODEL_USE",
     "FEATURE_NAMES",
     "CorpusStats",
     "EventModel",

