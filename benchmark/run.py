@@ -3,9 +3,11 @@
 ``run_systems`` is what ``sumbench run`` calls. For each system it (1) reads back the
 predictions already in its on-disk cache (:mod:`benchmark.cache`), (2) asks the
 system only for the rest, batch by batch, checking every output and caching it the
-moment it exists, (3) scores the predictions with the evaluator's defaults and
+moment it exists, (3) scores the predictions (``scoring``, an
+:class:`~benchmark.evaluate.EvalConfig`; default: the evaluator's defaults) and
 writes ``<out>/<system-slug>.json`` (a :class:`~benchmark.schema.RunResult`), and
-finally writes ``<out>/_summary.json`` with what failed and why.
+finally writes ``<out>/_summary.json`` with what failed and why. What the scoring
+profile changes besides the scores: :mod:`benchmark.run_scoring`.
 
 A crash, a hang (``timeout``), an empty string, a non-text value or a wrong number
 of outputs is recorded for that example and the run goes on, unless ``fail_fast``.
@@ -21,11 +23,12 @@ import re
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmark.cache import CachedPrediction, PredictionCache
 from benchmark.errors import ConfigError, SumbenchError
@@ -33,6 +36,9 @@ from benchmark.io import pretty_json, write_text_atomic
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
 from benchmark.systems.registry import System
+
+if TYPE_CHECKING:
+    from benchmark.evaluate import EvalConfig
 from benchmark.systems.worker import (
     Worker,
     WorkerStartError,
@@ -288,6 +294,8 @@ class RunReport:
     n_examples: int
     systems: list[SystemRun]
     limit: FailureLimit = field(default_factory=FailureLimit)
+    scoring: EvalConfig | None = None  # what every result was scored with
+    advice: str | None = None  # the token audit's warning, with the options to pass
 
     def verdicts(self) -> list[SystemVerdict]:
         """One verdict per system that made predictions (not the human ceiling)."""
@@ -322,9 +330,16 @@ class RunReport:
                 row["allowed_failures"] = verdicts[run.result.system].allowed
                 row["over_limit"] = not verdicts[run.result.system].ok
             rows.append(row)
-        return {"dataset": self.dataset, "dataset_fingerprint": self.fingerprint,
-                "split": self.split, "examples": self.n_examples,
-                "max_failures": str(self.limit), "exit_code": self.exit_code, "systems": rows}
+        out = {"dataset": self.dataset, "dataset_fingerprint": self.fingerprint,
+               "split": self.split, "examples": self.n_examples,
+               "max_failures": str(self.limit), "exit_code": self.exit_code, "systems": rows}
+        if self.systems:
+            out["signature"] = self.systems[0].result.signature
+        if self.scoring is not None:
+            out["eval_config"] = self.scoring.model_dump(mode="json")
+        if self.advice:
+            out["audit_advice"] = self.advice
+        return out
 
 
 def select_examples(splits: dict[str, list[Example]], split: str,
@@ -386,6 +401,7 @@ def run_systems(
     human_ceiling: bool = True,
     use_cache: bool = True,
     max_failures: str | int | float | FailureLimit = 0,
+    scoring: EvalConfig | None = None,
 ) -> RunReport:
     """Run every system spec over a dataset directory, evaluate, write one result each.
 
@@ -395,8 +411,15 @@ def run_systems(
     ``<out>/<slug>.json``, the cache to ``<out>/.cache/``, the failure summary to
     ``<out>/_summary.json``. ``max_failures`` (a count, fraction or percentage per
     system) decides :attr:`RunReport.exit_code`; it never stops the run early.
+    ``scoring`` is what every result is scored with (default ``EvalConfig()``, the
+    evaluator's defaults); if it sets a tokenizer profile field explicitly
+    (``EvalConfig(tokenizer="unicode", language="ru")``), an oracle at
+    ``tokenizer=auto`` selects with that profile instead (a separate cache entry). A
+    token audit that finds letters dropped becomes :attr:`RunReport.advice` (and one
+    :class:`~benchmark.evaluate.TokenisationWarning`) naming the options to pass.
     """
     from benchmark.export import load_dataset_dir
+    from benchmark.run_scoring import audit_advice, for_evaluation, profile_chosen
 
     if not specs and not human_ceiling:
         raise ConfigError("no systems to run: give at least one --system")
@@ -407,6 +430,8 @@ def run_systems(
     failure_limit = FailureLimit.parse(max_failures)
     systems = [resolve_system(spec) for spec in specs]
     labels = [system_label(s) for s in systems]
+    if scoring is not None and profile_chosen(scoring):  # the oracle bounds this evaluation
+        systems = [for_evaluation(s, scoring) for s in systems]
     dupes = sorted({x for x in labels if labels.count(x) > 1})
     if dupes:
         raise ConfigError(f"system given more than once: {', '.join(dupes)}")
@@ -445,14 +470,30 @@ def run_systems(
     if pool:
         pool.shutdown()
 
-    from benchmark.evaluate import EvalConfig, evaluate_predictions, write_result
+    from benchmark.evaluate import EvalConfig, TokenisationWarning
 
-    config = EvalConfig()
-    common: dict[str, Any] = {"config": config, "dataset_name": loaded.name,
-                              "fingerprint": loaded.fingerprint, "split": split}
+    config = scoring if scoring is not None else EvalConfig()
     report = RunReport(out, loaded.name, loaded.fingerprint, split, len(examples), [],
-                       failure_limit)
-    for i in range(len(systems)):
+                       failure_limit, config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TokenisationWarning)  # one message for all, below
+        _score_all(report, examples, done, config, human_ceiling)
+    report.advice = audit_advice([r.result for r in report.systems], examples, config)
+    if report.advice:
+        warnings.warn(report.advice, TokenisationWarning, stacklevel=2)
+    write_text_atomic(out / SUMMARY_NAME, pretty_json(report.summary()))
+    return report
+
+
+def _score_all(report: RunReport, examples: list[Example], done: dict[int, SystemPredictions],
+               config: EvalConfig, human_ceiling: bool) -> None:
+    """Score and write every system's predictions (and the human ceiling) into ``report``."""
+    from benchmark.evaluate import evaluate_predictions, write_result
+
+    out = report.out
+    common: dict[str, Any] = {"config": config, "dataset_name": report.dataset,
+                              "fingerprint": report.fingerprint, "split": report.split}
+    for i in range(len(done)):
         preds = done[i]
         result = evaluate_predictions(
             examples, preds.predictions, system=preds.label,
@@ -476,5 +517,3 @@ def run_systems(
             path = out / f"{slugify(human.system)}.json"
             write_result(human, path)
             report.systems.append(SystemRun(None, human, path))
-    write_text_atomic(out / SUMMARY_NAME, pretty_json(report.summary()))
-    return report

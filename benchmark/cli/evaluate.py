@@ -15,109 +15,33 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from benchmark.cli.scoring_options import config_from_options
+from benchmark.cli.scoring_options import scoring_options as rouge_options
+
 if TYPE_CHECKING:
     from benchmark.schema import RunResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+__all__ = ["config_from_options", "format_table", "report", "scoring_options"]
+
 
 def scoring_options(default_metrics: tuple[str, ...]) -> Callable[[F], F]:
-    """The options every scoring command takes (metric, tokenizer, bootstrap ...)."""
-    shown = ", ".join(default_metrics)
+    """The shared scoring options plus ``--json`` and ``--out`` (evaluate and score)."""
+    shared = rouge_options(default_metrics)
+    as_json = click.option(
+        "--json", "as_json", is_flag=True,
+        help="Print the signature and aggregates as JSON instead of a table.",
+    )
+    out = click.option(
+        "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        help="Write the full result (per-example scores, audit, meta) as JSON.",
+    )
 
     def deco(f: F) -> F:
-        opts = [
-            click.option(
-                "--metric",
-                "metrics",
-                multiple=True,
-                metavar="NAME",
-                help=f"Metric to compute; repeat for several (default: {shown}). "
-                "Built-ins: rouge, rouge155, lengths; plug-ins as NAME or "
-                "module:NAME.",
-            ),
-            click.option(
-                "--tokenizer",
-                default="rouge-score",
-                show_default=True,
-                help="ROUGE tokenizer profile: rouge-score (bit-compatible) or "
-                "unicode (non-English text).",
-            ),
-            click.option("--no-stem", is_flag=True, help="Turn off stemming."),
-            click.option(
-                "--multiref",
-                default="max",
-                show_default=True,
-                type=click.Choice(["max", "mean", "pooled", "jackknife"]),
-                help="How several references combine.",
-            ),
-            click.option(
-                "--rouge155",
-                metavar="OPTIONS",
-                default=None,
-                help="Use the ROUGE-1.5.5-compatible profile with these Perl "
-                'options, e.g. "-n 4 -m -a -c 95 -r 1000 -f A -p 0.5 -t 0".',
-            ),
-            click.option(
-                "--language",
-                default=None,
-                metavar="ISO",
-                help="Language code for stemming and sentence splitting.",
-            ),
-            click.option(
-                "--bootstrap",
-                "n_resamples",
-                default=1000,
-                show_default=True,
-                type=click.IntRange(min=1),
-                help="Bootstrap resamples for the CIs.",
-            ),
-            click.option(
-                "--confidence",
-                default=0.95,
-                show_default=True,
-                type=click.FloatRange(0, 1, min_open=True, max_open=True),
-                help="Confidence level of the CIs.",
-            ),
-            click.option(
-                "--seed", default=12345, show_default=True, type=int, help="Seed of the bootstrap."
-            ),
-            click.option(
-                "--json",
-                "as_json",
-                is_flag=True,
-                help="Print the signature and aggregates as JSON instead of a table.",
-            ),
-            click.option(
-                "--out",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="Write the full result (per-example scores, audit, meta) as JSON.",
-            ),
-        ]
-        for opt in reversed(opts):
-            f = opt(f)
-        return f
+        return shared(as_json(out(f)))
 
     return deco
-
-
-def config_from_options(default_metrics: tuple[str, ...], **opts: Any) -> Any:
-    """Turn the shared options into an :class:`~benchmark.evaluate.EvalConfig`."""
-    from benchmark.evaluate import make_config
-
-    return make_config(
-        metrics=list(opts["metrics"] or default_metrics),
-        tokenizer=opts["tokenizer"],
-        stem=not opts["no_stem"],
-        multiref=opts["multiref"],
-        rouge155=opts["rouge155"],
-        language=opts["language"],
-        n_resamples=opts["n_resamples"],
-        confidence=opts["confidence"],
-        seed=opts["seed"],
-        missing=opts.get("missing", "error"),
-    )
 
 
 def _order(key: str) -> tuple[int, str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from benchmark.cli.scoring_options import config_from_options, scoring_options
 
 if TYPE_CHECKING:
     from benchmark.run import RunReport
@@ -21,7 +24,8 @@ def _echo_reason(prefix: str, why: str, suffix: str = "") -> None:
 
 
 def print_summary(report: RunReport) -> None:
-    """One line per system (score, failures, cache use), then up to 3 failure reasons."""
+    """One line per system (score, failures, cache use), then up to 3 failure reasons;
+    the signature, and the token audit's advice (which options to pass) if it warns."""
     click.echo(f"{report.dataset} [{report.split}]: {report.n_examples} examples", err=True)
     for run in report.systems:
         res = run.result
@@ -41,6 +45,10 @@ def print_summary(report: RunReport) -> None:
         if len(by_reason) > 3:
             click.echo(f"      ... {len(by_reason) - 3} more reasons in "
                        f"{report.out / '_summary.json'}", err=True)
+    if report.systems:
+        click.echo(f"signature: {report.systems[0].result.signature}", err=True)
+    if report.advice:
+        click.secho(f"WARNING: {report.advice}", fg="yellow", bold=True, err=True)
 
 
 def print_verdict(report: RunReport) -> None:
@@ -62,6 +70,9 @@ def print_verdict(report: RunReport) -> None:
         if v.first_failure is not None:
             ex_id, why = v.first_failure
             _echo_reason(f"      first: {ex_id}: ", why)
+
+
+DEFAULT_METRICS = ("rouge", "lengths")
 
 
 @click.command("run", epilog="Exit status: 0 = every system produced every prediction (or "
@@ -95,9 +106,10 @@ def print_verdict(report: RunReport) -> None:
 @click.option("--no-cache", is_flag=True, help="Recompute everything; keep no cache.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="A progress bar per system on stderr.")
+@scoring_options(DEFAULT_METRICS)
 def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | None, out: Path,
             fail_fast: bool, jobs: int, timeout: float | None, max_failures: str,
-            human_ceiling: bool, no_cache: bool, progress: bool) -> None:
+            human_ceiling: bool, no_cache: bool, progress: bool, **scoring: Any) -> None:
     """Run summarisation systems over a dataset, then score each one.
 
     Every prediction is cached the moment it exists (append-only, fsynced), keyed by
@@ -107,16 +119,32 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
     that example only (unless --fail-fast); failures score 0 and are listed, and
     the exit status is 1 if a system failed on more examples than --max-failures.
 
-    Example: sumbench run --dataset out/seeds --system lead-3 --system textrank
-    --system cmd:"python my_sum.py" --split all --out runs/
+    Scoring takes the options of `sumbench evaluate` (--tokenizer, --language,
+    --no-stem, --metric, --bootstrap ...), with the same defaults: non-English text
+    needs e.g. --tokenizer unicode --language ru (the summary says so when the
+    token audit finds letters dropped). Predictions are cached independently of
+    scoring, except the oracle's: with a tokenizer option given, it selects with
+    that profile (an upper bound for this evaluation) and is cached apart.
+
+    \b
+    Example:
+      sumbench run --dataset out/seeds --system lead-3 --system textrank \\
+        --system cmd:"python my_sum.py" --split all --out runs/
+      sumbench run --dataset news-ru --system lead-3 --system oracle \\
+        --tokenizer unicode --language ru
     """
+    from benchmark.evaluate import TokenisationWarning
     from benchmark.run import EXIT_SYSTEM_FAILED, SystemRunError, run_systems
 
+    config = config_from_options(DEFAULT_METRICS, **scoring)
     try:
-        report = run_systems(dataset, systems, out=out, split=split, limit=limit,
-                             fail_fast=fail_fast, jobs=jobs, timeout=timeout, progress=progress,
-                             human_ceiling=human_ceiling, use_cache=not no_cache,
-                             max_failures=max_failures)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TokenisationWarning)  # print_summary says it
+            report = run_systems(dataset, systems, out=out, split=split, limit=limit,
+                                 fail_fast=fail_fast, jobs=jobs, timeout=timeout,
+                                 progress=progress, human_ceiling=human_ceiling,
+                                 use_cache=not no_cache, max_failures=max_failures,
+                                 scoring=config)
     except SystemRunError as exc:  # a system failed, not the user's input: exit 1, not 2
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_SYSTEM_FAILED)
