@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import math
 import re
 import sys
 import threading
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from benchmark.cache import CachedPrediction, PredictionCache
 from benchmark.errors import ConfigError, SumbenchError
 from benchmark.io import pretty_json, write_text_atomic
+from benchmark.run_limits import FailureLimit, SystemVerdict
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
 from benchmark.systems.registry import System
@@ -212,66 +212,6 @@ def predict(
 EXIT_OK = 0
 EXIT_SYSTEM_FAILED = 1
 EXIT_USAGE = 2
-
-
-@dataclass(frozen=True)
-class FailureLimit:
-    """How many failed examples a system may have before the run counts as failed.
-
-    Why both forms: a count suits a fixed CI set ("tolerate 2 timeouts"), a fraction
-    a set whose size changes. The default, 0, fails a run on any failed example.
-    """
-
-    count: int = 0
-    fraction: float | None = None
-
-    @classmethod
-    def parse(cls, value: str | int | float | FailureLimit) -> FailureLimit:
-        """``3`` (a count), ``0.05`` (a fraction) or ``5%`` (a percentage)."""
-        if isinstance(value, FailureLimit):
-            return value
-        text = str(value).strip()
-        problem = (f"--max-failures must be a count (3), a fraction (0.05) or a "
-                   f"percentage (5%), got '{value}'")
-        if isinstance(value, bool):
-            raise ConfigError(problem)
-        if text.isdigit():
-            return cls(count=int(text))
-        try:
-            fraction = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-        except ValueError:
-            raise ConfigError(problem) from None
-        if not 0 <= fraction <= 1:
-            raise ConfigError(problem)
-        return cls(fraction=fraction)
-
-    def allowed(self, n: int) -> int:
-        """Failed examples tolerated out of ``n``."""
-        if self.fraction is None:
-            return self.count
-        return math.floor(self.fraction * n + 1e-9)
-
-    def __str__(self) -> str:
-        if self.fraction is None:
-            return str(self.count)
-        return f"{100 * self.fraction:g}%"
-
-
-@dataclass(frozen=True)
-class SystemVerdict:
-    """Whether one system stayed within the failure limit, and its first failure."""
-
-    system: str
-    failed: int
-    examples: int
-    allowed: int
-    first_failure: tuple[str, str] | None  # (example id, reason), in example order
-
-    @property
-    def ok(self) -> bool:
-        """True if the system failed on no more examples than allowed."""
-        return self.failed <= self.allowed
-
 
 
 @dataclass
