@@ -368,10 +368,14 @@ def run_systems(
     if timeout is not None and not timeout > 0:
         raise ConfigError(f"--timeout must be a positive number of seconds, got {timeout:g}")
     failure_limit = FailureLimit.parse(max_failures)
+    from benchmark.evaluate import EvalConfig, TokenisationWarning, make_metrics
+
+    config = scoring if scoring is not None else EvalConfig()
+    make_metrics(config)  # a bad metric or tokenizer profile fails before any prediction
     systems = [resolve_system(spec) for spec in specs]
     labels = [system_label(s) for s in systems]
-    if scoring is not None and profile_chosen(scoring):  # the oracle bounds this evaluation
-        systems = [for_evaluation(s, scoring) for s in systems]
+    if profile_chosen(scoring):  # the oracle is an upper bound for this evaluation
+        systems = [for_evaluation(s, config) for s in systems]
     dupes = sorted({x for x in labels if labels.count(x) > 1})
     if dupes:
         raise ConfigError(f"system given more than once: {', '.join(dupes)}")
@@ -410,9 +414,6 @@ def run_systems(
     if pool:
         pool.shutdown()
 
-    from benchmark.evaluate import EvalConfig, TokenisationWarning
-
-    config = scoring if scoring is not None else EvalConfig()
     report = RunReport(out, loaded.name, loaded.fingerprint, split, len(examples), [],
                        failure_limit, config)
     with warnings.catch_warnings():

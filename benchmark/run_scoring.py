@@ -54,8 +54,6 @@ def suggested_options(examples: Sequence[Example], config: EvalConfig) -> str:
         opts += f" --language {languages[0]}"
     elif config.language:
         opts += f" --language {config.language}"
-    if config.rouge155:
-        opts = f"no --rouge155 (Perl ROUGE keeps only ASCII), {opts}"
     return opts
 
 
@@ -79,5 +77,7 @@ def audit_advice(results: Sequence[RunResult], examples: Sequence[Example],
                "ROUGE is understated")
     if profile == "unicode":
         return f"{message}; see the audit in each result file"
-    return (f"{message}; score with {suggested_options(examples, config)} (cached "
-            "predictions are reused)")
+    how = f"with {suggested_options(examples, config)}"
+    if config.rouge155:
+        how = f"without --rouge155 (ROUGE-1.5.5 keeps only ASCII letters and digits) and {how}"
+    return f"{message}; score {how} (cached predictions are reused)"

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from conftest import ROOT, SHARED
 
 from benchmark.cache import PredictionCache
-from benchmark.cli import cli
-from benchmark.evaluate import EvalConfig, load_result
+from benchmark.cli import cli, main
+from benchmark.evaluate import EvalConfig, TokenisationWarning, load_result
 from benchmark.run import run_systems
 from benchmark.schema import RunResult
 
@@ -179,3 +179,24 @@ def test_default_run_on_seeds_is_unchanged(tmp_path: Path) -> None:
     assert run.predictions is not None and run.predictions.cached == 4
     assert "boot:200@12345" in run.result.signature
     assert run.result.aggregates["rouge1_f"].mean == oracle.aggregates["rouge1_f"].mean
+
+
+def test_bad_scoring_option_fails_before_any_prediction(
+    ru_dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["run", "--dataset", str(ru_dataset), "--system", "lead-1",
+              "--out", str(tmp_path / "runs"), "--tokenizer", "bogus"])
+    assert stop.value.code == 2
+    assert "unknown tokenizer profile 'bogus'" in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()
+
+
+def test_advice_under_rouge155_says_to_drop_it(ru_dataset: Path, tmp_path: Path) -> None:
+    with pytest.warns(TokenisationWarning, match="without --rouge155") as caught:
+        report = run_systems(ru_dataset, ["lead-1"], out=tmp_path, human_ceiling=False,
+                             scoring=EvalConfig(rouge155="-n 2 -m -a", n_resamples=100))
+    assert len(caught) == 1  # one message for the run, not one per result
+    assert report.advice is not None
+    assert "without --rouge155" in report.advice
+    assert "--tokenizer unicode --language ru" in report.advice
