@@ -1,6 +1,7 @@
 """``sumbench evaluate``: score a predictions file against a sumbench dataset.
 
-Also holds the options and the result printer that ``sumbench score`` shares.
+Also holds the result printer and the option set (the shared scoring options of
+:mod:`benchmark.cli.scoring_options` plus ``--json``/``--out``) that ``sumbench score`` shares.
 Heavy imports (the metrics, numpy) happen inside the command, so listing commands
 stays fast.
 """
