@@ -8,6 +8,8 @@ decimals, sorted keys), so two builds of the same data give the same card.
 from __future__ import annotations
 
 import itertools
+import math
+import sys
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -64,29 +66,112 @@ class CardStats:
         cls, splits: Mapping[str, list[Example]], n_articles: int | None = None
     ) -> CardStats:
         """Compute every statistic in one pass over the examples."""
-        all_ex = [e for exs in splits.values() for e in exs]
-        frags = [f for e in all_ex for f in e.fragments]
+        acc = CardAccumulator()
+        for split, exs in splits.items():
+            acc.start_split(split)
+            for ex in exs:
+                acc.add(split, ex)
+        return acc.result(n_articles=n_articles)
+
+
+class _Sum:
+    """A running float sum that equals the built-in ``sum()`` over the same values.
+
+    Python 3.12 made ``sum()`` of floats compensated (Neumaier); adding one
+    value at a time the same way keeps the card's means identical to summing
+    a whole list, whatever the batch boundaries.
+    """
+
+    _COMPENSATED = sys.version_info >= (3, 12)
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.carry = 0.0
+        self.count = 0
+
+    def add(self, x: float) -> None:
+        """Add one value."""
+        self.count += 1
+        if not self._COMPENSATED:
+            self.total += x
+            return
+        t = self.total + x
+        if abs(self.total) >= abs(x):
+            self.carry += (self.total - t) + x
+        else:
+            self.carry += (x - t) + self.total
+        self.total = t
+
+    def mean(self) -> float:
+        """The mean of the values added (0.0 for none)."""
+        if not self.count:
+            return 0.0
+        total = self.total
+        if self.carry and math.isfinite(self.carry):
+            total += self.carry
+        return total / self.count
+
+
+class CardAccumulator:
+    """Card statistics gathered one example at a time (memory: per split and cluster, not per text).
+
+    Feed every exported example with :meth:`add` (splits in export order);
+    :meth:`result` gives the same :class:`CardStats` as
+    :meth:`CardStats.from_splits` over the full lists.
+    """
+
+    def __init__(self) -> None:
+        self._examples: dict[str, int] = {}
+        self._clusters: dict[str, set[str]] = {}
+        self._strategies: Counter[str] = Counter()
+        self._languages: set[str] = set()
+        self._document_words = 0
+        self._reference_words = 0
+        self._references = 0
+        self._fragment_stats = {k: _Sum() for k in ("coverage", "density", "compression")}
+        self._histogram: Counter[int] = Counter()
+
+    def start_split(self, split: str) -> None:
+        """Register a split (so an empty one still shows on the card)."""
+        self._examples.setdefault(split, 0)
+        self._clusters.setdefault(split, set())
+
+    def add(self, split: str, ex: Example) -> None:
+        """Count one example of ``split``."""
+        self.start_split(split)
+        self._examples[split] += 1
+        self._clusters[split].add(ex.cluster_id)
+        self._strategies[ex.strategy] += 1
+        if ex.language:
+            self._languages.add(ex.language)
+        self._document_words += len(fragment_tokens(ex.document))
+        self._reference_words += sum(len(fragment_tokens(r)) for r in ex.references)
+        self._references += len(ex.references)
+        for f in ex.fragments:
+            self._fragment_stats["coverage"].add(f.coverage)
+            self._fragment_stats["density"].add(f.density)
+            self._fragment_stats["compression"].add(f.compression)
+            self._histogram[sum(f.density >= b for b in DENSITY_BINS)] += 1
+
+    def result(self, n_articles: int | None = None) -> CardStats:
+        """The statistics of everything added so far."""
+        n = sum(self._examples.values())
         edges = [0.0, *DENSITY_BINS]
-        labels = [f"{lo:g}–{hi:g}" for lo, hi in itertools.pairwise(edges)] + [
-            f">={edges[-1]:g}"
-        ]
-        hist = Counter[int]()
-        for f in frags:
-            hist[sum(f.density >= b for b in DENSITY_BINS)] += 1
-        return cls(
-            examples={s: len(exs) for s, exs in splits.items()},
-            clusters={s: len({e.cluster_id for e in exs}) for s, exs in splits.items()},
-            strategies=dict(sorted(Counter(e.strategy for e in all_ex).items())),
-            languages=sorted({e.language for e in all_ex if e.language}),
-            mean_document_words=_mean([len(fragment_tokens(e.document)) for e in all_ex]),
-            mean_reference_words=_mean(
-                [len(fragment_tokens(r)) for e in all_ex for r in e.references]
-            ),
-            mean_references=_mean([len(e.references) for e in all_ex]),
-            mean_coverage=_mean([f.coverage for f in frags]),
-            mean_density=_mean([f.density for f in frags]),
-            mean_compression=_mean([f.compression for f in frags]),
-            density_histogram=[(labels[i], hist[i]) for i in range(len(labels))],
+        labels = [f"{lo:g}–{hi:g}" for lo, hi in itertools.pairwise(edges)] + [f">={edges[-1]:g}"]
+        return CardStats(
+            examples=dict(self._examples),
+            clusters={s: len(c) for s, c in self._clusters.items()},
+            strategies=dict(sorted(self._strategies.items())),
+            languages=sorted(self._languages),
+            mean_document_words=self._document_words / n if n else 0.0,
+            mean_reference_words=self._reference_words / self._references
+            if self._references
+            else 0.0,
+            mean_references=self._references / n if n else 0.0,
+            mean_coverage=self._fragment_stats["coverage"].mean(),
+            mean_density=self._fragment_stats["density"].mean(),
+            mean_compression=self._fragment_stats["compression"].mean(),
+            density_histogram=[(labels[i], self._histogram[i]) for i in range(len(labels))],
             n_articles=n_articles,
         )
 
