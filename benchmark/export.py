@@ -199,10 +199,10 @@ def write_dataset(
     cannot be loaded), and everything is byte-identical for the same records.
     An ``out`` holding a different dataset raises :class:`OutputError` unless
     ``overwrite``; the same dataset is simply rewritten. Examples are turned
-    into Arrow ``batch_size`` at a time (a Parquet row group is bounded by
-    ``datasets``' 100 MB rule), so beyond the example objects themselves the
-    writer's memory follows a batch, not the corpus; the bytes do not depend
-    on ``batch_size``.
+    into Arrow ``batch_size`` at a time and written one hf/ record batch or
+    one Parquet row group (``datasets``' ~100 MB of Arrow) at a time, so beyond
+    the example objects themselves memory follows a batch or a row group, not
+    the corpus. The bytes do not depend on ``batch_size``.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
@@ -305,21 +305,29 @@ def _write_arrow(
 
 
 def _arrow_table(examples: Sequence[Example], features: Any, batch_size: int) -> Any:
-    """One Arrow table of ``examples``, converted ``batch_size`` at a time.
+    """One contiguous Arrow table of ``examples``, converted ``batch_size`` at a time.
 
-    Each batch goes through ``Dataset.from_dict`` (the cast the whole-split
-    export used before), and the pieces are joined into fresh contiguous
-    buffers, so the table's bytes do not depend on ``batch_size``.
+    Each batch is encoded as ``Dataset.from_dict`` encodes a column (the cast
+    the whole-split export used before); then each column's pieces are joined
+    into fresh contiguous buffers and dropped, so the peak is about one table
+    plus one column, and the bytes do not depend on ``batch_size``.
     """
-    import datasets
     import pyarrow as pa
+    from datasets.arrow_writer import OptimizedTypedSequence
 
-    parts = []
+    pieces: dict[str, list[Any]] = {name: [] for name in features}
     for lo in range(0, len(examples), batch_size):
         rows = [e.model_dump(mode="python") for e in examples[lo : lo + batch_size]]
-        columns = {name: [r[name] for r in rows] for name in features}
-        parts.append(datasets.Dataset.from_dict(columns, features=features).data.table)
-    return pa.concat_tables(parts).combine_chunks()
+        for name, feature in features.items():
+            values = features.encode_column([r[name] for r in rows], name)
+            pieces[name].append(pa.array(OptimizedTypedSequence(values, type=feature, col=name)))
+        del rows
+    columns = []
+    for name in features:
+        parts = pieces.pop(name)
+        columns.append(parts[0] if len(parts) == 1 else pa.concat_arrays(parts))
+        del parts
+    return pa.Table.from_arrays(columns, schema=features.arrow_schema)
 
 
 def _add_levels(array: Any, path: str, acc: dict[str, list[int]]) -> None:
