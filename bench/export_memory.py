@@ -111,7 +111,11 @@ def old_exporter() -> ModuleType:
     spec = importlib.util.spec_from_file_location("old_export", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        path.unlink()
+        path.parent.rmdir()
     return module
 
 
