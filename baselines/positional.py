@@ -69,18 +69,13 @@ class Lead3(Lead):
     Config = Lead3Config
 
 
-def example_seed(seed: int, example_id: str) -> int:
-    """A 64-bit seed from (config seed, example id), stable across processes."""
-    return stable_seed(seed, example_id)
-
-
 @register_system("random-k", "random sentences (seeded per example), length matched to references")
 class RandomK(Extractive):
     """Random-k: a seeded random order over the pool; chance-level extract."""
 
     def order(self, pool: Sequence[Pooled], example: Example) -> list[int]:
         idx = list(range(len(pool)))
-        random.Random(example_seed(self.config.seed, example.id)).shuffle(idx)
+        random.Random(stable_seed(self.config.seed, example.id)).shuffle(idx)
         return idx
 
 

@@ -19,11 +19,11 @@ from benchmark.baselines.human import (
     merge_folds,
 )
 from benchmark.baselines.oracle import greedy_oracle
-from benchmark.baselines.positional import example_seed
 from conftest import ROOT, SHARED
 
 from benchmark.errors import InputError
 from benchmark.schema import Aggregate, Example, ExampleScore, Prediction, RunResult
+from benchmark.seeding import stable_seed
 from benchmark.sentences import split_sentences
 from benchmark.systems.registry import System, available_systems, get_system
 
@@ -151,13 +151,13 @@ def test_random_seed_changes_output_and_ignores_hash_salt(seed_examples: list[Ex
     a = [cls(cls.Config(seed=1)).summarize(ex) for ex in seed_examples]
     b = [cls(cls.Config(seed=2)).summarize(ex) for ex in seed_examples]
     assert a != b
-    code = "from benchmark.baselines.positional import example_seed; print(example_seed(7, 'x'))"
+    code = "from benchmark.seeding import stable_seed; print(stable_seed(7, 'x'))"
     outs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                        env={"PYTHONHASHSEED": salt, "PATH": ""}).stdout.strip()
         for salt in ("1", "2")
     }
-    assert outs == {str(example_seed(7, "x"))}
+    assert outs == {str(stable_seed(7, "x"))}
 
 
 def test_sumy_gets_the_project_splitter() -> None:
