@@ -150,14 +150,16 @@ def encoder_vectors(articles: dict[str, Article], ids: Sequence[str],
     stored: dict[str, Any] = dict(np.load(cache)) if cache and cache.exists() else {}
     out: dict[str, dict[str, Any]] = {"use": {}, "e5": {}}
     rates: dict[str, float] = {}
-    for name, fn in (("use", embed), ("e5", embed_e5)):
-        todo = [i for i in ids if f"{name}:{E5_HEAD_CHARS}:{keys[i]}" not in stored]
+    # a vector depends on the encoder and the text it reads (for e5: the head length)
+    for name, tag, fn in (("use", "use", embed), ("e5", f"e5-head{E5_HEAD_CHARS}", embed_e5)):
+        slot = {i: f"{tag}:{keys[i]}" for i in ids}
+        todo = [i for i in ids if slot[i] not in stored]
         t0 = time.perf_counter()
         for i in todo:
-            stored[f"{name}:{E5_HEAD_CHARS}:{keys[i]}"] = fn(_normalise(_text_of(articles[i])))
+            stored[slot[i]] = fn(_normalise(_text_of(articles[i])))
         if todo:
             rates[name] = len(todo) / (time.perf_counter() - t0)
-        out[name] = {i: stored[f"{name}:{E5_HEAD_CHARS}:{keys[i]}"] for i in ids}
+        out[name] = {i: stored[slot[i]] for i in ids}
     if cache:
         np.savez(cache, **stored)
     return out["use"], out["e5"], rates

@@ -11,6 +11,7 @@ score of a pair never depends on which side came first.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -178,8 +179,6 @@ def _numbers(text: str) -> tuple[frozenset[str], frozenset[int]]:
 
 
 def _day_of_year(month: int, day: int) -> int | None:
-    import datetime as dt
-
     try:
         return dt.date(2000, month, day).timetuple().tm_yday
     except ValueError:
@@ -307,11 +306,9 @@ def _published_year_conflict(pa: Profile, pb: Profile) -> float:
     rests on a date the article carries, so the grouper's conflict rule reads it.
     """
     for x, y in ((pa, pb), (pb, pa)):
-        if x.published_ordinal is not None and y.years:
-            import datetime as dt
-
-            if dt.date.fromordinal(x.published_ordinal).year not in y.years:
-                return 1.0
+        published = x.published_ordinal
+        if published is not None and y.years and dt.date.fromordinal(published).year not in y.years:
+            return 1.0
     return 0.0
 
 
