@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "raw"
-SHARED = ROOT.parent / "shared"
+
+
+def _shared() -> Path:
+    """The team's shared data (eval sets, ROUGE-1.5.5): $SUMBENCH_SHARED, else the checkout's
+    sibling ``shared/``, else the machine's ``/work/shared`` (a clone elsewhere, e.g. in /tmp)."""
+    if os.environ.get("SUMBENCH_SHARED"):
+        return Path(os.environ["SUMBENCH_SHARED"])
+    sibling = ROOT.parent / "shared"
+    return sibling if sibling.is_dir() else Path("/work/shared")
+
+
+SHARED = _shared()
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from conftest import SEEDS, SHARED
+
 from benchmark.metrics.rouge155.stemmer import wordnet_exceptions
 
-SEEDS = Path(__file__).resolve().parent.parent / "data" / "raw"
-ROUGE_HOME = Path(os.environ.get("ROUGE155_HOME", "/work/shared/tools/ROUGE-1.5.5"))
+ROUGE_HOME = Path(os.environ.get("ROUGE155_HOME", SHARED / "tools" / "ROUGE-1.5.5"))
 SCRIPT = ROUGE_HOME / "ROUGE-1.5.5.pl"
 _LINE = re.compile(
     r"^X (ROUGE-\S+) Eval (\d+)\.X R:([0-9.]+) P:([0-9.]+) F:([0-9.]+)$", re.MULTILINE
