@@ -22,6 +22,7 @@ from typing import Any
 
 from benchmark.errors import InputError
 from benchmark.schema import Aggregate, Example, ExampleScore, Prediction, RunResult
+from benchmark.systems.registry import register_ceiling
 
 HUMAN_SYSTEM_NAME = "human (leave-one-out)"
 FOLD_SEPARATOR = "::ref"
@@ -111,7 +112,7 @@ def aggregate(
     confidence: float = 0.95,
 ) -> dict[str, Aggregate]:
     """Exact mean and seeded percentile-bootstrap CI of every metric, over examples."""
-    from benchmark.stats import bootstrap_cis
+    from benchmark.evaluation.stats import bootstrap_cis
 
     keys = sorted(scores[0].scores)
     matrix = [[s.scores[k] for k in keys] for s in scores]
@@ -124,6 +125,7 @@ def aggregate(
     }
 
 
+@register_ceiling("human")
 def evaluate_human_ceiling(
     examples: Sequence[Example],
     evaluate: Callable[[list[Example], list[Prediction]], RunResult],

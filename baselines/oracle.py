@@ -135,7 +135,7 @@ def resolve_profile(config: OracleConfig, example: Example) -> SelectionProfile:
 def config_for_evaluation(settings: Any, base: OracleConfig | None = None) -> OracleConfig:
     """An oracle config that selects with a known evaluation's tokenizer settings.
 
-    ``settings`` is an :class:`~benchmark.evaluate.EvalConfig` (or anything with its
+    ``settings`` is an :class:`~benchmark.evaluation.evaluate.EvalConfig` (or anything with its
     ``tokenizer``, ``stem``, ``language`` and ``rouge155`` attributes). Why: a runner
     that lets the user pick the evaluation profile passes it here so the oracle is an
     upper bound for exactly that evaluation. ``rouge155`` (the Perl profile) maps to
@@ -230,6 +230,13 @@ class Oracle(System):
         for ex in examples:
             out.setdefault(resolve_profile(self.config, ex).signature(), []).append(ex.id)
         return dict(sorted(out.items()))
+
+    def for_evaluation(self, settings: Any) -> Oracle:
+        """Left at ``tokenizer=auto``, a copy that selects with the scoring profile the
+        user chose (:func:`config_for_evaluation`); otherwise unchanged."""
+        if self.config.tokenizer != AUTO:
+            return self
+        return type(self)(config_for_evaluation(settings, self.config))
 
     def identity(self) -> dict[str, Any]:
         """Name and config plus, under ``auto``, the rule in words: what the run records."""

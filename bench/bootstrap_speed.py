@@ -2,7 +2,7 @@
 
 Usage: python bench/bootstrap_speed.py [--examples 10000] [--metrics 4] [--resamples 1000]
 
-Prints the wall time of ``benchmark.stats.bootstrap_cis`` on an examples x metrics
+Prints the wall time of ``benchmark.evaluation.stats.bootstrap_cis`` on an examples x metrics
 matrix against (a) a per-resample Python loop (numpy inside), (b) a pure-Python
 loop on a sample of resamples, extrapolated, and (c) ``scipy.stats.bootstrap``
 (percentile method, vectorised, one call per metric), with the ratios. The target
@@ -65,7 +65,7 @@ def main() -> None:
 
     from scipy import stats as sps
 
-    from benchmark.stats import bootstrap_cis
+    from benchmark.evaluation.stats import bootstrap_cis
 
     matrix = np.random.default_rng(0).beta(2, 5, size=(args.examples, args.metrics))
     n, k, r = args.examples, args.metrics, args.resamples

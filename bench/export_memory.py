@@ -10,7 +10,7 @@ exports each with both exporters, every measurement in a fresh process:
 * tracemalloc's peak (Python allocations only), in a separate run because
   tracing slows everything down.
 
-The "before" exporter is ``benchmark/export.py`` as it was just before the
+The "before" exporter is ``benchmark/dataset/export.py`` as it was just before the
 batched one landed, read with ``git show`` into a temporary module (the card
 module it imports still offers ``CardStats.from_splits``). The run also checks
 that both exporters wrote the same files byte for byte, hf/<split>/state.json
@@ -82,7 +82,7 @@ def synthetic_examples(n: int, seed: int = 12345) -> list:
 
 
 def old_exporter() -> ModuleType:
-    """benchmark/export.py as of the commit before the batched exporter."""
+    """benchmark/dataset/export.py as of the commit before the batched exporter."""
     first = subprocess.run(
         [
             "git",
@@ -92,7 +92,7 @@ def old_exporter() -> ModuleType:
             "-S",
             "CardAccumulator",
             "--",
-            "benchmark/export.py",
+            "benchmark/dataset/export.py",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -100,7 +100,7 @@ def old_exporter() -> ModuleType:
         check=True,
     ).stdout.split()[0]
     source = subprocess.run(
-        ["git", "show", f"{first}~1:benchmark/export.py"],
+        ["git", "show", f"{first}~1:benchmark/dataset/export.py"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -140,7 +140,7 @@ def child(which: str, n: int, mode: str, out: str, row_group: str | None = None)
     if which == "before":
         write_dataset = old_exporter().write_dataset
     else:
-        from benchmark.export import write_dataset
+        from benchmark.dataset.export import write_dataset
     examples = synthetic_examples(n)
     names = ("train",) * 8 + ("validation", "test")  # whole clusters of four, 80/10/10
     splits: dict[str, list] = {"train": [], "validation": [], "test": []}

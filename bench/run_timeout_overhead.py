@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmark.export import load_dataset_dir
+from benchmark.dataset.folder import load_dataset_dir
 from benchmark.schema import Example
 from benchmark.systems import resolve_system
 from benchmark.systems.worker import Worker, check_outputs, recipe_for
@@ -103,7 +103,7 @@ def main() -> None:
 
 
 def _reproducible(path: str) -> str:
-    from benchmark.results import load_result, reproducible_part
+    from benchmark.evaluation.results import load_result, reproducible_part
 
     return reproducible_part(load_result(path))
 

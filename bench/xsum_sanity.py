@@ -2,9 +2,9 @@
 
 Imports the XSum human-evaluation sample (50 BBC articles with the outputs of five
 published systems) through the public API (a JSONL written to a temp folder,
-``benchmark.importer.import_dataset``, ``benchmark.export.load_dataset_dir``), runs
+``benchmark.dataset.importer.import_dataset``, ``benchmark.dataset.export.load_dataset_dir``), runs
 every registered baseline on it, scores those and the published outputs with the
-evaluator (``benchmark.evaluate.evaluate_predictions``, defaults: rouge-score
+evaluator (``benchmark.evaluation.evaluate.evaluate_predictions``, defaults: rouge-score
 tokenizer, Porter stemming, F1) against the ``Reference`` section, and prints ours
 beside the figures in shared/DESIGN.md, with 95 % percentile-bootstrap CIs.
 Checks (PASS/FAIL, exit 1 on any FAIL):
@@ -69,9 +69,9 @@ def to_examples(items: Sequence[XSumItem], joiner: str = "\n") -> list[Example]:
 
 def import_items(items: Sequence[XSumItem], workdir: Path) -> tuple[list[Example], str]:
     """Write the articles as JSONL and import them as a sumbench dataset; (test split, name)."""
-    from benchmark.export import load_dataset_dir
-    from benchmark.importer import import_dataset
-    from benchmark.io import write_jsonl_atomic
+    from benchmark.dataset.folder import load_dataset_dir
+    from benchmark.dataset.importer import import_dataset
+    from benchmark.files import write_jsonl_atomic
 
     src = workdir / "xsum_human_eval.jsonl"
     write_jsonl_atomic(src, [
@@ -88,7 +88,7 @@ def import_items(items: Sequence[XSumItem], workdir: Path) -> tuple[list[Example
 def score(examples: Sequence[Example], predictions: Sequence[str], config: Any,
           system: str) -> list[Row]:
     """Per-example ROUGE-1/2/L F1 x 100 from the evaluator (in ``examples`` order)."""
-    from benchmark.evaluate import evaluate_predictions
+    from benchmark.evaluation.evaluate import evaluate_predictions
 
     result = evaluate_predictions(
         examples, {ex.id: p for ex, p in zip(examples, predictions, strict=True)},
@@ -105,7 +105,7 @@ def aggregate(rows: Sequence[Row], resamples: int, seed: int) -> list[tuple[floa
     Same numbers as the evaluator's aggregates (same function, seed and resamples),
     recomputed here from the x100 per-example scores.
     """
-    from benchmark.stats import bootstrap_cis
+    from benchmark.evaluation.stats import bootstrap_cis
 
     cis = bootstrap_cis([list(r) for r in rows], n_resamples=resamples, seed=seed)
     n = len(rows)
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=12345)
     args = ap.parse_args(argv)
 
-    from benchmark.evaluate import make_config
+    from benchmark.evaluation.evaluate import make_config
 
     items = parse_xsum_eval(args.path)
     with tempfile.TemporaryDirectory(prefix="xsum-sanity-") as tmp:
@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nsplitter on Document-Full joined with spaces: first sentence differs from "
           f"line 1 in {differ}/{len(items)} articles (newline-joined: lead-1 == line 1).")
 
-    from benchmark.stats import paired_bootstrap
+    from benchmark.evaluation.stats import paired_bootstrap
 
     r1 = {k: v[0] for k, v in results.items()}
     checks = [

@@ -1,7 +1,7 @@
 """Located rows: every supported input format -> a stream of rows that know where they are.
 
 This is the one place that reads input files row by row, for ``sumbench build``
-(:mod:`benchmark.ingest`) and ``sumbench import`` (:mod:`benchmark.importer`)
+(:mod:`benchmark.ingest`) and ``sumbench import`` (:mod:`benchmark.dataset.importer`)
 alike, so both report a bad byte, a broken JSON line or a short CSV row the
 same way. It knows nothing of articles or examples: a row is a mapping from
 column names to values plus its location, and a row that cannot be read at all

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmark.errors import InputError  # noqa: E402
-from benchmark.io import write_text_atomic  # noqa: E402
+from benchmark.files import write_text_atomic  # noqa: E402
 
 DEFAULT_DB = Path("/work/shared/tools/ROUGE-1.5.5/data/WordNet-2.0-Exceptions/WordNet-2.0.exc.db")
 DEFAULT_OUT = ROOT / "benchmark" / "metrics" / "rouge155" / "data" / "wordnet-2.0-exceptions.txt"

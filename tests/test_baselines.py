@@ -256,7 +256,7 @@ def test_xsum_parser_reads_the_published_sample(tmp_path: Path) -> None:
 def test_human_ceiling_through_the_evaluator(seed_examples: list[Example]) -> None:
     from rouge_score.rouge_scorer import RougeScorer
 
-    from benchmark.evaluate import evaluate_predictions, make_config
+    from benchmark.evaluation.evaluate import evaluate_predictions, make_config
 
     cfg = make_config(n_resamples=200, seed=7)
 
@@ -277,7 +277,7 @@ def test_human_ceiling_through_the_evaluator(seed_examples: list[Example]) -> No
     agg = run.aggregates["rouge1_f"]
     assert agg.mean == pytest.approx(sum(expected) / len(expected), abs=1e-9)
     assert agg.n == len(multi) and agg.low <= agg.mean <= agg.high
-    from benchmark.stats import bootstrap_ci
+    from benchmark.evaluation.stats import bootstrap_ci
 
     values = [e.scores["rouge1_f"] for e in run.examples]
     assert (agg.low, agg.high) == bootstrap_ci(values, n_resamples=200, seed=7)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEEDS
 
-from benchmark.build import BuildConfig, build_dataset
+from benchmark.dataset.build import BuildConfig, build_dataset
+from benchmark.dataset.folder import load_dataset_dir, validate_dataset_dir
 from benchmark.errors import ConfigError, InputError, OutputError
-from benchmark.export import load_dataset_dir, validate_dataset_dir
 
 SUMBENCH = [sys.executable, "-c", "import sys; from benchmark.cli import main; main(sys.argv[1:])"]
 ALL = ["cross-lede", "multi-doc", "compression"]
@@ -258,7 +258,7 @@ def test_cli_build_summary_and_errors(tmp_path: Path) -> None:
 
 
 def test_config_file_and_overrides(tmp_path: Path) -> None:
-    from benchmark.build import build_config
+    from benchmark.dataset.build import build_config
 
     cfg_file = tmp_path / "build.yaml"
     cfg_file.write_text(

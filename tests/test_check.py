@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from benchmark.check import REGRESSED, check_runs
 from benchmark.cli import main
+from benchmark.dataset.folder import LoadedDataset, load_dataset_dir
+from benchmark.dataset.importer import import_dataset
 from benchmark.errors import ConfigError, InputError
-from benchmark.evaluate import EvalConfig, evaluate_predictions, write_result
-from benchmark.export import LoadedDataset, load_dataset_dir
-from benchmark.importer import import_dataset
-from benchmark.pytest_plugin import assert_no_regression
-from benchmark.results import load_result
-from benchmark.run import run_systems
+from benchmark.evaluation.evaluate import EvalConfig, evaluate_predictions
+from benchmark.evaluation.results import load_result, write_result
+from benchmark.reports.check import REGRESSED, check_runs
+from benchmark.reports.pytest_plugin import assert_no_regression
+from benchmark.runner.run import run_systems
 from benchmark.schema import RunResult
 from benchmark.systems.registry import get_system
 

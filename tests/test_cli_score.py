@@ -11,7 +11,7 @@ import pytest
 from test_evaluate import lead_predictions, seed_examples
 
 from benchmark.cli import main
-from benchmark.evaluate import load_result
+from benchmark.evaluation.results import load_result
 from benchmark.schema import Example
 
 
@@ -166,7 +166,7 @@ def test_score_bad_input_is_a_clear_error(
 
 @pytest.fixture(scope="module")
 def dataset_dir(tmp_path_factory: pytest.TempPathFactory, examples: list[Example]) -> Path:
-    from benchmark.export import write_dataset
+    from benchmark.dataset.export import write_dataset
 
     out = tmp_path_factory.mktemp("ds") / "seeds"
     write_dataset(out, name="seeds", splits={"test": examples}, settings={}, counts={})
@@ -179,7 +179,7 @@ def test_evaluate_on_a_dataset_directory(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from benchmark.export import load_dataset_dir
+    from benchmark.dataset.folder import load_dataset_dir
 
     fp = load_dataset_dir(dataset_dir).fingerprint
     preds = lead_predictions(examples)
@@ -232,7 +232,7 @@ def test_evaluate_finds_the_bundled_seed_dataset_by_name(
 ) -> None:
     from conftest import ROOT
 
-    from benchmark.export import load_dataset_dir
+    from benchmark.dataset.folder import load_dataset_dir
     from benchmark.sentences import split_sentences
 
     bundled = load_dataset_dir(ROOT / "data" / "seeds")

@@ -10,26 +10,30 @@ import pytest
 from conftest import SEEDS
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.evaluate import (
+from benchmark.evaluation.evaluate import (
     EvalConfig,
     TokenisationWarning,
-    check_fingerprint,
     evaluate_predictions,
-    load_result,
     make_metrics,
+)
+from benchmark.evaluation.predictions import (
+    check_fingerprint,
     read_predictions,
+    read_predictions_file,
+)
+from benchmark.evaluation.results import (
+    load_result,
     reproducible_part,
     result_warnings,
-    score_parallel,
     write_result,
 )
+from benchmark.evaluation.signature import parse_signature, signature_differences
+from benchmark.evaluation.texts import score_parallel
 from benchmark.metrics.base import Metric, MetricOutput, register_metric
 from benchmark.metrics.fragments import fragment_stats
 from benchmark.metrics.lengths import LengthsMetric
-from benchmark.predictions import read_predictions_file
 from benchmark.schema import Example
 from benchmark.sentences import split_sentences
-from benchmark.signature import parse_signature, signature_differences
 
 FAST = EvalConfig(n_resamples=200)
 
@@ -348,8 +352,8 @@ def test_score_parallel_checks_its_inputs() -> None:
 def test_compare_runs_matches_examples_by_id_and_refuses_mismatches(
     examples: list[Example],
 ) -> None:
-    from benchmark.results import compare_runs
-    from benchmark.stats import paired_bootstrap
+    from benchmark.evaluation.results import compare_runs
+    from benchmark.evaluation.stats import paired_bootstrap
 
     lead1 = evaluate_predictions(examples, lead_predictions(examples), config=FAST, system="l1")
     two = {e.id: " ".join(split_sentences(e.document)[:2]) for e in examples}

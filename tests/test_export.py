@@ -10,16 +10,16 @@ import pytest
 import yaml
 from test_pairs import seed_articles, seed_clusters
 
-from benchmark import export as export_mod
-from benchmark.errors import InputError, OutputError
-from benchmark.export import (
+from benchmark.dataset import export as export_mod
+from benchmark.dataset.export import write_dataset
+from benchmark.dataset.folder import (
     dataset_fingerprint,
     example_features,
     load_dataset_dir,
     validate_dataset_dir,
-    write_dataset,
 )
-from benchmark.pairs import build_examples
+from benchmark.dataset.pairs import build_examples
+from benchmark.errors import InputError, OutputError
 from benchmark.schema import Example, json_schemas
 
 

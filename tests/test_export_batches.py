@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_export import material, tree, write  # noqa: F401  (fixture re-used)
 
-from benchmark import card
-from benchmark.export import example_features, validate_dataset_dir
+from benchmark.dataset import card
+from benchmark.dataset.folder import example_features, validate_dataset_dir
 from benchmark.schema import Example
 
 

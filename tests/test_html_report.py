@@ -13,8 +13,8 @@ from conftest import ROOT
 
 from benchmark.cli import main
 from benchmark.errors import ConfigError, InputError, OutputError
-from benchmark.html_report import load_run_inputs, render_html_report, write_html_report
-from benchmark.report import ROUGE_KEYS, build_leaderboard
+from benchmark.reports.html import load_run_inputs, render_html_report, write_html_report
+from benchmark.reports.leaderboard import ROUGE_KEYS, build_leaderboard
 from benchmark.schema import RunResult
 
 SEED_DATASET = ROOT / "data" / "seeds"
@@ -75,7 +75,7 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from benchmark.run import run_systems
+    from benchmark.runner.run import run_systems
 
     out = tmp_path_factory.mktemp("html") / "runs"
     run_systems(SEED_DATASET, SPECS, out=out, split="all")
@@ -166,8 +166,8 @@ def test_largest_differences_between_the_two_best(results: list[RunResult],
 
 
 def test_token_audit_warning_reaches_the_page(results: list[RunResult]) -> None:
-    from benchmark.evaluate import evaluate_predictions
-    from benchmark.export import load_dataset_dir
+    from benchmark.dataset.folder import load_dataset_dir
+    from benchmark.evaluation.evaluate import evaluate_predictions
 
     ds = load_dataset_dir(SEED_DATASET)
     examples = [ex for split in sorted(ds.splits) for ex in ds.splits[split]]

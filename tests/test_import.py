@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmark.dataset.folder import load_dataset_dir, validate_dataset_dir
+from benchmark.dataset.importer import import_dataset
 from benchmark.errors import ConfigError, InputError
-from benchmark.export import load_dataset_dir, validate_dataset_dir
-from benchmark.importer import import_dataset
 from benchmark.metrics.fragments import fragment_stats
 
 ROWS = [

@@ -22,7 +22,7 @@ from benchmark.baselines.oracle import (
 from conftest import ROOT
 
 from benchmark.errors import ConfigError
-from benchmark.evaluate import EvalConfig
+from benchmark.evaluation.evaluate import EvalConfig
 from benchmark.metrics.rouge import RougeMetric
 from benchmark.schema import Example
 from benchmark.systems.adapters import resolve_system, system_label
@@ -122,7 +122,7 @@ def test_english_seeds_select_exactly_as_before() -> None:
     """Default oracle == the pre-change oracle (rouge-score's own tokenizer) on the seeds."""
     from rouge_score.tokenizers import DefaultTokenizer
 
-    from benchmark.export import load_dataset_dir
+    from benchmark.dataset.folder import load_dataset_dir
 
     before_tok = DefaultTokenizer(use_stemmer=True)
     examples = [ex for exs in load_dataset_dir(ROOT / "data" / "seeds").splits.values()

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from benchmark.metrics.fragments import fragment_stats
-from benchmark.pairs import (
+from benchmark.dataset.pairs import (
     FILTERS,
     FilterConfig,
     article_lead,
@@ -17,6 +16,7 @@ from benchmark.pairs import (
     example_id,
     examples_for_cluster,
 )
+from benchmark.metrics.fragments import fragment_stats
 from benchmark.schema import Article, Cluster
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from benchmark.build import BuildConfig, build_dataset
-from benchmark.export import BuildReport, load_dataset_dir
+from benchmark.dataset.build import BuildConfig, BuildReport, build_dataset
+from benchmark.dataset.folder import load_dataset_dir
+from benchmark.dataset.pairs import FILTERS, FilterConfig, build_examples, examples_for_cluster
 from benchmark.ingest.outlet import outlet_key
-from benchmark.pairs import FILTERS, FilterConfig, build_examples, examples_for_cluster
 from benchmark.schema import Article, Cluster
 
 WORDS = ["minsk", "talks", "defence", "programme", "signed", "ministers", "industry", "plants",

@@ -19,7 +19,7 @@ from conftest import ROOT
 from test_evaluate import lead_predictions, seed_examples
 
 from benchmark.errors import InputError
-from benchmark.predictions import read_predictions, read_predictions_file
+from benchmark.evaluation.predictions import read_predictions, read_predictions_file
 from benchmark.systems import resolve_system
 from benchmark.systems.registry import Failure
 
@@ -214,8 +214,8 @@ def test_unknown_suffixes_list_what_is_accepted(tmp_path: Path) -> None:
 
 
 def test_evaluate_scores_a_gzipped_predictions_file_on_the_seed_dataset(tmp_path: Path) -> None:
-    from benchmark.evaluate import EvalConfig, evaluate_dataset
-    from benchmark.export import load_dataset_dir
+    from benchmark.dataset.folder import load_dataset_dir
+    from benchmark.evaluation.evaluate import EvalConfig, evaluate_dataset
 
     ds = load_dataset_dir(ROOT / "data" / "seeds")
     test = ds.splits["test"]

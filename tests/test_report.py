@@ -11,7 +11,7 @@ import pytest
 from test_adapters import seed_examples
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.report import (
+from benchmark.reports.leaderboard import (
     DOWN,
     GROUP_SYSTEMS,
     GROUP_UPPER,
@@ -26,7 +26,7 @@ from benchmark.report import (
     to_markdown,
     write_leaderboard,
 )
-from benchmark.run import run_systems
+from benchmark.runner.run import run_systems
 from benchmark.schema import Aggregate, ExampleScore, RunResult
 
 SPECS = ["lead-3", "first-sentence", "random-1", "textrank", "oracle"]
@@ -34,7 +34,7 @@ SPECS = ["lead-3", "first-sentence", "random-1", "textrank", "oracle"]
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from benchmark.export import write_dataset
+    from benchmark.dataset.export import write_dataset
 
     root = tmp_path_factory.mktemp("report")
     write_dataset(root / "seedtest", name="seedtest", splits={"test": seed_examples()},

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from benchmark.dataset.importer import import_dataset
 from benchmark.errors import InputError
-from benchmark.importer import import_dataset
 from benchmark.ingest import iter_raw_batches, load_articles
 from benchmark.rows import TABLE_FORMATS, Reject, Row, detect_format, iter_rows
 

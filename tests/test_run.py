@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 import pytest
 from test_adapters import seed_examples
 
-from benchmark.cache import CachedPrediction, PredictionCache
 from benchmark.errors import InputError
-from benchmark.evaluate import load_result, reproducible_part
-from benchmark.run import SystemRunError, predict, run_systems, slugify
+from benchmark.evaluation.results import load_result, reproducible_part
+from benchmark.runner.cache import CachedPrediction, PredictionCache
+from benchmark.runner.run import SystemRunError, predict, run_systems, slugify
 from benchmark.schema import Example
 from benchmark.systems.registry import System
 
@@ -55,7 +55,7 @@ class ShortBatch(System):
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from benchmark.export import write_dataset
+    from benchmark.dataset.export import write_dataset
 
     out = tmp_path_factory.mktemp("data") / "seedtest"
     write_dataset(out, name="seedtest", splits={"test": seed_examples()}, settings={}, counts={})

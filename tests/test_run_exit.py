@@ -15,8 +15,9 @@ import pytest
 from test_adapters import seed_examples
 
 from benchmark.errors import ConfigError
-from benchmark.results import reproducible_part
-from benchmark.run import FailureLimit, predict, run_systems
+from benchmark.evaluation.results import reproducible_part
+from benchmark.runner.limits import FailureLimit
+from benchmark.runner.run import predict, run_systems
 from benchmark.schema import Example
 from benchmark.systems import resolve_system
 from benchmark.systems.registry import System
@@ -28,7 +29,7 @@ MODULE = "exit_targets"
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed articles as a one-split dataset (as in test_run.py)."""
-    from benchmark.export import write_dataset
+    from benchmark.dataset.export import write_dataset
 
     out = tmp_path_factory.mktemp("data") / "seedexit"
     write_dataset(out, name="seedexit", splits={"test": seed_examples()}, settings={}, counts={})
@@ -262,7 +263,7 @@ def test_the_worker_warm_up_keeps_slow_starts_off_the_first_example(
 ) -> None:
     import importlib
 
-    from benchmark.run import SystemRunError
+    from benchmark.runner.run import SystemRunError
     from benchmark.systems import worker
 
     module = importlib.import_module(MODULE)

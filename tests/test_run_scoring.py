@@ -14,10 +14,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SHARED
 
-from benchmark.cache import PredictionCache
 from benchmark.cli import cli, main
-from benchmark.evaluate import EvalConfig, TokenisationWarning, load_result
-from benchmark.run import run_systems
+from benchmark.evaluation.evaluate import EvalConfig, TokenisationWarning
+from benchmark.evaluation.results import load_result
+from benchmark.runner.cache import PredictionCache
+from benchmark.runner.run import run_systems
 from benchmark.schema import RunResult
 
 SEMEVAL = SHARED / "eval" / "semeval2022_task8_train.csv"

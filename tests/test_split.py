@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from benchmark.dataset.split import ClusterInfo, assign_splits, hash_split, hash_unit
 from benchmark.errors import ConfigError
-from benchmark.split import ClusterInfo, assign_splits, hash_split, hash_unit
 
 
 def many(n: int, dated: bool = False) -> list[ClusterInfo]:

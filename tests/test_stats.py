@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmark import stats
 from benchmark.errors import ConfigError, InputError
-from benchmark.stats import (
+from benchmark.evaluation import stats
+from benchmark.evaluation.stats import (
     approximate_randomization,
     bootstrap_ci,
     bootstrap_cis,

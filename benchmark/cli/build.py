@@ -106,7 +106,7 @@ def command(
 
     Example: sumbench build data/raw --out data/seeds
     """
-    from benchmark.build import build_config, build_dataset
+    from benchmark.dataset.build import build_config, build_dataset
 
     overrides: dict[str, Any] = {
         "name": name,

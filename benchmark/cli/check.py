@@ -47,11 +47,11 @@ def command(baseline: Path, candidate: Path, metrics: tuple[str, ...], method: s
     (runs scored with different settings, on another dataset version or on other
     examples, or a bad file).
     """
-    from benchmark.check import DEFAULT_METRICS, check_runs
     from benchmark.errors import OutputError
-    from benchmark.io import write_text_atomic
-    from benchmark.results import load_result
-    from benchmark.stats import PairedMethod
+    from benchmark.evaluation.results import load_result
+    from benchmark.evaluation.stats import PairedMethod
+    from benchmark.files import write_text_atomic
+    from benchmark.reports.check import DEFAULT_METRICS, check_runs
 
     report = check_runs(
         load_result(baseline), load_result(candidate),

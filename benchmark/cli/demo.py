@@ -22,9 +22,14 @@ def run_demo(out: Path, corpus: Path = SEED_CORPUS, *, progress: bool = False) -
     Why every split: the seed corpus is five articles, too few for a held-out test
     split to say anything; the demo shows the path, not a result.
     """
-    from benchmark.build import build_dataset
-    from benchmark.report import build_leaderboard, load_runs, to_markdown, write_leaderboard
-    from benchmark.run import run_systems
+    from benchmark.dataset.build import build_dataset
+    from benchmark.reports.leaderboard import (
+        build_leaderboard,
+        load_runs,
+        to_markdown,
+        write_leaderboard,
+    )
+    from benchmark.runner.run import run_systems
     from benchmark.systems.registry import available_systems
 
     if not corpus.is_dir():

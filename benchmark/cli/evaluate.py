@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["config_from_options", "format_table", "report", "scoring_options"]
+__all__ = ["format_table", "report", "scoring_options"]
 
 
 def scoring_options(default_metrics: tuple[str, ...]) -> Callable[[F], F]:
@@ -51,7 +51,7 @@ def _order(key: str) -> tuple[int, str]:
 
 def format_table(result: RunResult, confidence: float = 0.95) -> str:
     """Aggregates as an aligned text table: shares x 100, counts as they are."""
-    from benchmark.evaluate import display_scale
+    from benchmark.metrics.loader import display_scale
 
     level = f"{confidence * 100:g}% CI"
     rows = [("metric", "mean", level, "n")]
@@ -71,7 +71,7 @@ def format_table(result: RunResult, confidence: float = 0.95) -> str:
 
 def report(result: RunResult, *, as_json: bool, out: Path | None, confidence: float) -> None:
     """Print the table (or JSON) with the signature, warnings to stderr, write ``--out``."""
-    from benchmark.evaluate import result_warnings, write_result
+    from benchmark.evaluation.results import result_warnings, write_result
 
     for warning in result_warnings(result):
         click.secho(f"WARNING: {warning}", fg="yellow", bold=True, err=True)
@@ -142,7 +142,7 @@ def command(
     Example:
       sumbench evaluate --dataset out/seeds --predictions lead3.jsonl --out lead3.json
     """
-    from benchmark.evaluate import evaluate_dataset
+    from benchmark.evaluation.evaluate import evaluate_dataset
 
     config = config_from_options(DEFAULT_METRICS, **opts)
     with warnings.catch_warnings():

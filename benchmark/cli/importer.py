@@ -78,7 +78,7 @@ def command(
 
     Example: sumbench import xsum.jsonl --out xsum --reference-field summary
     """
-    from benchmark.importer import import_dataset
+    from benchmark.dataset.importer import import_dataset
 
     if split_field is not None and split != "test":
         raise ConfigError("give either --split-field or --split, not both")

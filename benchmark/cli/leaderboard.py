@@ -25,7 +25,7 @@ def command(runs: Path, baseline: str, formats: str, out: Path | None, alpha: fl
     corrected over systems per metric). Systems that read the references (oracle,
     human leave-one-out) are listed apart as upper bounds.
     """
-    from benchmark.report import (
+    from benchmark.reports.leaderboard import (
         build_leaderboard,
         load_runs,
         parse_formats,

@@ -35,7 +35,7 @@ def command(runs: tuple[Path, ...], out: Path, overwrite: bool, baseline: str, a
     It opens offline: inline CSS and SVG, no script. Same runs give the same bytes.
     Needs matplotlib: pip install 'sumbench[report]'.
     """
-    from benchmark.html_report import check_report_target, load_run_inputs, write_html_report
+    from benchmark.reports.html import check_report_target, load_run_inputs, write_html_report
 
     check_report_target(out, overwrite=overwrite)
     start = time.perf_counter()

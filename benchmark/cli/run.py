@@ -12,7 +12,7 @@ import click
 from benchmark.cli.scoring_options import config_from_options, scoring_options
 
 if TYPE_CHECKING:
-    from benchmark.run import RunReport
+    from benchmark.runner.run import RunReport
 
 
 def _echo_reason(prefix: str, why: str, suffix: str = "") -> None:
@@ -133,8 +133,8 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
       sumbench run --dataset news-ru --system lead-3 --system oracle \\
         --tokenizer unicode --language ru
     """
-    from benchmark.evaluate import TokenisationWarning
-    from benchmark.run import EXIT_SYSTEM_FAILED, SystemRunError, run_systems
+    from benchmark.evaluation.evaluate import TokenisationWarning
+    from benchmark.runner.run import EXIT_SYSTEM_FAILED, SystemRunError, run_systems
 
     config = config_from_options(DEFAULT_METRICS, **scoring)
     try:

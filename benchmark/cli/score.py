@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from benchmark.cli.evaluate import config_from_options, report, scoring_options
+from benchmark.cli.evaluate import report, scoring_options
+from benchmark.cli.scoring_options import config_from_options
 
 DEFAULT_METRICS = ("rouge",)
 
@@ -18,7 +19,7 @@ def read_parallel(
 ) -> tuple[list[str], list[list[str]], list[str] | None]:
     """Read one item per line from every file; counts must match, references be non-empty."""
     from benchmark.errors import InputError
-    from benchmark.predictions import read_lines
+    from benchmark.evaluation.predictions import read_lines
 
     preds = read_lines(predictions)
     files = [(p, read_lines(p)) for p in references]
@@ -85,13 +86,13 @@ def command(
       sumbench score -r m1.txt -r m2.txt -p peers.txt \\
           --rouge155 "-n 4 -m -a -l 100 -p 0.5 -c 95 -r 1000 -f A -t 0"
     """
-    from benchmark.evaluate import score_parallel
+    from benchmark.evaluation.texts import score as score_texts
 
     config = config_from_options(DEFAULT_METRICS, **opts)
     preds, refs, docs = read_parallel(predictions, references, documents)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # report() prints them, louder
-        result = score_parallel(
+        result = score_texts(
             preds, refs, config=config, documents=docs, system=system or predictions.stem
         )
     report(result, as_json=as_json, out=out, confidence=config.confidence)

@@ -2,7 +2,7 @@
 that scores: ``sumbench evaluate``, ``score`` and ``run``.
 
 Why one place: the commands must accept the same settings with the same defaults and
-help, and turn them into the same :class:`~benchmark.evaluate.EvalConfig`, or a score
+help, and turn them into the same :class:`~benchmark.evaluation.evaluate.EvalConfig`, or a score
 from ``run`` and one from ``evaluate`` with "the same options" could differ.
 """
 
@@ -80,13 +80,13 @@ def _given(name: str) -> bool:
 
 
 def config_from_options(default_metrics: tuple[str, ...], **opts: Any) -> Any:
-    """Turn the shared options into an :class:`~benchmark.evaluate.EvalConfig`.
+    """Turn the shared options into an :class:`~benchmark.evaluation.evaluate.EvalConfig`.
 
     Options left at their default are not passed, so the config's ``model_fields_set``
     says what the user chose (``run`` pins the oracle only to a profile chosen on purpose);
     the defaults are the config's own, identical to the options'.
     """
-    from benchmark.evaluate import make_config
+    from benchmark.evaluation.evaluate import make_config
 
     values = {
         "tokenizer": opts["tokenizer"],

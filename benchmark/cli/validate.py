@@ -18,7 +18,7 @@ def command(path: Path, deep: bool) -> None:
     clusters unique across splits, the content fingerprint, and the expected files.
     Exits 0 when valid, 2 with the problems listed otherwise.
     """
-    from benchmark.export import validate_dataset_dir
+    from benchmark.dataset.folder import validate_dataset_dir
 
     problems = validate_dataset_dir(path, deep=deep)
     if problems:

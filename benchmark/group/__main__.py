@@ -11,7 +11,7 @@ from benchmark.errors import SumbenchError
 def main(argv: list[str] | None = None) -> int:
     """Read PATH with ingest, group with default settings, print clusters and evidence."""
     from benchmark.group import GroupConfig, group_articles
-    from benchmark.group.report import evidence_table
+    from benchmark.group.evidence import evidence_table
     from benchmark.ingest import load_articles
 
     ap = argparse.ArgumentParser(prog="python -m benchmark.group", description=main.__doc__)

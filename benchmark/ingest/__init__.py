@@ -14,8 +14,9 @@ from __future__ import annotations
 from benchmark.ingest.article import clean_batch, clean_record, content_hash, derive_id
 from benchmark.ingest.clean import clean_document, clean_text
 from benchmark.ingest.load import IngestResult, default_rejects_path, load_articles
-from benchmark.ingest.readers import FORMATS, detect_format, iter_raw_batches
-from benchmark.ingest.records import STANDARD_FIELDS, RawRecord, Reject
+from benchmark.ingest.readers import iter_raw_batches
+from benchmark.ingest.records import STANDARD_FIELDS, RawRecord
+from benchmark.rows import FORMATS, Reject, detect_format
 
 __all__ = [
     "FORMATS",

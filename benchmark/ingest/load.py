@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmark.errors import InputError, OutputError
+from benchmark.files import write_jsonl_atomic
 from benchmark.ingest.article import clean_record
 from benchmark.ingest.readers import batched, duplicate_reason, iter_items
-from benchmark.ingest.records import Reject, raw_json
-from benchmark.io import write_jsonl_atomic
+from benchmark.ingest.records import raw_json
+from benchmark.rows import Reject
 from benchmark.schema import Article
 
 

@@ -20,16 +20,14 @@ from benchmark.ingest.article import derive_id
 from benchmark.ingest.records import (
     REQUIRED,
     RawRecord,
-    Reject,
     check_field_map,
     column_for,
     raw_json,
     record_from_mapping,
 )
-from benchmark.rows import FORMATS, ColumnCheck, Row, detect_format, iter_rows
+from benchmark.rows import ColumnCheck, Reject, Row, detect_format, iter_rows
 
-__all__ = ["FORMATS", "SeenIds", "batched", "detect_format", "duplicate_reason", "iter_items",
-           "iter_raw_batches"]
+__all__ = ["SeenIds", "batched", "duplicate_reason", "iter_items", "iter_raw_batches"]
 
 Item = RawRecord | Reject
 

@@ -15,14 +15,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from benchmark.errors import InputError
-from benchmark.rows import Reject
 
 __all__ = [
     "ALIASES",
     "REQUIRED",
     "STANDARD_FIELDS",
     "RawRecord",
-    "Reject",
     "check_field_map",
     "column_for",
     "raw_json",

@@ -2,7 +2,7 @@
 
 Reads JSONL (one ``{"id": ..., "summary": ...}`` per line), CSV/TSV (``id`` and
 ``summary`` columns) or Parquet, by extension, with the evaluator's strict reader
-(:mod:`benchmark.predictions`): a malformed row is an
+(:mod:`benchmark.evaluation.predictions`): a malformed row is an
 :class:`~benchmark.errors.InputError` naming file, line/row and field. An example the
 file has no prediction for is a per-example failure. The file's SHA-256 is part of
 the config, so an edited file is never mistaken for the old one.
@@ -39,7 +39,7 @@ class FileSystem(System):
     own_timeout: ClassVar[bool] = True  # a dictionary lookup cannot hang
 
     def __init__(self, config: SystemConfig | None = None) -> None:
-        from benchmark.predictions import read_predictions
+        from benchmark.evaluation.predictions import read_predictions
 
         super().__init__(config)
         assert isinstance(self.config, FileConfig)

@@ -1,15 +1,14 @@
 """Registry of summarisation systems: one decorated class per system.
 
 A system turns an :class:`~benchmark.schema.Example` into a summary string. Built-in
-baselines register themselves on import of :mod:`benchmark.baselines`; third-party
-packages register through the ``sumbench.systems`` entry-point group, whose entries
-point at a module (importing it registers its systems) or at a System subclass.
+baselines and third-party packages alike register through the ``sumbench.systems``
+entry-point group (sumbench's own ``pyproject.toml`` declares
+``baselines = "benchmark.baselines"``), whose entries point at a module (importing it
+registers its systems) or at a System subclass: the core never names a plug-in.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -17,10 +16,9 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from benchmark.errors import ConfigError
-from benchmark.schema import Example
+from benchmark.schema import Example, RunResult
 
 ENTRY_POINT_GROUP = "sumbench.systems"
-_BUILTINS = "benchmark.baselines"
 
 
 class SystemConfig(BaseModel):
@@ -87,10 +85,21 @@ class System:
         """Name plus full config: the cache key and what a RunResult records."""
         return {"name": self.name, "config": self.config.model_dump(mode="json")}
 
+    def for_evaluation(self, settings: Any) -> System:
+        """This system as it should run under the run's scoring ``settings`` (an
+        ``EvalConfig``). Why a hook: a system that selects text by the metric (the
+        oracle) must select with the profile that scores it, and the runner must not
+        name any one system to arrange that. Default: unchanged."""
+        return self
+
 
 S = TypeVar("S", bound=type[System])
 
+#: scores a reference-based ceiling: (examples, evaluator) -> RunResult or None
+Ceiling = Callable[[Sequence[Example], Callable[..., RunResult]], "RunResult | None"]
+
 _REGISTRY: dict[str, type[System]] = {}
+_CEILINGS: dict[str, Ceiling] = {}
 _entry_points_loaded = False
 
 
@@ -107,6 +116,29 @@ def register_system(name: str, description: str = "") -> Callable[[S], S]:
         return cls
 
     return deco
+
+
+def register_ceiling(name: str) -> Callable[[Ceiling], Ceiling]:
+    """Function decorator: register a reference-based ceiling (e.g. ``human``, the
+    leave-one-out human score) that ``run_systems(human_ceiling=True)`` looks up by
+    name, so the runner reaches it through the registry like any system."""
+
+    def deco(fn: Ceiling) -> Ceiling:
+        if name in _CEILINGS and _CEILINGS[name] is not fn:
+            raise ConfigError(f"ceiling name '{name}' is registered twice")
+        _CEILINGS[name] = fn
+        return fn
+
+    return deco
+
+
+def get_ceiling(name: str) -> Ceiling:
+    """Look up a registered ceiling by name, with a helpful error."""
+    _load_plugins()
+    if name not in _CEILINGS:
+        known = ", ".join(sorted(_CEILINGS)) or "none (is sumbench installed?)"
+        raise ConfigError(f"unknown ceiling '{name}'; known: {known}")
+    return _CEILINGS[name]
 
 
 def _load_plugins() -> None:
@@ -130,11 +162,6 @@ def _load_plugins() -> None:
             ) from exc
         if isinstance(obj, type) and issubclass(obj, System) and obj.name not in _REGISTRY:
             register_system(obj.name or ep.name)(obj)
-    if not any(ep.value == _BUILTINS for ep in eps):
-        # Installed metadata predates the entry point (an editable install not yet
-        # re-run): load the built-ins by name so `sumbench demo` still has them.
-        with contextlib.suppress(ModuleNotFoundError):
-            importlib.import_module(_BUILTINS)
 
 
 def available_systems() -> dict[str, type[System]]:

@@ -3,7 +3,7 @@
 Why string building and no template engine: the page is a handful of tables and
 three SVGs; every value passes through :func:`html.escape`, the CSS is inline and
 there is no script, so the file opens offline anywhere and diffs cleanly.
-The leaderboard numbers, marks and footnote come from :mod:`benchmark.report`, so
+The leaderboard numbers, marks and footnote come from :mod:`benchmark.reports.leaderboard`, so
 the page and ``sumbench leaderboard`` can never disagree.
 """
 
@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from benchmark.html_report import plots
-from benchmark.io import canonical_json
-from benchmark.report import (
+from benchmark.evaluation.results import result_warnings
+from benchmark.files import canonical_json
+from benchmark.reports.html import plots
+from benchmark.reports.leaderboard import (
     DOWN,
     EXTRA_KEYS,
     GROUP_SYSTEMS,
@@ -28,7 +29,6 @@ from benchmark.report import (
     _footnote,
     _header,
 )
-from benchmark.results import result_warnings
 from benchmark.schema import RunResult
 
 NAMES = {"rouge1_f": "ROUGE-1", "rouge2_f": "ROUGE-2", "rougeL_f": "ROUGE-L",

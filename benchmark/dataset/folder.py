@@ -1,4 +1,4 @@
-"""Reading and validating an exported dataset folder (the layout :mod:`benchmark.export` writes).
+"""Reading and validating an exported dataset folder (what :mod:`benchmark.dataset.export` writes).
 
 Only JSONL and pydantic are needed here, so ``sumbench validate`` and
 :func:`load_dataset_dir` start fast; the canonical ``datasets.Features`` and the
@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from benchmark.errors import InputError
-from benchmark.io import canonical_json
+from benchmark.files import canonical_json
 from benchmark.schema import Article, BuildInfo, Cluster, Example, json_schemas
 
 BUILD_FILE = "build.json"
@@ -271,3 +271,18 @@ def load_dataset_dir(path: str | Path) -> LoadedDataset:
     return LoadedDataset(
         name=info.name, fingerprint=info.fingerprint, path=path, splits=splits, build=info
     )
+
+
+def resolve_dataset(dataset: str | Path) -> Path:
+    """A dataset directory, or the name of one bundled under the checkout's ``data/``.
+
+    Why names: ``--dataset seeds`` should work from anywhere in a source checkout;
+    anything else must be a directory written by ``sumbench build``/``import``.
+    """
+    path = Path(dataset)
+    if path.is_dir():
+        return path
+    bundled = Path(__file__).resolve().parents[2] / "data" / str(dataset)
+    if len(path.parts) == 1 and (bundled / "build.json").is_file():
+        return bundled
+    raise InputError("no such dataset directory (build one with `sumbench build`)", path=path)

@@ -24,16 +24,15 @@ from pydantic import (
     model_validator,
 )
 
-__all__ = ["BuildConfig", "BuildReport", "build_config", "build_dataset", "split_examples"]
+__all__ = ["BuildConfig", "BuildReport", "build_config", "build_dataset"]
 
+from benchmark.dataset.export import check_output_dir, write_dataset
+from benchmark.dataset.pairs import STRATEGIES, FilterConfig, Strategy, build_examples
+from benchmark.dataset.split import check_ratios, split_examples
 from benchmark.errors import ConfigError, InputError
-from benchmark.export import BuildReport, check_output_dir, write_dataset
 from benchmark.group import GroupConfig, group_articles
 from benchmark.ingest import load_articles
-from benchmark.pairs import STRATEGIES, FilterConfig, Strategy, build_examples
-from benchmark.schema import Article, Cluster, Example
 from benchmark.sentences import SPLITTER_NAME
-from benchmark.split import SPLITS, ClusterInfo, assign_splits, check_ratios
 
 
 class BuildConfig(BaseModel):
@@ -78,6 +77,61 @@ class BuildConfig(BaseModel):
         return {"train": self.train, "validation": self.validation, "test": self.test}
 
 
+class BuildReport(BaseModel):
+    """What a build (or import) did, stage by stage; ``summary()`` is the CLI's last words."""
+
+    name: str
+    path: str
+    fingerprint: str
+    articles_read: int = 0
+    articles_cleaned: int = 0
+    articles_rejected: int = 0
+    clusters: int = 0
+    multi_article_clusters: int = 0
+    candidates: dict[str, int] = Field(default_factory=dict)
+    examples: dict[str, int] = Field(default_factory=dict, description="examples per split")
+    strategies: dict[str, int] = Field(default_factory=dict, description="examples per strategy")
+    filtered: dict[str, dict[str, int]] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    rejects_path: str | None = None
+    unit: str = Field(
+        default="articles", description="what was read: 'articles' (build) or 'rows' (import)"
+    )
+
+    def summary(self) -> str:
+        """A short, human-readable account of the build."""
+        total = sum(self.examples.values())
+        per_split = ", ".join(f"{s} {n}" for s, n in self.examples.items())
+        if self.unit == "articles":
+            lines = [
+                f"articles: {self.articles_read} read, {self.articles_cleaned} cleaned, "
+                f"{self.articles_rejected} rejected",
+                f"clusters: {self.clusters} ({self.multi_article_clusters} with 2+ articles)",
+            ]
+        else:
+            lines = [
+                f"{self.unit}: {self.articles_read} read, {self.articles_cleaned} imported, "
+                f"{self.articles_rejected} rejected"
+            ]
+        lines.append(f"examples: {total} ({per_split})")
+        if self.strategies:
+            lines.append(
+                "strategies: "
+                + ", ".join(
+                    f"{s} {self.strategies.get(s, 0)} of {self.candidates.get(s, 0)} candidates"
+                    for s in (self.candidates or self.strategies)
+                )
+            )
+        for strategy, counts in self.filtered.items():
+            dropped = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing"
+            lines.append(f"filtered ({strategy}): {dropped}")
+        if self.rejects_path:
+            lines.append(f"rejected rows written to {self.rejects_path}")
+        lines += [f"warning: {w}" for w in self.warnings]
+        lines.append(f"wrote {self.path} (fingerprint {self.fingerprint[:16]})")
+        return "\n".join(lines)
+
+
 def build_config(
     path: str | Path | None = None, overrides: Mapping[str, Any] | None = None
 ) -> BuildConfig:
@@ -120,32 +174,6 @@ def _progress(items: list[Any], desc: str, enabled: bool, unit: str = "cluster")
     from tqdm import tqdm
 
     return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False)
-
-
-def split_examples(
-    examples: list[Example],
-    clusters: list[Cluster],
-    articles: Mapping[str, Article],
-    config: BuildConfig,
-) -> tuple[dict[str, list[Example]], list[str]]:
-    """Assign examples to splits by cluster; return the splits and the warnings."""
-    per_cluster = Counter(e.cluster_id for e in examples)
-    infos = []
-    for c in clusters:
-        if per_cluster[c.id]:
-            dates = [d for m in c.members if (d := articles[m].published) is not None]
-            infos.append(ClusterInfo(c.id, per_cluster[c.id], min(dates) if dates else None))
-    plan = assign_splits(
-        infos,
-        seed=config.seed,
-        ratios=config.ratios,
-        chronological=config.chronological,
-        min_clusters=config.min_split_clusters,
-    )
-    splits: dict[str, list[Example]] = {s: [] for s in SPLITS}
-    for ex in examples:
-        splits[plan.assignment[ex.cluster_id]].append(ex)
-    return splits, plan.warnings
 
 
 def build_dataset(
@@ -201,7 +229,9 @@ def build_dataset(
             config.strategy,
             config.filters,
         )
-        splits, warnings = split_examples(pairs.examples, clusters, by_id, config)
+        splits, warnings = split_examples(
+            pairs.examples, clusters, by_id, seed=config.seed, ratios=config.ratios,
+            chronological=config.chronological, min_clusters=config.min_split_clusters)
         filtered = {s: dict(pairs.filtered[s]) for s in config.strategy}
         strategies = dict(sorted(Counter(e.strategy for e in pairs.examples).items()))
         if not pairs.examples:

@@ -18,9 +18,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from benchmark.dataset.build import BuildReport
+from benchmark.dataset.export import check_output_dir, write_dataset
+from benchmark.dataset.folder import DOCUMENT_SEPARATOR
 from benchmark.errors import ConfigError, InputError
-from benchmark.export import DOCUMENT_SEPARATOR, BuildReport, check_output_dir, write_dataset
-from benchmark.io import canonical_json
+from benchmark.files import canonical_json
 from benchmark.metrics.fragments import fragment_stats
 from benchmark.rows import TABLE_FORMATS, Reject, Row, detect_format, iter_rows
 from benchmark.schema import Example

@@ -10,11 +10,12 @@ date and never lets one date straddle two splits (as WCEP does).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from benchmark.errors import ConfigError
+from benchmark.schema import Article, Cluster, Example
 from benchmark.seeding import stable_seed
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
@@ -137,3 +138,30 @@ def assign_splits(
                 f"split '{name}' is empty (ratio {norm[name]:g}, {len(items)} clusters)"
             )
     return SplitPlan(assignment, warnings)
+
+
+def split_examples(
+    examples: list[Example],
+    clusters: list[Cluster],
+    articles: Mapping[str, Article],
+    *,
+    seed: int,
+    ratios: Mapping[str, float] | None,
+    chronological: bool,
+    min_clusters: int,
+) -> tuple[dict[str, list[Example]], list[str]]:
+    """Assign examples to splits by cluster; return the splits and the warnings."""
+    per_cluster = Counter(e.cluster_id for e in examples)
+    infos = []
+    for c in clusters:
+        if per_cluster[c.id]:
+            dates = [d for m in c.members if (d := articles[m].published) is not None]
+            infos.append(ClusterInfo(c.id, per_cluster[c.id], min(dates) if dates else None))
+    plan = assign_splits(
+        infos,
+        seed=seed, ratios=ratios, chronological=chronological, min_clusters=min_clusters,
+    )
+    splits: dict[str, list[Example]] = {s: [] for s in SPLITS}
+    for ex in examples:
+        splits[plan.assignment[ex.cluster_id]].append(ex)
+    return splits, plan.warnings

@@ -12,7 +12,6 @@ score 0 and are listed.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import platform
 import time
@@ -26,36 +25,18 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from benchmark.errors import ConfigError, InputError
+from benchmark.evaluation.predictions import (
+    check_fingerprint,
+    read_predictions_file,
+)
+from benchmark.evaluation.results import (
+    preview,
+)
+from benchmark.evaluation.signature import build_signature
 from benchmark.metrics.base import Metric, MetricOutput
 from benchmark.metrics.lengths import COPY_FLAG, EMPTY_FLAG, is_empty
-from benchmark.metrics.loader import build_metrics, display_scale, metric_class, metric_names
-from benchmark.predictions import check_fingerprint, read_predictions, read_predictions_file
-from benchmark.results import (
-    load_result,
-    preview,
-    reproducible_part,
-    result_warnings,
-    write_result,
-)
+from benchmark.metrics.loader import build_metrics
 from benchmark.schema import Aggregate, Example, ExampleScore, RunResult, TokenAudit
-from benchmark.signature import build_signature
-
-__all__ = [
-    "EvalConfig",
-    "build_signature",
-    "check_fingerprint",
-    "display_scale",
-    "evaluate_dataset",
-    "evaluate_predictions",
-    "load_result",
-    "make_metrics",
-    "metric_class",
-    "read_predictions",
-    "reproducible_part",
-    "result_warnings",
-    "score_parallel",
-    "write_result",
-]
 
 
 class TokenisationWarning(UserWarning):
@@ -98,7 +79,7 @@ class EvalConfig(BaseModel):
     language: str | None = None
 
 
-def _config(config: EvalConfig | None) -> EvalConfig:
+def config_or_default(config: EvalConfig | None) -> EvalConfig:
     return config if config is not None else EvalConfig()
 
 
@@ -117,7 +98,7 @@ def make_config(**settings: Any) -> EvalConfig:
 
 def make_metrics(config: EvalConfig | None = None) -> list[Metric]:
     """Instantiate the configured metrics (see :mod:`benchmark.metrics.loader`)."""
-    return build_metrics(_config(config))
+    return build_metrics(config_or_default(config))
 
 
 def _check_outputs(metric: Metric, outputs: Sequence[MetricOutput], n: int) -> None:
@@ -147,7 +128,7 @@ def _merge(
 def _aggregate(examples: Sequence[ExampleScore], cfg: EvalConfig) -> dict[str, Aggregate]:
     import numpy as np
 
-    from benchmark.stats import bootstrap_cis
+    from benchmark.evaluation.stats import bootstrap_cis
 
     keys = sorted({k for ex in examples for k in ex.scores})
     for ex in examples:
@@ -218,12 +199,13 @@ def score_items(
     failures: Mapping[str, str] | None = None,
     counts: Mapping[str, int] | None = None,
 ) -> RunResult:
-    """Score aligned lists (the core of :func:`evaluate_predictions` and :func:`score_parallel`).
+    """Score aligned lists (the core of :func:`evaluate_predictions` and of
+    :func:`benchmark.evaluation.texts.score`).
 
     ``reasons`` maps ids that were scored as empty on purpose (missing, failed) to
     their flag; every empty output scores 0 on every metric.
     """
-    cfg = _config(config)
+    cfg = config_or_default(config)
     started = time.perf_counter()
     metric_objs = list(metrics) if metrics is not None else make_metrics(cfg)
     n = len(ids)
@@ -322,7 +304,7 @@ def evaluate_predictions(
     ``'zero'``; ids in ``failures`` (the runner's id -> reason) score 0 and are
     listed. ``source`` (the predictions file) only sharpens error messages.
     """
-    cfg = _config(config)
+    cfg = config_or_default(config)
     ids = [ex.id for ex in examples]
     seen: set[str] = set()
     for ex_id in ids:
@@ -371,21 +353,6 @@ def evaluate_predictions(
     )
 
 
-def resolve_dataset(dataset: str | Path) -> Path:
-    """A dataset directory, or the name of one bundled under the checkout's ``data/``.
-
-    Why names: ``--dataset seeds`` should work from anywhere in a source checkout;
-    anything else must be a directory written by ``sumbench build``/``import``.
-    """
-    path = Path(dataset)
-    if path.is_dir():
-        return path
-    bundled = Path(__file__).resolve().parent.parent / "data" / str(dataset)
-    if len(path.parts) == 1 and (bundled / "build.json").is_file():
-        return bundled
-    raise InputError("no such dataset directory (build one with `sumbench build`)", path=path)
-
-
 def evaluate_dataset(
     dataset: str | Path,
     predictions: str | Path,
@@ -399,7 +366,7 @@ def evaluate_dataset(
 
     The Python twin of ``sumbench evaluate``.
     """
-    from benchmark.export import load_dataset_dir
+    from benchmark.dataset.folder import load_dataset_dir, resolve_dataset
 
     path = resolve_dataset(dataset)
     loaded = load_dataset_dir(path)
@@ -428,57 +395,4 @@ def evaluate_dataset(
         system=system or Path(predictions).stem,
         system_config={"predictions": Path(predictions).name},
         source=preds.path,
-    )
-
-
-def references_fingerprint(references: Sequence[Sequence[str]]) -> str:
-    """sha256 over the reference texts, so a plain-text result names its reference set."""
-    h = hashlib.sha256()
-    for refs in references:
-        for r in refs:
-            h.update(r.encode("utf-8"))
-            h.update(b"\x1f")
-        h.update(b"\x1e")
-    return h.hexdigest()
-
-
-def score_parallel(
-    predictions: Sequence[str],
-    references: Sequence[Sequence[str]],
-    *,
-    config: EvalConfig | None = None,
-    documents: Sequence[str] | None = None,
-    name: str = "parallel-text",
-    system: str = "system",
-) -> RunResult:
-    """Score aligned outputs and references (item ``i`` has id ``str(i + 1)``, its line).
-
-    The Python twin of ``sumbench score``. Without ``documents`` the ``lengths``
-    metric (which needs the source text) cannot run.
-    """
-    cfg = _config(config)
-    if len(predictions) != len(references):
-        raise InputError(f"{len(predictions)} predictions but {len(references)} reference sets")
-    for i, refs in enumerate(references, start=1):
-        if not refs or any(not r.strip() for r in refs):
-            raise InputError(f"item {i} has an empty or missing reference")
-    if documents is None:
-        if "lengths" in metric_names(cfg.metrics, cfg.rouge155):
-            raise ConfigError(
-                "the 'lengths' metric needs the source documents; drop it or pass documents"
-            )
-        documents = [""] * len(predictions)
-    elif len(documents) != len(predictions):
-        raise InputError(f"{len(predictions)} predictions but {len(documents)} documents")
-    ids = [str(i) for i in range(1, len(predictions) + 1)]
-    return score_items(
-        ids,
-        predictions,
-        references,
-        documents,
-        config=cfg,
-        dataset_name=name,
-        fingerprint=references_fingerprint(references),
-        split="all",
-        system=system,
     )

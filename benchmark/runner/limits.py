@@ -1,6 +1,6 @@
 """The failure tolerance of ``sumbench run`` (``--max-failures``) and each system's verdict.
 
-Kept apart from :mod:`benchmark.run` (which re-exports both) so the runner stays small.
+Kept apart from :mod:`benchmark.runner.run` (which re-exports both) so the runner stays small.
 """
 
 from __future__ import annotations

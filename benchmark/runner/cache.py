@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import InputError
-from benchmark.io import canonical_json
+from benchmark.files import canonical_json
 
 CACHE_VERSION = 1
 

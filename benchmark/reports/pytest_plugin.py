@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from benchmark.check import CheckReport, check_runs
+from benchmark.reports.check import CheckReport, check_runs
 from benchmark.schema import RunResult
 
 __all__ = ["assert_no_regression"]
@@ -19,7 +19,7 @@ __all__ = ["assert_no_regression"]
 def _load(run: str | Path | RunResult) -> RunResult:
     if isinstance(run, RunResult):
         return run
-    from benchmark.results import load_result
+    from benchmark.evaluation.results import load_result
 
     return load_result(run)
 
@@ -31,7 +31,7 @@ def assert_no_regression(
 ) -> CheckReport:
     """Fail (``AssertionError`` with the Markdown summary) when the candidate regressed.
 
-    ``opts`` are :func:`benchmark.check.check_runs` keywords (``metrics``, ``method``,
+    ``opts`` are :func:`benchmark.reports.check.check_runs` keywords (``metrics``, ``method``,
     ``alpha``, ``min_delta``, ``seed``, ``top``). Runs that cannot be compared raise
     the usual :class:`~benchmark.errors.SumbenchError` instead, so a broken set-up is
     not mistaken for a regression. Returns the report when the check passes.

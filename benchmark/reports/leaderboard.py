@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.io import write_text_atomic
+from benchmark.files import write_text_atomic
 from benchmark.schema import RunResult
 
 ROUGE_KEYS = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f")
@@ -96,7 +96,7 @@ def is_result_file(path: Path) -> bool:
 
 def load_runs(directory: str | Path) -> list[RunResult]:
     """Every result JSON in ``directory`` (see :func:`is_result_file`), sorted by name."""
-    from benchmark.evaluate import load_result
+    from benchmark.evaluation.results import load_result
 
     directory = Path(directory)
     if not directory.is_dir():
@@ -137,7 +137,7 @@ def _row(run: RunResult, group: str) -> Row:
 
 def _compare(base: RunResult, others: Sequence[RunResult], rows: dict[str, Row], *,
              alpha: float, n_resamples: int, seed: int) -> None:
-    from benchmark.stats import holm, paired_bootstrap
+    from benchmark.evaluation.stats import holm, paired_bootstrap
 
     base_scores = {e.id: e.scores for e in base.examples}
     for key in ROUGE_KEYS:

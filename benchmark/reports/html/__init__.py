@@ -26,9 +26,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from benchmark.errors import ConfigError, InputError, OutputError
-from benchmark.io import write_text_atomic
-from benchmark.report import DEFAULT_BASELINE, ROUGE_KEYS, build_leaderboard, is_result_file
-from benchmark.results import load_result
+from benchmark.evaluation.results import load_result
+from benchmark.files import write_text_atomic
+from benchmark.reports.leaderboard import (
+    DEFAULT_BASELINE,
+    ROUGE_KEYS,
+    build_leaderboard,
+    is_result_file,
+)
 from benchmark.schema import RunResult
 
 __all__ = ["load_run_inputs", "render_html_report", "write_html_report"]
@@ -76,13 +81,13 @@ def render_html_report(
     """The report page for ``runs`` as an HTML string.
 
     ``baseline``/``alpha`` are the leaderboard's (see
-    :func:`benchmark.report.build_leaderboard`; runs must share dataset, split and
+    :func:`benchmark.reports.leaderboard.build_leaderboard`; runs must share dataset, split and
     signature). ``metric`` (one of the ROUGE F keys) is the one plotted per example
     and used for the largest-differences table of ``top`` rows. ``sources`` maps a
     system name to the file it came from, shown in the runs table.
     """
     from benchmark import __version__
-    from benchmark.html_report.page import render_page
+    from benchmark.reports.html.page import render_page
 
     if metric not in ROUGE_KEYS:
         raise ConfigError(f"unknown report metric '{metric}'; use one of {', '.join(ROUGE_KEYS)}")

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.io import canonical_json, pretty_json, write_text_atomic
-from benchmark.predictions import read_text_strict
+from benchmark.evaluation.predictions import read_text_strict
+from benchmark.files import canonical_json, pretty_json, write_text_atomic
 from benchmark.schema import RunResult
 
 if TYPE_CHECKING:
-    from benchmark.stats import PairedMethod, PairedResult
+    from benchmark.evaluation.stats import PairedMethod, PairedResult
 
 
 def preview(ids: Sequence[str], k: int = 5) -> str:
@@ -88,7 +88,7 @@ def compare_runs(
     the same way, so runs must share the signature and the example ids (matched by
     id, not by position).
     """
-    from benchmark.stats import compare_to_baseline
+    from benchmark.evaluation.stats import compare_to_baseline
 
     base = {e.id: e.scores for e in baseline.examples}
     if not base:

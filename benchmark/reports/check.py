@@ -3,7 +3,7 @@
 Why a module of its own: CI needs one yes/no answer from two stored results, with the
 evidence a reviewer needs beside it (which metric, by how much, how sure, which
 examples moved). The statistics are the evaluator's own paired tests
-(:func:`benchmark.results.compare_runs`), Holm-corrected over the metrics checked, so
+(:func:`benchmark.evaluation.results.compare_runs`), Holm-corrected over the metrics checked, so
 checking three ROUGE variants does not triple the false-alarm rate. A drop must be
 both significant and at least ``min_delta`` points to fail the gate, so a large test
 set does not fail CI over a change nobody would notice.
@@ -17,12 +17,12 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.results import compare_runs, preview, result_warnings
+from benchmark.evaluation.results import compare_runs, preview, result_warnings
+from benchmark.evaluation.signature import signature_differences
 from benchmark.schema import RunResult
-from benchmark.signature import signature_differences
 
 if TYPE_CHECKING:
-    from benchmark.stats import PairedMethod
+    from benchmark.evaluation.stats import PairedMethod
 
 DEFAULT_METRICS = ("rouge1_f", "rouge2_f", "rougeL_f")
 METHODS: tuple[PairedMethod, ...] = ("paired-bootstrap", "approximate-randomization")
@@ -249,7 +249,7 @@ def check_runs(
     Raises :class:`ConfigError` / :class:`InputError` when the runs are not
     comparable (signature, dataset or example ids differ).
     """
-    from benchmark.stats import holm
+    from benchmark.evaluation.stats import holm
 
     metrics = list(dict.fromkeys(metrics))
     if not metrics:

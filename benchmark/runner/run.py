@@ -1,13 +1,13 @@
 """Run systems over a dataset: cached, resumable, failure-tolerant, then evaluated.
 
 ``run_systems`` is what ``sumbench run`` calls. For each system it (1) reads back the
-predictions already in its on-disk cache (:mod:`benchmark.cache`), (2) asks the
+predictions already in its on-disk cache (:mod:`benchmark.runner.cache`), (2) asks the
 system only for the rest, batch by batch, checking every output and caching it the
 moment it exists, (3) scores the predictions (``scoring``, an
-:class:`~benchmark.evaluate.EvalConfig`; default: the evaluator's defaults) and
+:class:`~benchmark.evaluation.evaluate.EvalConfig`; default: the evaluator's defaults) and
 writes ``<out>/<system-slug>.json`` (a :class:`~benchmark.schema.RunResult`), and
 finally writes ``<out>/_summary.json`` with what failed and why. What the scoring
-profile changes besides the scores: :mod:`benchmark.run_scoring`.
+profile changes besides the scores: :mod:`benchmark.runner.scoring`.
 
 A crash, a hang (``timeout``), an empty string, a non-text value or a wrong number
 of outputs is recorded for that example and the run goes on, unless ``fail_fast``.
@@ -29,16 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from benchmark.cache import CachedPrediction, PredictionCache
 from benchmark.errors import ConfigError, SumbenchError
-from benchmark.io import pretty_json, write_text_atomic
-from benchmark.run_limits import FailureLimit, SystemVerdict
+from benchmark.files import pretty_json, write_text_atomic
+from benchmark.runner.cache import CachedPrediction, PredictionCache
+from benchmark.runner.limits import FailureLimit, SystemVerdict
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
 from benchmark.systems.registry import System
 
 if TYPE_CHECKING:
-    from benchmark.evaluate import EvalConfig
+    from benchmark.evaluation.evaluate import EvalConfig
 from benchmark.systems.worker import (
     Worker,
     WorkerStartError,
@@ -356,10 +356,10 @@ def run_systems(
     (``EvalConfig(tokenizer="unicode", language="ru")``), an oracle at
     ``tokenizer=auto`` selects with that profile instead (a separate cache entry). A
     token audit that finds letters dropped becomes :attr:`RunReport.advice` (and one
-    :class:`~benchmark.evaluate.TokenisationWarning`) naming the options to pass.
+    :class:`~benchmark.evaluation.evaluate.TokenisationWarning`) naming the options to pass.
     """
-    from benchmark.export import load_dataset_dir
-    from benchmark.run_scoring import audit_advice, for_evaluation, profile_chosen
+    from benchmark.dataset.folder import load_dataset_dir
+    from benchmark.runner.scoring import audit_advice, profile_chosen
 
     if not specs and not human_ceiling:
         raise ConfigError("no systems to run: give at least one --system")
@@ -368,14 +368,14 @@ def run_systems(
     if timeout is not None and not timeout > 0:
         raise ConfigError(f"--timeout must be a positive number of seconds, got {timeout:g}")
     failure_limit = FailureLimit.parse(max_failures)
-    from benchmark.evaluate import EvalConfig, TokenisationWarning, make_metrics
+    from benchmark.evaluation.evaluate import EvalConfig, TokenisationWarning, make_metrics
 
     config = scoring if scoring is not None else EvalConfig()
     make_metrics(config)  # a bad metric or tokenizer profile fails before any prediction
     systems = [resolve_system(spec) for spec in specs]
     labels = [system_label(s) for s in systems]
     if profile_chosen(scoring):  # the oracle is an upper bound for this evaluation
-        systems = [for_evaluation(s, config) for s in systems]
+        systems = [s.for_evaluation(config) for s in systems]
     dupes = sorted({x for x in labels if labels.count(x) > 1})
     if dupes:
         raise ConfigError(f"system given more than once: {', '.join(dupes)}")
@@ -429,7 +429,8 @@ def run_systems(
 def _score_all(report: RunReport, examples: list[Example], done: dict[int, SystemPredictions],
                config: EvalConfig, human_ceiling: bool) -> None:
     """Score and write every system's predictions (and the human ceiling) into ``report``."""
-    from benchmark.evaluate import evaluate_predictions, write_result
+    from benchmark.evaluation.evaluate import evaluate_predictions
+    from benchmark.evaluation.results import write_result
 
     out = report.out
     common: dict[str, Any] = {"config": config, "dataset_name": report.dataset,
@@ -445,7 +446,9 @@ def _score_all(report: RunReport, examples: list[Example], done: dict[int, Syste
         write_result(result, path)
         report.systems.append(SystemRun(preds, result, path))
     if human_ceiling:
-        from benchmark.baselines.human import evaluate_human_ceiling
+        from benchmark.systems.registry import get_ceiling
+
+        evaluate_human_ceiling = get_ceiling("human")
 
         def score(exs: list[Example], preds: list[Any]) -> RunResult:
             return evaluate_predictions(exs, {p.id: p.summary for p in preds}, system="human",

@@ -4,9 +4,10 @@ Two things depend on the profile (tokenizer, stemming, language, ROUGE-1.5.5 mod
 
 - the **oracle**, an upper bound only for the tokens it selected with. Under the
   default profile it keeps its ``tokenizer=auto`` rule; when the user chose a profile
-  on purpose, :func:`for_evaluation` pins it to that profile, which changes its
-  config and therefore its cache key, so its predictions are never mixed across
-  profiles. No other system's predictions depend on scoring, so their caches are shared.
+  on purpose, its :meth:`~benchmark.systems.registry.System.for_evaluation` hook pins
+  it to that profile, which changes its config and therefore its cache key, so its
+  predictions are never mixed across profiles. No other system's predictions depend
+  on scoring, so their caches are shared.
 - the **advice** printed when the token audit finds letters dropped: which options to
   pass (``--tokenizer unicode --language ru``) so that ``run`` itself scores correctly.
 """
@@ -18,12 +19,11 @@ from typing import TYPE_CHECKING
 
 from benchmark.metrics.tokenizers import normalize_language
 from benchmark.schema import Example, RunResult
-from benchmark.systems.registry import System
 
 if TYPE_CHECKING:
-    from benchmark.evaluate import EvalConfig
+    from benchmark.evaluation.evaluate import EvalConfig
 
-#: The :class:`~benchmark.evaluate.EvalConfig` fields that make up the tokenizer profile.
+#: The :class:`~benchmark.evaluation.evaluate.EvalConfig` fields that make the tokenizer profile.
 PROFILE_FIELDS = frozenset({"tokenizer", "stem", "language", "rouge155"})
 
 
@@ -34,16 +34,6 @@ def profile_chosen(config: EvalConfig | None) -> bool:
     purpose pins the oracle to rouge-score; saying nothing keeps today's ``auto`` rule.
     """
     return config is not None and bool(PROFILE_FIELDS & config.model_fields_set)
-
-
-def for_evaluation(system: System, config: EvalConfig) -> System:
-    """``system``, or for an oracle left at ``tokenizer=auto`` a copy that selects with
-    ``config``'s profile (:func:`benchmark.baselines.oracle.config_for_evaluation`)."""
-    from benchmark.baselines.oracle import AUTO, Oracle, config_for_evaluation
-
-    if not isinstance(system, Oracle) or system.config.tokenizer != AUTO:
-        return system
-    return type(system)(config_for_evaluation(config, system.config))
 
 
 def suggested_options(examples: Sequence[Example], config: EvalConfig) -> str:

@@ -25,97 +25,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
-
-from benchmark.card import CardAccumulator, render_card
-from benchmark.dataset_dir import (
+from benchmark.dataset.card import CardAccumulator, render_card
+from benchmark.dataset.folder import (
     BUILD_FILE,
-    DOCUMENT_SEPARATOR,
-    LoadedDataset,
     dataset_fingerprint,
     example_features,
-    load_dataset_dir,
     read_build_info,
     split_fingerprint,
-    validate_dataset_dir,
 )
+from benchmark.dataset.split import SPLITS
 from benchmark.errors import InputError, OutputError
-from benchmark.io import atomic_path, canonical_json, pretty_json
+from benchmark.files import atomic_path, canonical_json, pretty_json
 from benchmark.schema import Article, BuildInfo, Cluster, Example, json_schemas
-from benchmark.split import SPLITS
 
 #: examples turned into Arrow at a time by the Parquet and hf/ writers
 EXPORT_BATCH_SIZE = 1000
-
-__all__ = [
-    "BUILD_FILE",
-    "DOCUMENT_SEPARATOR",
-    "EXPORT_BATCH_SIZE",
-    "BuildReport",
-    "LoadedDataset",
-    "check_output_dir",
-    "dataset_fingerprint",
-    "example_features",
-    "load_dataset_dir",
-    "split_fingerprint",
-    "validate_dataset_dir",
-    "write_dataset",
-]
-
-
-class BuildReport(BaseModel):
-    """What a build (or import) did, stage by stage; ``summary()`` is the CLI's last words."""
-
-    name: str
-    path: str
-    fingerprint: str
-    articles_read: int = 0
-    articles_cleaned: int = 0
-    articles_rejected: int = 0
-    clusters: int = 0
-    multi_article_clusters: int = 0
-    candidates: dict[str, int] = Field(default_factory=dict)
-    examples: dict[str, int] = Field(default_factory=dict, description="examples per split")
-    strategies: dict[str, int] = Field(default_factory=dict, description="examples per strategy")
-    filtered: dict[str, dict[str, int]] = Field(default_factory=dict)
-    warnings: list[str] = Field(default_factory=list)
-    rejects_path: str | None = None
-    unit: str = Field(
-        default="articles", description="what was read: 'articles' (build) or 'rows' (import)"
-    )
-
-    def summary(self) -> str:
-        """A short, human-readable account of the build."""
-        total = sum(self.examples.values())
-        per_split = ", ".join(f"{s} {n}" for s, n in self.examples.items())
-        if self.unit == "articles":
-            lines = [
-                f"articles: {self.articles_read} read, {self.articles_cleaned} cleaned, "
-                f"{self.articles_rejected} rejected",
-                f"clusters: {self.clusters} ({self.multi_article_clusters} with 2+ articles)",
-            ]
-        else:
-            lines = [
-                f"{self.unit}: {self.articles_read} read, {self.articles_cleaned} imported, "
-                f"{self.articles_rejected} rejected"
-            ]
-        lines.append(f"examples: {total} ({per_split})")
-        if self.strategies:
-            lines.append(
-                "strategies: "
-                + ", ".join(
-                    f"{s} {self.strategies.get(s, 0)} of {self.candidates.get(s, 0)} candidates"
-                    for s in (self.candidates or self.strategies)
-                )
-            )
-        for strategy, counts in self.filtered.items():
-            dropped = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing"
-            lines.append(f"filtered ({strategy}): {dropped}")
-        if self.rejects_path:
-            lines.append(f"rejected rows written to {self.rejects_path}")
-        lines += [f"warning: {w}" for w in self.warnings]
-        lines.append(f"wrote {self.path} (fingerprint {self.fingerprint[:16]})")
-        return "\n".join(lines)
 
 
 def check_output_dir(
