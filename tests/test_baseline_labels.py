@@ -77,12 +77,14 @@ def _xsum_examples() -> list[Example]:
 
 
 def test_lexrank_and_centroid_differ_as_their_papers_do() -> None:
+    from benchmark.dataset.folder import load_dataset_dir
+
     lex, cen = get_system("lexrank"), get_system("centroid")
-    seeds = seed_examples()
+    seeds = load_dataset_dir(ROOT / "data" / "seeds").splits["test"]
     xsum = _xsum_examples()
     same_seeds = sum(lex().summarize(e) == cen().summarize(e) for e in seeds)
     same_xsum = sum(lex().summarize(e) == cen().summarize(e) for e in xsum)
-    assert same_seeds < len(seeds) and same_xsum <= 20, (same_seeds, same_xsum)
+    assert same_seeds <= 1 and same_xsum <= 20, (same_seeds, same_xsum)
     # the continuous variant ranks like the centroid (first power step = n * x_i . centroid)
     continuous = lex(lex.Config(threshold=0))
     assert all(continuous.summarize(e) == cen().summarize(e) for e in seeds)

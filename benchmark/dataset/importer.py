@@ -280,7 +280,7 @@ def import_dataset(
                 raise row.to_error()
             sep = chosen.document_separator if chosen else None
             ex, target = _placed(row, fmap, split_field, split, sep)
-            if sep is None and MULTI_NEWS_SEPARATOR in ex.document:
+            if sep is None and any(MULTI_NEWS_SEPARATOR in d for d in ex.documents):
                 joined += 1
             if ex.id in seen:
                 raise InputError(
