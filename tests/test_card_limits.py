@@ -48,7 +48,7 @@ def test_seed_build_card_warns_states_rule_and_sources(tmp_path: Path) -> None:
     assert "- `cross-lede` (4 examples): document = one article's body" in card
     # four seeds carry a headline (breadcrumb or first line); none needed the heuristic
     assert ("Headlines: 4 of 5 articles have one (a navigation breadcrumb 1, a "
-            "headline-shaped first line 3); titles separated from body by heuristic: 0 of 5."
+            "headline-shaped first line 3); titles separated from body by heuristic: 0 of 5 ("
             ) in card
     settings = json.loads((out / "build.json").read_text())["settings"]
     assert settings["source_url"] == "https://example.org/belarus"

@@ -230,7 +230,6 @@ TITLE_SOURCES: dict[str, str] = {
     "metadata": "a title column",
     "breadcrumb": "a navigation breadcrumb",
     "first-line": "a headline-shaped first line",
-    "run-on": "split from a one-line headline + body by heuristic",
 }
 
 
@@ -256,10 +255,12 @@ def _limit_lines(counts: Mapping[str, Any]) -> str:
         total = sum(titles.values())
         have = total - titles.get("none", 0)
         found = ", ".join(f"{TITLE_SOURCES.get(k, k)} {v}" for k, v in sorted(titles.items())
-                          if k != "none" and v)
+                          if k not in ("none", "run-on") and v)
         lines.append(
-            f"- Headlines: {have} of {total} articles have one ({found or 'none found'}); "
-            f"titles separated from body by heuristic: {titles.get('run-on', 0)} of {total}. "
+            f"- Headlines: {have} of {total} articles have one ({found or 'none otherwise'}); "
+            f"titles separated from body by heuristic: {titles.get('run-on', 0)} of {total} "
+            "(a headline run into its body on one line, split at a repeat, dateline or "
+            "case cue; see docs/building.md). "
             f"{titles.get('none', 0)} article(s) have none, so a reference taken from them "
             "starts with the body's first sentence, and where a headline ran into the body "
             "without a cue to split it, that sentence holds both."
