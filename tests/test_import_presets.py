@@ -34,9 +34,13 @@ def test_cnn_dailymail_columns_are_detected_and_the_mapping_printed(tmp_path: Pa
     assert ("columns: document <- article, reference <- highlights, id <- id (preset "
             "cnn_dailymail, detected from the columns)") in res.output
     card = (tmp_path / "ds" / "README.md").read_text(encoding="utf-8")
+    # detected from column names: the mapping is used, but the card cites nothing it guessed
+    assert "Source:" not in card and "Cite the source" not in card
+    assert "document = the input's `article` column; references = its `highlights`" in card
+    import_dataset(src, tmp_path / "named", preset="cnn_dailymail")
+    card = (tmp_path / "named" / "README.md").read_text(encoding="utf-8")
     assert "Source: <https://huggingface.co/datasets/abisee/cnn_dailymail>" in card
     assert "Teaching Machines to Read and Comprehend" in card
-    assert "document = the input's `article` column; references = its `highlights`" in card
     ds = load_dataset_dir(tmp_path / "ds")
     assert [e.id for e in ds.splits["test"]] == ["c0", "c1", "c2"]
     # a named preset that does not fit is a located error, not a guess

@@ -216,8 +216,9 @@ def import_dataset(
     Each row's split is ``split_field``'s value, else the split of a saved
     ``DatasetDict``, else ``split`` ("test"). References may be one text or a
     list (multi-reference). ``preset`` (``xsum``, ``cnn_dailymail``, ``multi_news``,
-    ``wcep``, ``samsum``) sets the columns (explicit fields win); without one, a
-    table lacking the default columns is matched to a preset by its columns.
+    ``wcep``, ``samsum``) sets the columns (explicit fields win) and the card's source
+    and citation (unless given); without one, a table lacking the default columns is
+    matched to a preset by its columns (the columns only: a guess never cites).
     The XSum human-evaluation file (``input_format="xsum-human-eval"``, detected
     from its first line) imports too, and ``predictions_out`` then receives one
     predictions file per published system. Bad rows raise :class:`InputError`
@@ -303,7 +304,7 @@ def import_dataset(
         splits.setdefault(target, []).append(ex)
     if fmt != XSUM_EVAL_FORMAT:
         notes.insert(0, _mapping_note(fmap, chosen, detected))
-        if chosen is not None:
+        if chosen is not None and not detected:  # named, not guessed from column names
             source_url = source_url or chosen.source_url
             citation = citation or chosen.citation
     if joined:

@@ -279,7 +279,7 @@ def _footnote(board: Leaderboard) -> str:
         why = (": on single-document inputs first-sentence is lead-1"
                if {"first-sentence", "lead-1"} <= set(names) else "")
         text += (f" {' and '.join(names)} have identical scores on every example (the same "
-                 f"outputs, likely{why}).")
+                 f"outputs as far as the scorer can tell{why}).")
     return text
 
 
