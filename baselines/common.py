@@ -226,6 +226,11 @@ class Extractive(System):
         """Pool indices, most summary-worthy first."""
         raise NotImplementedError
 
+    def uses_reference_length(self) -> bool:
+        """True when :func:`resolve_budget` reads the references' length (no k, no budget)."""
+        return self.config.k is None and self.config.budget is None \
+            and self.config.match_reference
+
     def summarize(self, example: Example) -> str:
         pool = sentence_pool(example)
         return select(pool, self.order(pool, example), self.config, example)

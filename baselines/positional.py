@@ -100,7 +100,10 @@ class FirstSentenceConfig(BudgetConfig):
     match_reference: bool = False
 
 
-@register_system("first-sentence", "first sentence of each source document (multi-doc lead)")
+@register_system(
+    "first-sentence",
+    "first sentence of each source document (multi-doc lead; on one document it is lead-1)",
+)
 class FirstSentence(Extractive):
     """The first sentence of every source document, in document order."""
 

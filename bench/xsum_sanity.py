@@ -1,8 +1,10 @@
 """Sanity benchmark: our baselines and scorer against the XSum literature.
 
 Imports the XSum human-evaluation sample (50 BBC articles with the outputs of five
-published systems) through the public API (a JSONL written to a temp folder,
-``benchmark.dataset.importer.import_dataset``, ``benchmark.dataset.export.load_dataset_dir``), runs
+published systems) as ``sumbench import FILE --predictions-out DIR`` does
+(``benchmark.dataset.importer.import_dataset`` reads the file's own format and writes
+each published system's outputs as a predictions file), loads both back
+(``benchmark.dataset.folder.load_dataset_dir``, ``benchmark.evaluation.predictions``), runs
 every registered baseline on it, scores those and the published outputs with the
 evaluator (``benchmark.evaluation.evaluate.evaluate_predictions``, defaults: rouge-score
 tokenizer, Porter stemming, F1) against the ``Reference`` section, and prints ours
@@ -24,6 +26,7 @@ Usage: ``python bench/xsum_sanity.py [--path FILE] [--resamples 1000]``
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import tempfile
 import time
@@ -31,12 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import itertools
-
-from xsum import SYSTEMS, XSumItem, parse_xsum_eval
-
+from benchmark.dataset.xsum_eval import SYSTEMS, XSumItem, parse_xsum_eval
 from benchmark.schema import Example
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,22 +65,23 @@ def to_examples(items: Sequence[XSumItem], joiner: str = "\n") -> list[Example]:
     return out
 
 
-def import_items(items: Sequence[XSumItem], workdir: Path) -> tuple[list[Example], str]:
-    """Write the articles as JSONL and import them as a sumbench dataset; (test split, name)."""
+def import_file(path: Path, workdir: Path) -> tuple[list[Example], dict[str, list[str]], str]:
+    """Import the file with sumbench's importer; (examples in file order, each published
+    system's outputs in that order, dataset name@fingerprint)."""
     from benchmark.dataset.folder import load_dataset_dir
     from benchmark.dataset.importer import import_dataset
-    from benchmark.files import write_jsonl_atomic
+    from benchmark.evaluation.predictions import read_predictions
 
-    src = workdir / "xsum_human_eval.jsonl"
-    write_jsonl_atomic(src, [
-        {"id": it.id, "document": "\n".join(it.sentences), "summary": it.reference,
-         "language": "en"}
-        for it in items
-    ])
-    import_dataset(src, workdir / "xsum50", name="xsum-human-eval-50", license="MIT")
+    import_dataset(path, workdir / "xsum50", name="xsum-human-eval-50", license="MIT",
+                   predictions_out=workdir / "preds")
     loaded = load_dataset_dir(workdir / "xsum50")
+    order = [it.id for it in parse_xsum_eval(path)]
     by_id = {ex.id: ex for ex in loaded.splits["test"]}
-    return [by_id[it.id] for it in items], f"{loaded.name}@{loaded.fingerprint[:12]}"
+    outputs = {}
+    for name in SYSTEMS:
+        preds = read_predictions(workdir / "preds" / f"{name}.jsonl")
+        outputs[name] = [preds[i] for i in order]
+    return [by_id[i] for i in order], outputs, f"{loaded.name}@{loaded.fingerprint[:12]}"
 
 
 def score(examples: Sequence[Example], predictions: Sequence[str], config: Any,
@@ -145,12 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     items = parse_xsum_eval(args.path)
     with tempfile.TemporaryDirectory(prefix="xsum-sanity-") as tmp:
-        examples, dataset = import_items(items, Path(tmp))
+        examples, outputs, dataset = import_file(args.path, Path(tmp))
     config = make_config(n_resamples=args.resamples, seed=args.seed)
     rows: dict[str, list[Row]] = {}
     timings: dict[str, float] = {}
     for name in SYSTEMS:
-        rows[name] = score(examples, [it.outputs[name] for it in items], config, name)
+        rows[name] = score(examples, outputs[name], config, name)
     for name, (preds, secs) in run_baselines(examples).items():
         rows[name] = score(examples, preds, config, name)
         timings[name] = secs

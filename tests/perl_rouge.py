@@ -243,11 +243,9 @@ def _agreement(
 
 def main() -> int:
     """Print agreement figures (docs/rouge155.md): XSum sample outputs and generated texts."""
-    import sys
     import tempfile
 
-    sys.path.insert(0, str(SEEDS.parent.parent))
-    from bench.xsum import SYSTEMS, parse_xsum_eval
+    from benchmark.dataset.xsum_eval import SYSTEMS, parse_xsum_eval
 
     items = parse_xsum_eval(Path("/work/shared/eval/xsum_human_eval.txt"))
     preds = [item.outputs[s] for s in SYSTEMS for item in items]

@@ -237,8 +237,7 @@ def test_human_ceiling_leave_one_out(seed_examples: list[Example]) -> None:
 
 
 def test_xsum_parser_reads_the_published_sample(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    from xsum import parse_xsum_eval
+    from benchmark.dataset.xsum_eval import parse_xsum_eval
 
     items = parse_xsum_eval(SHARED / "eval" / "xsum_human_eval.txt")
     assert len(items) == 50 and len({i.id for i in items}) == 50

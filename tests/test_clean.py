@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmark.ingest import clean_text, load_articles
-from benchmark.ingest.article import looks_like_title
 from benchmark.ingest.clean import breadcrumb_title, dateline_prefix, is_byline
 from benchmark.ingest.dates import (
     _DAY_RE,
@@ -23,6 +22,7 @@ from benchmark.ingest.dates import (
     find_partial_dates,
     parse_date,
 )
+from benchmark.ingest.headline import looks_like_title
 from benchmark.schema import Article
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -29,6 +30,23 @@ license_option = click.option(
     default=None,
     help="Licence for the dataset card (an SPDX id or Hub licence name) [unknown].",
 )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def provenance_options(fn: F) -> F:
+    """--description, --source-url, --citation: what the card tells a reader about the data."""
+    for option in reversed((
+        click.option("--description", default=None,
+                     help="First paragraph of the dataset card: what the data is."),
+        click.option("--source-url", default=None,
+                     help="Where the input came from (shown on the card)."),
+        click.option("--citation", default=None,
+                     help="How to cite the input (shown on the card)."),
+    )):
+        fn = option(fn)
+    return fn
 
 
 @click.command("build")
@@ -85,6 +103,7 @@ license_option = click.option(
     "on the command line win.",
 )
 @license_option
+@provenance_options
 def command(
     input_path: Path,
     out: Path,
@@ -99,6 +118,9 @@ def command(
     ratios: str | None,
     config_path: Path | None,
     license_: str | None,
+    description: str | None,
+    source_url: str | None,
+    citation: str | None,
 ) -> None:
     """Build a benchmark dataset from INPUT (a folder of .txt, JSONL, CSV, Parquet or a
     saved `datasets` dataset): ingest, clean, group near-duplicates, build examples,
@@ -114,6 +136,9 @@ def command(
         "seed": seed,
         "chronological": chronological,
         "license": license_,
+        "description": description,
+        "source_url": source_url,
+        "citation": citation,
     }
     if ratios is not None:
         parts = ratios.split(",")

@@ -27,10 +27,14 @@ def command(verbose: bool) -> None:
     `http:BASE_URL#model=NAME` (see docs/running.md). Plug-in packages register
     systems through the `sumbench.systems` entry-point group.
     """
-    from benchmark.systems.registry import available_systems
+    from benchmark.systems.registry import System, available_systems
 
     for name, cls in available_systems().items():
         tag = " [reads references]" if cls.uses_references else ""
+        # instantiated only when the class answers itself (a plug-in may load a model)
+        if (not cls.uses_references and cls.uses_reference_length
+                is not System.uses_reference_length and cls().uses_reference_length()):
+            tag = " [length from references]"
         click.echo(f"{name:<16} {cls.description}{tag}")
         if verbose:
             defaults = cls.Config().model_dump(mode="json")

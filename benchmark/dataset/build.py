@@ -60,6 +60,8 @@ class BuildConfig(BaseModel):
     group: GroupConfig = Field(default_factory=GroupConfig)
     license: str = Field(default="unknown", description="licence written to the dataset card")
     description: str = Field(default="", description="first paragraph of the dataset card")
+    source_url: str = Field(default="", description="where the input articles came from (card)")
+    citation: str = Field(default="", description="how to cite the input (card)")
 
     @field_validator("strategy")
     @classmethod
@@ -93,6 +95,9 @@ class BuildReport(BaseModel):
     strategies: dict[str, int] = Field(default_factory=dict, description="examples per strategy")
     filtered: dict[str, dict[str, int]] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(
+        default_factory=list, description="what the reader should know, e.g. the column mapping"
+    )
     rejects_path: str | None = None
     unit: str = Field(
         default="articles", description="what was read: 'articles' (build) or 'rows' (import)"
@@ -125,6 +130,7 @@ class BuildReport(BaseModel):
         for strategy, counts in self.filtered.items():
             dropped = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing"
             lines.append(f"filtered ({strategy}): {dropped}")
+        lines += self.notes
         if self.rejects_path:
             lines.append(f"rejected rows written to {self.rejects_path}")
         lines += [f"warning: {w}" for w in self.warnings]
@@ -252,6 +258,7 @@ def build_dataset(
             "candidates": dict(pairs.candidates),
             "examples_per_strategy": strategies,
             "filtered": filtered,
+            "title_sources": dict(sorted(Counter(a.title_source for a in articles).items())),
             "warnings": warnings,
         }
         settings = {

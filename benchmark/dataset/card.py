@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmark.dataset.split import RANKING_RULE
 from benchmark.metrics.fragments import (
     ABSTRACTIVE_MAX_DENSITY,
     MIXED_MAX_DENSITY,
@@ -212,6 +213,70 @@ def _front_matter(
     return f"---\n{dumped}---\n"
 
 
+#: what a reader must know about each strategy's document and references
+STRATEGY_TEXT: dict[str, str] = {
+    "cross-lede": "document = one article's body (its own headline removed); references = "
+    "the headline and first sentence of every *other* article in its event cluster, so "
+    "another outlet wrote each reference and copying the document's lead is no free win",
+    "multi-doc": "documents = every article of an event cluster but one (joined with "
+    "` ||||| `); reference = the held-out article's headline and first sentence "
+    "(leave-one-out, as in Multi-News and WCEP)",
+    "compression": "document = the longest version of a story; references = whole "
+    "versions at least twice shorter (in words)",
+}
+
+#: how the card names each place a headline came from (``Article.title_source``)
+TITLE_SOURCES: dict[str, str] = {
+    "metadata": "a title column",
+    "breadcrumb": "a navigation breadcrumb",
+    "first-line": "a headline-shaped first line",
+}
+
+
+def _strategy_lines(stats: CardStats, settings: Mapping[str, Any]) -> str:
+    lines = []
+    for strategy, n in stats.strategies.items():
+        if strategy == "imported":
+            fmap = settings.get("field_map") or {}
+            text = (f"document = the input's `{fmap.get('document', 'document')}` column; "
+                    f"references = its `{fmap.get('reference', 'summary')}` column (the "
+                    "dataset's own summaries, imported as given)")
+        else:
+            text = STRATEGY_TEXT.get(strategy, "see build.json")
+        lines.append(f"- `{strategy}` ({n} examples): {text}.")
+    return "\n".join(lines)
+
+
+def _limit_lines(counts: Mapping[str, Any]) -> str:
+    lines = [f"- Ranking: {RANKING_RULE}; the splits below that size are listed under "
+             "Warnings."]
+    titles = counts.get("title_sources")
+    if titles:
+        total = sum(titles.values())
+        have = total - titles.get("none", 0)
+        found = ", ".join(f"{TITLE_SOURCES.get(k, k)} {v}" for k, v in sorted(titles.items())
+                          if k not in ("none", "run-on") and v)
+        lines.append(
+            f"- Headlines: {have} of {total} articles have one ({found or 'none otherwise'}); "
+            f"titles separated from body by heuristic: {titles.get('run-on', 0)} of {total} "
+            "(a headline run into its body on one line, split at a repeat, dateline or "
+            "case cue; see docs/building.md). "
+            f"{titles.get('none', 0)} article(s) have none, so a reference taken from them "
+            "starts with the body's first sentence, and where a headline ran into the body "
+            "without a cue to split it, that sentence holds both."
+        )
+    return "\n".join(lines)
+
+
+def _provenance(settings: Mapping[str, Any]) -> str:
+    parts = []
+    if settings.get("source_url"):
+        parts.append(f"Source: <{settings['source_url']}>")
+    if settings.get("citation"):
+        parts.append(f"Cite the source as: {settings['citation']}")
+    return "".join(f"{p}\n\n" for p in parts)
+
+
 def _histogram(rows: list[tuple[str, int]], width: int = 40) -> str:
     top = max((n for _, n in rows), default=0) or 1
     lines = [f"{label:>10} | {'#' * round(width * n / top):<{width}} {n}" for label, n in rows]
@@ -260,11 +325,12 @@ def render_card(
     warnings = counts.get("warnings") or []
     warn_text = "".join(f"- {w}\n" for w in warnings) or "- none\n"
     first_split = next(iter(stats.examples))
+    provenance = _provenance(info.settings)
     body = f"""# {info.name}
 
 {description or "A summarisation benchmark built with sumbench from near-duplicate news articles."}
 
-{source}Fingerprint (sha256 over the canonical example records): `{info.fingerprint}`
+{provenance}{source}Fingerprint (sha256 over the canonical example records): `{info.fingerprint}`
 
 ## Splits
 
@@ -275,6 +341,14 @@ Whole clusters go to one split, so no event appears in two splits.
 {split_rows}
 
 Examples per strategy: {strategy_rows}.
+
+## What the examples are
+
+{_strategy_lines(stats, info.settings)}
+
+## Known limits
+
+{_limit_lines(counts)}
 
 ## Statistics
 

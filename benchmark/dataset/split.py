@@ -19,6 +19,14 @@ from benchmark.schema import Article, Cluster, Example
 from benchmark.seeding import stable_seed
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
+#: below either count a split cannot rank systems reliably (see RANKING_RULE)
+RANK_MIN_EXAMPLES = 100
+RANK_MIN_CLUSTERS = 30
+RANKING_RULE = (
+    f"a split with fewer than {RANK_MIN_EXAMPLES} examples or {RANK_MIN_CLUSTERS} clusters "
+    "cannot rank systems reliably: its bootstrap intervals are wide, and examples of one "
+    "event cluster are not independent evidence"
+)
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,20 @@ def assign_splits(
     return SplitPlan(assignment, warnings)
 
 
+def ranking_warnings(examples: Mapping[str, int], clusters: Mapping[str, int]) -> list[str]:
+    """One warning per non-empty split too small to rank systems (:data:`RANKING_RULE`)."""
+    out = []
+    for split, n in examples.items():
+        c = clusters.get(split, 0)
+        if n and (n < RANK_MIN_EXAMPLES or c < RANK_MIN_CLUSTERS):
+            out.append(
+                f"split '{split}' has {n} example(s) in {c} cluster(s): too small to rank "
+                f"systems (rule: at least {RANK_MIN_EXAMPLES} examples and "
+                f"{RANK_MIN_CLUSTERS} clusters)"
+            )
+    return out
+
+
 def split_examples(
     examples: list[Example],
     clusters: list[Cluster],
@@ -150,7 +172,8 @@ def split_examples(
     chronological: bool,
     min_clusters: int,
 ) -> tuple[dict[str, list[Example]], list[str]]:
-    """Assign examples to splits by cluster; return the splits and the warnings."""
+    """Assign examples to splits by cluster; return the splits and the warnings
+    (the plan's, then one per split too small to rank systems)."""
     per_cluster = Counter(e.cluster_id for e in examples)
     infos = []
     for c in clusters:
@@ -164,4 +187,8 @@ def split_examples(
     splits: dict[str, list[Example]] = {s: [] for s in SPLITS}
     for ex in examples:
         splits[plan.assignment[ex.cluster_id]].append(ex)
-    return splits, plan.warnings
+    ranking = ranking_warnings(
+        {s: len(v) for s, v in splits.items()},
+        {s: len({e.cluster_id for e in v}) for s, v in splits.items()},
+    )
+    return splits, plan.warnings + ranking

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,14 +22,12 @@ from benchmark.ingest.dates import (
     parse_date,
     resolve_partial,
 )
+from benchmark.ingest.headline import looks_like_title, split_run_on_title
 from benchmark.ingest.language import detect_language, normalise_language
 from benchmark.ingest.outlet import find_outlet
 from benchmark.ingest.records import RawRecord
 from benchmark.schema import Article, Removal
 
-#: a first paragraph counts as a headline only within these bounds
-TITLE_MAX_CHARS = 200
-TITLE_WORDS = (3, 30)
 #: paragraphs (after the title) searched for a partial date such as "23 October"
 LEDE_PARAGRAPHS = 2
 
@@ -47,25 +44,6 @@ def derive_id(rec: RawRecord) -> str:
 def content_hash(body: str) -> str:
     """sha256 hex of the cleaned body: equal bodies, equal hashes."""
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-
-def looks_like_title(paragraph: str) -> bool:
-    """Headline shape: one short line of 3-30 words that does not end like a sentence.
-
-    Chinese, Japanese and Korean headlines have no spaces between words, so there
-    every 2 CJK characters count as one word.
-    """
-    words = len(paragraph.split()) + len(_CJK_RE.findall(paragraph)) // 2
-    return (
-        "\n" not in paragraph
-        and len(paragraph) <= TITLE_MAX_CHARS
-        and TITLE_WORDS[0] <= words <= TITLE_WORDS[1]
-        and not paragraph.endswith((".", ",", ";", ":", "…", "-", "–", "—", "。", "，", "："))
-        and not re.fullmatch(r"[\W\d_]+", paragraph)
-    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +63,11 @@ def _find_title(rec_title: str | None, cleaned: CleanedText) -> _Title:
     first, sep, rest = cleaned.text.partition("\n\n")
     if sep and rest.strip() and looks_like_title(first):
         return _Title(first, "first-line", rest, Removal(kind="title", text=first))
+    run_on = split_run_on_title(first)
+    if run_on is not None:  # "Headline Body starts here ..." on one line
+        title, lead, _cue = run_on
+        body = f"{lead}{sep}{rest}"
+        return _Title(title, "run-on", body, Removal(kind="title", text=title))
     return _Title(None, "none", cleaned.text)
 
 

@@ -6,7 +6,11 @@ baseline by a paired bootstrap on the per-example scores; the p-values of one me
 are Holm-corrected across the systems compared, and a significant difference is
 marked (▲ better, ▼ worse). Systems that read the references (the extractive oracle,
 the human leave-one-out ceiling) are upper bounds, not competitors: they sit in a
-separate, labelled block and are not tested.
+separate, labelled block and are not tested. Systems whose length budget was set from
+the references (``lead-k``, ``random-k`` and the rankers at their default
+``match_reference``) carry a † and sort after the systems that choose their own length;
+runs with identical per-example scores are named in the footnote, so two equal rows
+never stand without a word.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ UP, DOWN = "▲", "▼"
 GROUP_SYSTEMS = "systems"
 GROUP_UPPER = "upper bounds (read the references)"
 REFERENCE_READERS = ("oracle", "human (leave-one-out)")
+#: marks a row whose summary length was taken from the references
+LENGTH_MARK = "†"
 
 
 @dataclass
@@ -66,6 +72,7 @@ class Row:
     extras: dict[str, float]
     is_baseline: bool = False
     comparisons: dict[str, Comparison] = field(default_factory=dict)
+    length_from_references: bool = False
 
 
 @dataclass
@@ -81,6 +88,8 @@ class Leaderboard:
     alpha: float = 0.05
     n_resamples: int = 1000
     seed: int = 12345
+    #: sets of systems whose per-example scores are all identical (same outputs, likely)
+    identical: list[list[str]] = field(default_factory=list)
 
     def group(self, name: str) -> list[Row]:
         """The rows of one block, in table order."""
@@ -115,6 +124,29 @@ def reads_references(run: RunResult) -> bool:
     return run.system in REFERENCE_READERS
 
 
+def reads_reference_length(run: RunResult) -> bool:
+    """True when the system's length budget came from the references (recorded by the
+    runner; for older runs, a baseline config with ``match_reference`` and no budget)."""
+    flag = run.meta.get("run", {}).get("uses_reference_length") \
+        if isinstance(run.meta, dict) else None
+    if isinstance(flag, bool):
+        return flag
+    cfg = run.system_config
+    return cfg.get("match_reference") is True and cfg.get("budget") is None \
+        and cfg.get("k") is None
+
+
+def identical_runs(runs: Sequence[RunResult]) -> list[list[str]]:
+    """Groups of two or more systems with the same ROUGE scores on every example."""
+    by_scores: dict[tuple[Any, ...], list[str]] = {}
+    for run in runs:
+        key = tuple(sorted((e.id, tuple(sorted((k, v) for k, v in e.scores.items()
+                                               if k in ROUGE_KEYS)))
+                           for e in run.examples))
+        by_scores.setdefault(key, []).append(run.system)
+    return sorted(sorted(names) for key, names in by_scores.items() if key and len(names) > 1)
+
+
 def _check_comparable(runs: Sequence[RunResult]) -> None:
     for attr, what in (("dataset_fingerprint", "dataset"), ("split", "split"),
                        ("signature", "scoring signature")):
@@ -132,7 +164,8 @@ def _row(run: RunResult, group: str) -> Row:
     scores = {k: (a.mean, a.low, a.high) for k, a in run.aggregates.items() if k in ROUGE_KEYS}
     extras = {k: run.aggregates[k].mean for k in EXTRA_KEYS if k in run.aggregates}
     n = max((a.n for a in run.aggregates.values()), default=len(run.examples))
-    return Row(run.system, group, n, len(run.failures), scores, extras)
+    return Row(run.system, group, n, len(run.failures), scores, extras,
+               length_from_references=group == GROUP_SYSTEMS and reads_reference_length(run))
 
 
 def _compare(base: RunResult, others: Sequence[RunResult], rows: dict[str, Row], *,
@@ -183,13 +216,15 @@ def build_leaderboard(runs: Sequence[RunResult], baseline: str | None = DEFAULT_
         others = [r for r in runs if r.system != baseline and not reads_references(r)]
         _compare(base, others, rows, alpha=alpha, n_resamples=n_resamples, seed=seed)
 
-    def order(row: Row) -> tuple[int, float, str]:
+    def order(row: Row) -> tuple[int, bool, float, str]:
         r1 = row.scores.get("rouge1_f", (0.0, 0.0, 0.0))[0]
-        return (0 if row.group == GROUP_SYSTEMS else 1, -r1, row.system)
+        return (0 if row.group == GROUP_SYSTEMS else 1, row.length_from_references, -r1,
+                row.system)
 
     first = runs[0]
     return Leaderboard(first.dataset, first.dataset_fingerprint, first.split, first.signature,
-                       baseline, sorted(rows.values(), key=order), alpha, n_resamples, seed)
+                       baseline, sorted(rows.values(), key=order), alpha, n_resamples, seed,
+                       identical=identical_runs(runs))
 
 
 # --------------------------------------------------------------------------- rendering
@@ -216,7 +251,8 @@ def _header() -> list[str]:
 
 
 def _cells(row: Row) -> list[str]:
-    name = f"{row.system} (baseline)" if row.is_baseline else row.system
+    name = f"{row.system} {LENGTH_MARK}" if row.length_from_references else row.system
+    name = f"{name} (baseline)" if row.is_baseline else name
     return [name, *(_cell(row, k) for k in ROUGE_KEYS), *(_extra(row, k) for k in EXTRA_KEYS),
             str(row.n), str(row.failed)]
 
@@ -235,6 +271,15 @@ def _footnote(board: Leaderboard) -> str:
         text += (f" {UP}/{DOWN}: significantly better/worse than {board.baseline} "
                  f"(paired bootstrap, {board.n_resamples} resamples, seed {board.seed}; "
                  f"Holm-corrected over systems per metric; alpha {board.alpha}).")
+    if any(r.length_from_references for r in board.rows):
+        text += (f" {LENGTH_MARK}: summary length set from the references (budget = their mean "
+                 "length), listed after the systems that choose their own length; compare "
+                 "these with each other.")
+    for names in board.identical:
+        why = (": on single-document inputs first-sentence is lead-1"
+               if {"first-sentence", "lead-1"} <= set(names) else "")
+        text += (f" {' and '.join(names)} have identical scores on every example (the same "
+                 f"outputs as far as the scorer can tell{why}).")
     return text
 
 
@@ -257,7 +302,7 @@ def to_markdown(board: Leaderboard) -> str:
 
 def to_csv(board: Leaderboard) -> str:
     """One row per system; scores x100 with two decimals, p-values with four."""
-    header = ["group", "system", "baseline", "n", "failed"]
+    header = ["group", "system", "baseline", "reference_length", "n", "failed"]
     for key in ROUGE_KEYS:
         header += [f"{key}", f"{key}_low", f"{key}_high", f"{key}_delta", f"{key}_p_holm",
                    f"{key}_sig"]
@@ -266,7 +311,8 @@ def to_csv(board: Leaderboard) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
     for row in board.rows:
-        out: list[Any] = [row.group, row.system, int(row.is_baseline), row.n, row.failed]
+        out: list[Any] = [row.group, row.system, int(row.is_baseline),
+                          int(row.length_from_references), row.n, row.failed]
         for key in ROUGE_KEYS:
             mean, low, high = row.scores.get(key, (math.nan, math.nan, math.nan))
             out += [_fmt(100 * mean), _fmt(100 * low), _fmt(100 * high)]
@@ -307,10 +353,10 @@ def to_latex(board: Leaderboard) -> str:
         for row in rows:
             cells = [tex_escape(c) for c in _cells(row)]
             cells = [c.replace(UP, r"$^{\uparrow}$").replace(DOWN, r"$^{\downarrow}$")
-                     .replace("–", "--") for c in cells]
+                     .replace(LENGTH_MARK, r"$^{\dagger}$").replace("–", "--") for c in cells]
             lines.append(" & ".join(cells) + r" \\")
     caption = tex_escape(_footnote(board)).replace(UP, r"$\uparrow$").replace(
-        DOWN, r"$\downarrow$")
+        DOWN, r"$\downarrow$").replace(LENGTH_MARK, r"$^{\dagger}$")
     lines += [r"\bottomrule", r"\end{tabular}",
               rf"\caption{{{tex_escape(board.dataset)} ({tex_escape(board.split)}). {caption}}}",
               r"\end{table}"]
@@ -328,9 +374,10 @@ def to_json(board: Leaderboard) -> str:
         "split": board.split, "signature": board.signature, "baseline": board.baseline,
         "test": {"method": "paired-bootstrap", "correction": "holm", "alpha": board.alpha,
                  "n_resamples": board.n_resamples, "seed": board.seed},
+        "identical": board.identical,
         "rows": [{
             "system": r.system, "group": r.group, "baseline": r.is_baseline, "n": r.n,
-            "failed": r.failed,
+            "failed": r.failed, "reference_length": r.length_from_references,
             "scores": {k: {"mean": m, "low": lo, "high": hi}
                        for k, (m, lo, hi) in r.scores.items()},
             "extras": r.extras,

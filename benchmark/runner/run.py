@@ -309,6 +309,7 @@ def _run_meta(preds: SystemPredictions) -> dict[str, Any]:
         "spec": preds.label,
         "identity": preds.system.identity(),
         "uses_references": preds.system.uses_references,
+        "uses_reference_length": preds.system.uses_reference_length(),
         "predictions_cached": preds.cached,
         "predictions_computed": preds.computed,
         "seconds_total": round(total, 6),

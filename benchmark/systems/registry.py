@@ -81,6 +81,13 @@ class System:
         The runner still checks every output (non-text, empty, wrong count)."""
         return list(self.summarize_batch(examples))
 
+    def uses_reference_length(self) -> bool:
+        """True when this system's summary length is taken from the references (e.g.
+        lead-k's default budget): it knows something a real summariser does not, so
+        the leaderboard marks it and lists it after the systems that choose their own
+        length. Default: False."""
+        return False
+
     def identity(self) -> dict[str, Any]:
         """Name plus full config: the cache key and what a RunResult records."""
         return {"name": self.name, "config": self.config.model_dump(mode="json")}
