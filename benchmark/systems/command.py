@@ -17,7 +17,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from benchmark.errors import ConfigError
 from benchmark.schema import Example
@@ -34,6 +34,13 @@ class CommandConfig(SystemConfig):
     command: str
     batch_size: int = Field(default=32, ge=1)
     timeout: float = Field(default=600.0, gt=0, description="seconds per batch")
+    #: what the program is, when the command names no file (``python -m pkg``)
+    version: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
 
 
 def stderr_tail(stderr: str, limit: int = STDERR_TAIL_CHARS) -> str:
@@ -91,6 +98,13 @@ class CommandSystem(BatchAdapter):
             raise ConfigError(f"cmd: cannot parse command '{self.config.command}': {exc}") from exc
         if not self.argv:
             raise ConfigError("cmd: empty command")
+
+    def code_identity(self) -> dict[str, Any]:
+        """A hash of every file the command names (``#version=`` when it names none)."""
+        from benchmark.systems.code import command_code
+
+        assert isinstance(self.config, CommandConfig)
+        return command_code(self.config.command, self.config.version)
 
     @classmethod
     def from_spec(cls, target: str, options: Mapping[str, Any], spec: str) -> CommandSystem:

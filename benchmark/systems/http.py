@@ -111,6 +111,10 @@ class HttpSystem(BatchAdapter):
             raise ConfigError(f"system '{spec}': give the model, e.g. http:{target}#model=NAME")
         return cls(make_config(cls, {"base_url": target, **options}, spec))
 
+    def code_identity(self) -> dict[str, Any]:
+        """Nothing beyond the config: the model runs elsewhere, named by ``model``."""
+        return {}
+
     def _headers(self) -> dict[str, str]:
         assert isinstance(self.config, HttpConfig)
         key = os.environ.get(self.config.api_key_env) or os.environ.get("OPENAI_API_KEY")
