@@ -40,6 +40,11 @@ def print_summary(report: RunReport) -> None:
             cache = f", {run.predictions.computed} computed, {run.predictions.cached} cached"
         click.echo(f"  {res.system}: {score}, {len(res.failures)} failed{cache} -> {run.path}",
                    err=True)
+        for note in run.predictions.notes if run.predictions is not None else []:
+            if note.startswith("cannot tell"):  # the cache may hold an old model's output
+                click.secho(f"      WARNING: {note}", fg="yellow", bold=True, err=True)
+            else:
+                click.echo(f"      note: {note}", err=True)
         by_reason: dict[str, list[str]] = {}
         for ex_id, why in sorted(res.failures.items()):
             by_reason.setdefault(why, []).append(ex_id)
