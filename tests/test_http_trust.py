@@ -63,7 +63,7 @@ class Hostile(BaseHTTPRequestHandler):
             elif mode == "AWAY":
                 self._send(307, b"moved", {"Location": "http://127.0.0.2:9/v1/chat/completions"})
             elif mode == "BIG":  # declared too long
-                self._send(200, b"x" * 3_000_000)
+                self._send(200, b"x" * 9_000_000)
             elif mode == "FLOOD":  # too long and not declared (chunked, endless)
                 self.send_response(200)
                 self.send_header("Transfer-Encoding", "chunked")
@@ -151,12 +151,13 @@ def test_redirects_are_failures_that_say_so(server: str) -> None:
 
 
 def test_replies_over_the_size_limit_fail(server: str) -> None:
-    system = resolve_system(_spec(f"http://{server}/v1", max_reply_bytes=1_000_000, timeout=10))
+    """The default limit (8 MB): a declared 9 MB body and an endless chunked one."""
+    system = resolve_system(_spec(f"http://{server}/v1", timeout=10))
     start = time.monotonic()
     out = system.predict_batch(_examples("BIG", "FLOOD", "OK"))
-    assert out[0] == Failure("reply too large: 3000000 bytes declared, over the limit of "
-                             "1000000 (#max_reply_bytes)")
-    assert out[1] == Failure("reply too large: over the limit of 1000000 bytes "
+    assert out[0] == Failure("reply too large: 9000000 bytes declared, over the limit of "
+                             "8000000 (#max_reply_bytes)")
+    assert out[1] == Failure("reply too large: over the limit of 8000000 bytes "
                              "(#max_reply_bytes)")
     assert isinstance(out[2], str)
     assert time.monotonic() - start < 10

@@ -11,7 +11,6 @@ from test_adapters import seed_examples
 
 from benchmark.reports.check import check_runs
 from benchmark.reports.leaderboard import build_leaderboard, to_markdown
-from benchmark.reports.markup import md_code, md_text
 from benchmark.runner.run import run_systems
 from benchmark.schema import RunResult
 
@@ -40,6 +39,8 @@ def _cells(row: str) -> int:
 
 
 def test_md_text_and_md_code_make_text_inert() -> None:
+    from benchmark.reports.markup import md_code, md_text
+
     assert md_text("a|b\nc<i>&_*") == "a\\|b c&lt;i&gt;&amp;\\_\\*"
     assert md_code("x`y\nz") == "``x`y z``"
     assert md_code("lead-3") == "`lead-3`"

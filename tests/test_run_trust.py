@@ -18,7 +18,6 @@ from test_adapters import seed_examples
 
 from benchmark.errors import ConfigError, InputError
 from benchmark.evaluation.results import load_result, reproducible_part
-from benchmark.runner.outdir import result_stem
 from benchmark.runner.run import run_systems
 
 
@@ -40,6 +39,13 @@ def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
     except SystemExit as exc:
         code = int(exc.code or 0)
     return code, capsys.readouterr().err
+
+
+def _result_path(out: Path, spec: str) -> Path:
+    """Where the last run in ``out`` wrote ``spec``'s result (from its summary)."""
+    summary = json.loads((out / "_summary.json").read_text())
+    (name,) = [row["file"] for row in summary["systems"] if row["system"] == spec]
+    return out / name
 
 
 def _preds(path: Path, ids: list[str], **extra: str) -> Path:
@@ -111,7 +117,7 @@ def test_editing_a_py_module_recomputes_and_says_why(
         sys.modules.pop("trust_sum", None)
         code, err = _cli(["--dataset", str(dataset), "--system", spec, "--out", str(out)], capsys)
         assert code == 0, err
-        r1[words] = load_result(out / f"{result_stem(spec)}.json")
+        r1[words] = load_result(_result_path(out, spec))
         if words == 40:
             continue
         assert "5 computed, 0 cached" in err
@@ -333,7 +339,7 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(
                    env=env, check=True, timeout=120)
     ids = [json.loads(x)["id"] for x in cache.read_text().splitlines()[1:]]
     assert sorted(ids) == sorted(ex.id for ex in seed_examples())  # each exactly once
-    resumed = load_result(out / f"{result_stem(spec)}.json")
+    resumed = load_result(_result_path(out, spec))
     assert resumed.meta["run"]["predictions_cached"] == len(kept)
     assert resumed.meta["run"]["predictions_computed"] == 5 - len(kept)
     monkeypatch.syspath_prepend(str(tmp_path))
