@@ -13,8 +13,9 @@ import re
 
 #: line breaks and other control characters: a name stays on its line (and its cell)
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]+")
-#: characters Markdown would read as syntax, escaped with a backslash
-_MARKDOWN = re.compile(r"([\\`*_\[\]|~!#])")
+#: characters Markdown would read as syntax, escaped with a backslash; ``_`` only
+#: where it could start or end emphasis (not inside a word: ``my_sum`` stays readable)
+_MARKDOWN = re.compile(r"([\\`*\[\]|~!#]|(?<![^\W_])_|_(?![^\W_]))")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
 
