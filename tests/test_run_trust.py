@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_adapters import seed_examples
 
-from benchmark.errors import ConfigError, InputError
+from benchmark.errors import ConfigError
 from benchmark.evaluation.results import load_result, reproducible_part
 from benchmark.runner.run import run_systems
 

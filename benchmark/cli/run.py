@@ -124,7 +124,8 @@ def sigterm_as_interrupt() -> Iterator[None]:
               help="Split to run on ('all' = every split).")
 @click.option("--limit", type=int, default=None, help="Only the first N examples of the split.")
 @click.option("--out", "out", default="runs", show_default=True, type=click.Path(path_type=Path),
-              help="Where results (<system>.json), _summary.json and the cache (.cache/) go.")
+              help="Where results (<system>.json), _summary.json and the cache (.cache/) go; "
+                   "locked while the run writes.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed example.")
 @click.option("--jobs", type=int, default=1, show_default=True,
               help="Systems run side by side (threads; helps cmd:/http: systems).")
@@ -147,8 +148,11 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
     """Run summarisation systems over a dataset, then score each one.
 
     Every prediction is cached the moment it exists (append-only, fsynced), keyed by
-    the system's full config, the example id and the dataset fingerprint: after
-    Ctrl-C, the same command resumes where it stopped. A system that crashes,
+    the system's full config and code (module source, files a command names, or
+    #version=), the example id and the dataset fingerprint: after Ctrl-C, SIGTERM or
+    a kill, the same command resumes where it stopped; edited code is recomputed.
+    One run at a time per --out folder (a lock); a result file holding another
+    system's result is never overwritten. A system that crashes,
     hangs, returns empty or non-text output, or the wrong number of outputs, fails
     that example only (unless --fail-fast); failures score 0 and are listed, and
     the exit status is 1 if a system failed on more examples than --max-failures.

@@ -2,10 +2,12 @@
 
 Why append-only with an fsync per record: a run killed at any moment (Ctrl-C, OOM,
 power) keeps every prediction that finished, and a re-run reads them back instead
-of recomputing. The file name carries a hash of the system's identity (name and
-full config) and the dataset fingerprint; its first line repeats both, so a cache
-is never reused for another system or dataset. Within a file, records are keyed by
-example id (the last record for an id wins).
+of recomputing. The file name carries a hash of the system's identity (name, full
+config and code: :mod:`benchmark.systems.code`) and the dataset fingerprint; its
+first line repeats both, so a cache is never reused for another system, another
+version of its code, or another dataset. An old file is never rewritten: a changed
+identity writes a new one, and :meth:`PredictionCache.why_missed` says why.
+Within a file, records are keyed by example id (the last record for an id wins).
 """
 
 from __future__ import annotations

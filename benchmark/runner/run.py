@@ -5,8 +5,9 @@ predictions already in its on-disk cache (:mod:`benchmark.runner.cache`), (2) as
 system only for the rest, batch by batch, checking every output and caching it the
 moment it exists, (3) scores the predictions (``scoring``, an
 :class:`~benchmark.evaluation.evaluate.EvalConfig`; default: the evaluator's defaults) and
-writes ``<out>/<system-slug>.json`` (a :class:`~benchmark.schema.RunResult`), and
-finally writes ``<out>/_summary.json`` with what failed and why. What the scoring
+writes ``<out>/<name>.json`` (a :class:`~benchmark.schema.RunResult`; names and the
+folder lock: :mod:`benchmark.runner.outdir`), and finally writes
+``<out>/_summary.json`` with what failed and why. What the scoring
 profile changes besides the scores: :mod:`benchmark.runner.scoring`.
 
 A crash, a hang (``timeout``), an empty string, a non-text value or a wrong number
@@ -346,9 +347,13 @@ def run_systems(
     Systems are resolved first (a bad spec fails before any work). With ``jobs`` > 1,
     systems marked ``parallel_safe`` run in threads side by side (useful for command
     and HTTP systems, which wait on other processes). Results go to
-    ``<out>/<slug>.json``, the cache to ``<out>/.cache/``, the failure summary to
-    ``<out>/_summary.json``. ``max_failures`` (a count, fraction or percentage per
-    system) decides :attr:`RunReport.exit_code`; it never stops the run early.
+    ``<out>/<name>.json`` (:func:`~benchmark.runner.outdir.result_stem`; a file holding
+    another system's result is never replaced), the cache to ``<out>/.cache/``, the
+    failure summary to ``<out>/_summary.json``; ``<out>/.lock`` keeps a second run out
+    (:class:`~benchmark.errors.ConfigError`). A ``file:`` system for another dataset or
+    split is refused before any work, as ``evaluate`` refuses it. ``max_failures`` (a
+    count, fraction or percentage per system) decides :attr:`RunReport.exit_code`; it
+    never stops the run early.
     ``scoring`` is what every result is scored with (default ``EvalConfig()``, the
     evaluator's defaults); if it sets a tokenizer profile field explicitly
     (``EvalConfig(tokenizer="unicode", language="ru")``), an oracle at
