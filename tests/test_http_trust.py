@@ -8,18 +8,16 @@ within the deadline, and no secret may reach a file under --out or the console.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_adapters import seed_examples
+from test_http_adapter import QuietHandler, _examples, serve
 
 from benchmark.errors import ConfigError
-from benchmark.schema import Example
 from benchmark.systems import resolve_system
 from benchmark.systems.registry import Failure
 
@@ -27,22 +25,13 @@ KEY = "sk-live-4f9Qz7TOPSECRETkey"
 PASSWORD = "hunter2-pa55word"
 
 
-class Hostile(BaseHTTPRequestHandler):
+class Hostile(QuietHandler):
     """Behaviour by the first word of the document (see each branch)."""
 
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
-        pass
-
     def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body)
+        super()._send(status, body, {**(headers or {}), "Connection": "close"})
 
     def do_POST(self) -> None:
         payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -90,22 +79,8 @@ class Hostile(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def server() -> Iterator[str]:
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
-    srv.daemon_threads = True
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{srv.server_address[1]}"
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(timeout=5)
-
-
-def _examples(*modes: str) -> list[Example]:
-    base = seed_examples()[0]
-    return [base.model_copy(update={"id": f"{m}-{i}", "document": f"{m} {i} " + base.id})
-            for i, m in enumerate(modes)]
+    with serve(Hostile) as where:
+        yield where
 
 
 def _spec(url: str, **options: Any) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from test_adapters import seed_examples
+from test_run_exit import _alive
+from test_run_exit import _run_cli as _cli
 
 from benchmark.errors import ConfigError
 from benchmark.evaluation.results import load_result, reproducible_part
@@ -28,17 +30,6 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("data") / "trust"
     write_dataset(out, name="trust", splits={"test": seed_examples()}, settings={}, counts={})
     return out
-
-
-def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    from benchmark.cli import main
-
-    try:
-        main(["run", "--no-progress", "--no-human-ceiling", *args])
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    return code, capsys.readouterr().err
 
 
 def _result_path(out: Path, spec: str) -> Path:
@@ -254,14 +245,6 @@ def test_two_processes_on_one_folder_call_the_system_once(
 
 
 # ----------------------------------------------------------------- 11. SIGTERM, 17. SIGKILL
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _wait_for(path: Path, within: float = 60) -> None:
