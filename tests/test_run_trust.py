@@ -254,41 +254,57 @@ def _wait_for(path: Path, within: float = 60) -> None:
     assert path.exists(), f"{path} never appeared"
 
 
-@pytest.mark.parametrize("kind", ["cmd", "timeout-worker"])
+@pytest.mark.parametrize("kind", ["cmd", "cmd-in-threads", "timeout-worker"])
 def test_sigterm_stops_the_systems_processes_and_exits_143(
     dataset: Path, tmp_path: Path, kind: str
 ) -> None:
-    pid_file = tmp_path / "pid"
+    """cmd-in-threads: two commands side by side (--jobs 2), each stuck in its batch:
+    the run must not wait out their 600 s timeout, nor leave them behind."""
     (tmp_path / "hang_trust.py").write_text(textwrap.dedent(f"""
         import os, sys, time
-        def hang(document):
-            with open({str(pid_file)!r}, "w") as fh:
+        def hang(document, name="pid-a"):
+            with open(os.path.join({str(tmp_path)!r}, name), "w") as fh:
                 fh.write(str(os.getpid()))
             time.sleep(600)
         if __name__ == "__main__":
             sys.stdin.read()
-            hang("")
+            hang("", sys.argv[1])
     """))
+    script = f"{sys.executable} {tmp_path / 'hang_trust.py'}"
     if kind == "cmd":
-        system = [f"cmd:{sys.executable} {tmp_path / 'hang_trust.py'}"]
+        system = ["--system", f"cmd:{script} pid-a"]
+    elif kind == "cmd-in-threads":
+        system = ["--system", f"cmd:{script} pid-a", "--system", f"cmd:{script} pid-b",
+                  "--jobs", "2"]
     else:
-        system = ["py:hang_trust:hang", "--timeout", "120"]
-    argv = ["run", "--dataset", str(dataset), "--system", *system, "--out",
-            str(tmp_path / "runs"), "--no-progress", "--no-human-ceiling"]
+        system = ["--system", "py:hang_trust:hang", "--timeout", "120"]
+    pid_files = [tmp_path / "pid-a"] + ([tmp_path / "pid-b"] if kind == "cmd-in-threads" else [])
+    argv = ["run", "--dataset", str(dataset), *system, "--out", str(tmp_path / "runs"),
+            "--no-progress", "--no-human-ceiling"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
     code = f"from benchmark.cli import main; main({argv!r})"
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE,
                             text=True)
-    _wait_for(pid_file)
-    child = int(pid_file.read_text())
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 143, err
-    assert "run the same command again to resume" in err
-    deadline = time.monotonic() + 5
-    while _alive(child) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(child)
+    children: list[int] = []
+    try:
+        for pid_file in pid_files:
+            _wait_for(pid_file)
+        children = [int(p.read_text()) for p in pid_files]
+        start = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 143, err
+        assert time.monotonic() - start < 15
+        assert "run the same command again to resume" in err
+        deadline = time.monotonic() + 5
+        while any(map(_alive, children)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, children))
+    finally:  # a failed test leaves nothing running either
+        for pid in [proc.pid, *children]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 def test_sigkill_then_resume_loses_and_duplicates_nothing(

@@ -47,6 +47,7 @@ from benchmark.systems.worker import (
     check_outputs,
     recipe_for,
     reuse_workers,
+    stop_children,
 )
 
 CACHE_DIRNAME = ".cache"
@@ -435,6 +436,7 @@ def _predict_all(systems: Sequence[System], labels: Sequence[str], slugs: Sequen
             done.update({i: fut.result() for i, fut in futures.items()})
         except BaseException:
             stop.set()  # tell the other threads to stop after their current batch
+            stop_children()  # ... and end the cmd: batches they are waiting for now
             if pool:
                 pool.shutdown(wait=True, cancel_futures=True)
             raise

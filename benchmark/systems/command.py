@@ -23,7 +23,7 @@ from benchmark.errors import ConfigError
 from benchmark.schema import Example
 from benchmark.systems.registry import Failure, SystemConfig
 from benchmark.systems.spec import BatchAdapter, make_config
-from benchmark.systems.worker import kill_process_group
+from benchmark.systems.worker import kill_process_group, tracked_child, was_stopped
 
 STDERR_TAIL_CHARS = 1500
 
@@ -127,16 +127,19 @@ class CommandSystem(BatchAdapter):
         except OSError as exc:
             raise ConfigError(f"cmd: cannot start '{self.config.command}': {exc}") from exc
         try:
-            stdout, stderr = proc.communicate(payload, timeout=self.config.timeout)
+            with tracked_child(proc):  # the runner kills it if the run is interrupted
+                stdout, stderr = proc.communicate(payload, timeout=self.config.timeout)
         except subprocess.TimeoutExpired:
             kill_process_group(proc)
             proc.communicate()
             reason = f"timeout: command ran longer than {self.config.timeout:g} s"
             return [Failure(reason) for _ in examples]
-        except BaseException:  # Ctrl-C: leave no orphan behind
+        except BaseException:  # Ctrl-C, SIGTERM: leave no orphan behind
             kill_process_group(proc)
             proc.wait()
             raise
+        if was_stopped(proc):  # killed because the run stops: not the system's failure
+            raise KeyboardInterrupt
         if proc.returncode != 0:
             tail = stderr_tail(stderr) or "(stderr was empty)"
             reason = f"command exited with status {proc.returncode}; stderr tail:\n{tail}"
