@@ -344,3 +344,23 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(
     monkeypatch.syspath_prepend(str(tmp_path))
     clean = run_systems(dataset, [spec], out=tmp_path / "clean", human_ceiling=False)
     assert reproducible_part(resumed) == reproducible_part(clean.systems[0].result)
+
+
+def test_code_identity_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What counts as a system's code (docs/running.md, the identity table)."""
+    from benchmark.systems import resolve_system
+    from benchmark.systems.code import code_unknown
+
+    yaml_code = resolve_system("py:yaml:safe_dump").identity()["code"]["modules"][0]
+    assert yaml_code["version"].startswith("PyYAML==") and yaml_code["sha256"]
+    assert code_unknown(resolve_system("py:sys:intern").identity()) == (
+        "module 'sys' has no source file")
+    assert code_unknown(resolve_system("py:sys:intern#version=3").identity()) is None
+    lead = resolve_system("lead-3").identity()["code"]["modules"][0]
+    assert lead["module"] == "benchmark.baselines.positional"
+    assert lead["version"].startswith("sumbench==")
+    monkeypatch.chdir(tmp_path)
+    Path("s.py").write_text("print()")
+    Path("m.bin").write_bytes(b"weights")
+    files = resolve_system("cmd:python s.py --model=m.bin --n 3").identity()["code"]["files"]
+    assert sorted(files) == ["m.bin", "s.py"]  # not `python` (found on PATH), not `3`

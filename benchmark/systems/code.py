@@ -6,7 +6,8 @@ old model). So a system's identity also carries its code:
 
 - a Python system (``py:``, registered systems, plug-ins): the SHA-256 of the source
   file of the module that defines it, and the version of the distribution that ships
-  that module, if any;
+  that module if it is installed in site-packages (a compiled part or a sibling
+  module may change with the version while the hashed file does not);
 - ``cmd:``: the SHA-256 of every file the command line names (``python my_sum.py
   --model m.bin`` -> ``my_sum.py`` and ``m.bin``; the program found on ``PATH`` is not
   counted: ``python`` says nothing about the script it runs);
@@ -53,14 +54,24 @@ def _distributions() -> dict[str, list[str]]:
     return dict(importlib.metadata.packages_distributions())
 
 
-def _version(module: str) -> str | None:
-    """``dist==version`` of the installed distribution that ships ``module``, if any."""
+def _version(module: str, path: Path) -> str | None:
+    """``dist==version`` of the installed distribution that ships ``module``, if any.
+
+    Only a module installed into site-packages is looked up (mapping modules to
+    distributions reads every installed package's metadata, about half a second):
+    a module in a source tree or an editable install has no version but its hash.
+    sumbench's own modules are ``sumbench``.
+    """
     top = module.partition(".")[0]
-    for dist in _distributions().get(top, [])[:1]:
-        try:
-            return f"{dist}=={importlib.metadata.version(dist)}"
-        except importlib.metadata.PackageNotFoundError:
+    try:
+        if top == "benchmark":
+            return f"sumbench=={importlib.metadata.version('sumbench')}"
+        if not {"site-packages", "dist-packages"} & set(path.parts):
             return None
+        for dist in _distributions().get(top, [])[:1]:
+            return f"{dist}=={importlib.metadata.version(dist)}"
+    except importlib.metadata.PackageNotFoundError:
+        return None
     return None
 
 
@@ -68,14 +79,14 @@ def module_code(module: str) -> dict[str, Any]:
     """The code identity of an imported module: its source file's hash and its
     distribution's version (``{"unknown": why}`` inside if it has no file)."""
     out: dict[str, Any] = {"module": module}
-    version = _version(module)
-    if version:
-        out["version"] = version
     mod = sys.modules.get(module)
     path = getattr(mod, "__file__", None) if mod is not None else None
     if not path or not Path(path).is_file():
         out[UNKNOWN] = f"module '{module}' has no source file"
         return out
+    version = _version(module, Path(path).resolve())
+    if version:
+        out["version"] = version
     out["sha256"] = file_digest(Path(path))
     return out
 
