@@ -17,7 +17,8 @@ from test_adapters import seed_examples
 from benchmark.errors import InputError
 from benchmark.evaluation.results import load_result, reproducible_part
 from benchmark.runner.cache import CachedPrediction, PredictionCache
-from benchmark.runner.run import SystemRunError, predict, run_systems, slugify
+from benchmark.runner.outdir import result_stem
+from benchmark.runner.run import SystemRunError, predict, run_systems
 from benchmark.schema import Example
 from benchmark.systems.registry import System
 
@@ -130,7 +131,7 @@ def test_run_systems_resumes_after_keyboard_interrupt(
     (run,) = report.systems
     assert run.predictions is not None
     assert (run.predictions.cached, run.predictions.computed) == (3, 2)
-    result = load_result(out / f"{slugify(f'py:{user_module}:flaky')}.json")
+    result = load_result(out / f"{result_stem(f'py:{user_module}:flaky')}.json")
     assert result.failures == {} and result.aggregates["rouge1_f"].n == 5
     assert result.meta["run"]["predictions_cached"] == 3
 
@@ -208,7 +209,7 @@ def test_parallel_jobs_give_the_same_results(dataset: Path, tmp_path: Path) -> N
     assert [reproducible_part(r.result) for r in one.systems] == [
         reproducible_part(r.result) for r in two.systems]
     assert sorted(p.name for p in (tmp_path / "two").glob("*.json")) == sorted(
-        [f"{slugify(s)}.json" for s in specs] + ["_summary.json"])
+        [f"{result_stem(s)}.json" for s in specs] + ["_summary.json"])
 
 
 def test_bad_run_arguments_are_config_errors(dataset: Path, tmp_path: Path) -> None:

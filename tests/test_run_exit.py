@@ -17,6 +17,7 @@ from test_adapters import seed_examples
 from benchmark.errors import ConfigError
 from benchmark.evaluation.results import reproducible_part
 from benchmark.runner.limits import FailureLimit
+from benchmark.runner.outdir import result_stem
 from benchmark.runner.run import predict, run_systems
 from benchmark.schema import Example
 from benchmark.systems import resolve_system
@@ -142,7 +143,7 @@ def test_a_hung_python_system_is_killed_and_the_run_exits_1(
     assert (hang["failed"], hang["over_limit"]) == (1, True)
     assert (lead["failed"], lead["over_limit"]) == (0, False)
     assert summary["exit_code"] == 1 and summary["max_failures"] == "0"
-    result = json.loads((out / f"py-{MODULE}-hang.json").read_text())
+    result = json.loads((out / f"{result_stem(f'py:{MODULE}:hang')}.json").read_text())
     scored = {e["id"]: e["scores"]["rouge1_f"] for e in result["examples"]}
     assert scored["seed-1"] == 0.0 and all(v > 0 for k, v in scored.items() if k != "seed-1")
     assert f"py:{MODULE}:hang: 1 of 5 examples failed (allowed 0)" in err

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +40,11 @@ def print_summary(report: RunReport) -> None:
             cache = f", {run.predictions.computed} computed, {run.predictions.cached} cached"
         click.echo(f"  {res.system}: {score}, {len(res.failures)} failed{cache} -> {run.path}",
                    err=True)
+        for note in run.predictions.notes if run.predictions is not None else []:
+            if note.startswith("cannot tell"):  # the cache may hold an old model's output
+                click.secho(f"      WARNING: {note}", fg="yellow", bold=True, err=True)
+            else:
+                click.echo(f"      note: {note}", err=True)
         by_reason: dict[str, list[str]] = {}
         for ex_id, why in sorted(res.failures.items()):
             by_reason.setdefault(why, []).append(ex_id)
@@ -73,13 +82,38 @@ def print_verdict(report: RunReport) -> None:
 
 
 DEFAULT_METRICS = ("rouge", "lengths")
+#: exit status after SIGTERM (128 + 15, the shell's convention)
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be, so that the same clean-up runs: ``cmd:``
+    process groups and ``--timeout`` workers are killed instead of left to PID 1."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command("run", epilog="Exit status: 0 = every system produced every prediction (or "
                "failed on no more examples than --max-failures allows); 1 = some system "
                "failed on more examples than that, or --fail-fast stopped the run; 2 = bad "
                "input or usage (unknown system, bad config, missing dataset or split); "
-               "130 = interrupted.")
+               "130 = interrupted (Ctrl-C), 143 = terminated (SIGTERM); either way the "
+               "systems' processes are stopped and finished predictions stay cached.")
 @click.option("--dataset", "dataset", required=True, type=click.Path(path_type=Path),
               help="An exported sumbench dataset folder (from `sumbench build` or `import`).")
 @click.option("--system", "systems", multiple=True, metavar="SPEC",
@@ -90,7 +124,8 @@ DEFAULT_METRICS = ("rouge", "lengths")
               help="Split to run on ('all' = every split).")
 @click.option("--limit", type=int, default=None, help="Only the first N examples of the split.")
 @click.option("--out", "out", default="runs", show_default=True, type=click.Path(path_type=Path),
-              help="Where results (<system>.json), _summary.json and the cache (.cache/) go.")
+              help="Where results (<system>.json), _summary.json and the cache (.cache/) go; "
+                   "locked while the run writes.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed example.")
 @click.option("--jobs", type=int, default=1, show_default=True,
               help="Systems run side by side (threads; helps cmd:/http: systems).")
@@ -113,8 +148,11 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
     """Run summarisation systems over a dataset, then score each one.
 
     Every prediction is cached the moment it exists (append-only, fsynced), keyed by
-    the system's full config, the example id and the dataset fingerprint: after
-    Ctrl-C, the same command resumes where it stopped. A system that crashes,
+    the system's full config and code (module source, files a command names, or
+    #version=), the example id and the dataset fingerprint: after Ctrl-C, SIGTERM or
+    a kill, the same command resumes where it stopped; edited code is recomputed.
+    One run at a time per --out folder (a lock); a result file holding another
+    system's result is never overwritten. A system that crashes,
     hangs, returns empty or non-text output, or the wrong number of outputs, fails
     that example only (unless --fail-fast); failures score 0 and are listed, and
     the exit status is 1 if a system failed on more examples than --max-failures.
@@ -138,7 +176,7 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
 
     config = config_from_options(DEFAULT_METRICS, **scoring)
     try:
-        with warnings.catch_warnings():
+        with sigterm_as_interrupt(), warnings.catch_warnings():
             warnings.simplefilter("ignore", TokenisationWarning)  # print_summary says it
             report = run_systems(dataset, systems, out=out, split=split, limit=limit,
                                  fail_fast=fail_fast, jobs=jobs, timeout=timeout,
@@ -148,10 +186,12 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
     except SystemRunError as exc:  # a system failed, not the user's input: exit 1, not 2
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_SYSTEM_FAILED)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if not no_cache:
             click.echo(f"\ninterrupted: finished predictions are cached in {out / '.cache'}; "
                        "run the same command again to resume", err=True)
+        if isinstance(exc, Terminated):
+            sys.exit(EXIT_TERMINATED)
         raise
     print_summary(report)
     click.echo(f"next: sumbench leaderboard {out}", err=True)

@@ -16,7 +16,7 @@ import math
 import platform
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -284,6 +284,24 @@ def score_items(
     )
 
 
+def check_known_ids(
+    predictions: Iterable[str], known: set[str], where: str, source: str | None = None
+) -> None:
+    """Refuse predictions for ids that ``where`` (a split of a dataset) does not have.
+
+    Shared by ``sumbench evaluate`` and the ``file:`` system of ``sumbench run``, so
+    both paths refuse the same files with the same message.
+    """
+    extra = sorted(set(predictions) - known)
+    if extra:
+        raise InputError(
+            f"{len(extra)} prediction id(s) are not in {where}: {preview(extra)} "
+            "(predictions for another split or dataset?)",
+            path=source,
+            field="id",
+        )
+
+
 def evaluate_predictions(
     examples: Sequence[Example],
     predictions: Mapping[str, str],
@@ -316,14 +334,7 @@ def evaluate_predictions(
     unknown_failures = sorted(set(failures) - seen)
     if unknown_failures:
         raise InputError(f"failures name ids not in {where}: {preview(unknown_failures)}")
-    extra = sorted(set(predictions) - seen)
-    if extra:
-        raise InputError(
-            f"{len(extra)} prediction id(s) are not in {where}: {preview(extra)} "
-            "(predictions for another split or dataset?)",
-            path=source,
-            field="id",
-        )
+    check_known_ids(predictions, seen, where, source)
     missing = [i for i in ids if i not in predictions and i not in failures]
     if missing and cfg.missing == "error":
         raise InputError(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from benchmark.errors import ConfigError, InputError
 from benchmark.evaluation.results import compare_runs, preview, result_warnings
 from benchmark.evaluation.signature import signature_differences
+from benchmark.reports.markup import md_code, md_text
 from benchmark.schema import RunResult
 
 if TYPE_CHECKING:
@@ -120,39 +121,43 @@ class CheckReport:
 
     def to_markdown(self) -> str:
         """A short Markdown summary for a CI log, PR comment or job summary."""
-        status = "PASSED" if self.passed else "FAILED: " + ", ".join(self.regressed)
+        status = "PASSED" if self.passed else "FAILED: " + md_text(", ".join(self.regressed))
         lines = [
             f"## sumbench check: {status}",
             "",
-            f"Candidate `{self.candidate_system}` vs baseline `{self.baseline_system}` on "
+            f"Candidate {md_text(self.candidate_system)} vs baseline "
+            f"{md_text(self.baseline_system)} on "
             f"{self.n} examples; {self.method}, seed {self.seed}, Holm-corrected over "
             f"{len(self.metrics)} metric(s), alpha {self.alpha:g}, min-delta "
             f"{self.min_delta:g} points.",
             "",
-            f"Signature: `{self.signature}`",
+            f"Signature: {md_code(self.signature)}",
             "",
             "| metric | baseline | candidate | delta [95% CI] | p (Holm) | verdict |",
             "|---|---:|---:|---|---:|---|",
         ]
         for m in self.metrics:
             verdict = f"**{m.verdict}**" if m.regressed else m.verdict
-            lines.append(f"| {m.metric} | {m.baseline_mean:.2f} | {m.candidate_mean:.2f} | "
+            lines.append(f"| {md_text(m.metric)} | {m.baseline_mean:.2f} | "
+                         f"{m.candidate_mean:.2f} | "
                          f"{m.delta:+.2f} [{m.low:+.2f}, {m.high:+.2f}] | "
                          f"{m.p_adjusted:.4g} | {verdict} |")
         mv = self.moved
+        metric = md_text(mv.metric)
         for title, rows, total in (("dropped", mv.drops, mv.n_dropped),
                                    ("gained", mv.gains, mv.n_gained)):
             if not rows:
-                lines += ["", f"{total} examples {title} on {mv.metric} (not listed)."
-                          if total else f"No example {title} on {mv.metric}."]
+                lines += ["", f"{total} examples {title} on {metric} (not listed)."
+                          if total else f"No example {title} on {metric}."]
                 continue
-            lines += ["", f"### Examples that {title} most on {mv.metric} "
+            lines += ["", f"### Examples that {title} most on {metric} "
                           f"({len(rows)} of {total} shown)",
                       "", "| id | baseline | candidate | delta |", "|---|---:|---:|---:|"]
-            lines += [f"| {r.id} | {r.baseline:.2f} | {r.candidate:.2f} | {r.delta:+.2f} |"
+            lines += [f"| {md_text(r.id)} | {r.baseline:.2f} | {r.candidate:.2f} | "
+                      f"{r.delta:+.2f} |"
                       for r in rows]
         for who, notes in self.warnings.items():
-            lines += ["", f"Warnings ({who}):", *[f"- {w}" for w in notes]]
+            lines += ["", f"Warnings ({md_text(who)}):", *[f"- {md_text(w)}" for w in notes]]
         return "\n".join(lines) + "\n"
 
     def to_junit_xml(self) -> str:

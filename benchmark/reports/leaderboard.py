@@ -19,13 +19,14 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmark.errors import ConfigError, InputError
 from benchmark.files import write_text_atomic
+from benchmark.reports.markup import md_code, md_text
 from benchmark.schema import RunResult
 
 ROUGE_KEYS = ("rouge1_f", "rouge2_f", "rougeL_f", "rougeLsum_f")
@@ -260,15 +261,21 @@ def _cells(row: Row) -> list[str]:
 SMALL_N = 30
 
 
-def _footnote(board: Leaderboard) -> str:
+def _plain(text: str) -> str:
+    return text
+
+
+def _footnote(board: Leaderboard, name: Callable[[str], str] = _plain,
+              code: Callable[[str], str] = _plain) -> str:
+    """The table's footnote; ``name``/``code`` escape the user's text for a format."""
     text = (f"ROUGE F x100, mean (95% bootstrap CI). Len = mean words, Dens = Newsroom density. "
-            f"Signature: {board.signature}.")
+            f"Signature: {code(board.signature)}.")
     n = min((r.n for r in board.rows), default=0)
     if n < SMALL_N:
         text += (f" Caution: only {n} examples; intervals and tests this small are rough "
                  f"(the bootstrap understates uncertainty below ~{SMALL_N}).")
     if board.baseline:
-        text += (f" {UP}/{DOWN}: significantly better/worse than {board.baseline} "
+        text += (f" {UP}/{DOWN}: significantly better/worse than {name(board.baseline)} "
                  f"(paired bootstrap, {board.n_resamples} resamples, seed {board.seed}; "
                  f"Holm-corrected over systems per metric; alpha {board.alpha}).")
     if any(r.length_from_references for r in board.rows):
@@ -285,18 +292,17 @@ def _footnote(board: Leaderboard) -> str:
 
 def to_markdown(board: Leaderboard) -> str:
     """A GitHub-flavoured Markdown table per block, with the test in a footnote."""
-    lines = [f"# Leaderboard: {board.dataset} ({board.split})", "",
-             f"Dataset fingerprint `{board.fingerprint[:16]}`.", ""]
+    lines = [f"# Leaderboard: {md_text(board.dataset)} ({md_text(board.split)})", "",
+             f"Dataset fingerprint {md_code(board.fingerprint[:16])}.", ""]
     for group in (GROUP_SYSTEMS, GROUP_UPPER):
         rows = board.group(group)
         if not rows:
             continue
         lines += [f"## {group.capitalize()}", "", "| " + " | ".join(_header()) + " |",
                   "|" + "---|" * len(_header())]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in _cells(r)) + " |"
-                  for r in rows]
+        lines += ["| " + " | ".join(md_text(c) for c in _cells(r)) + " |" for r in rows]
         lines.append("")
-    lines.append(_footnote(board))
+    lines.append(_footnote(board, md_text, md_code))
     return "\n".join(lines) + "\n"
 
 

@@ -2,10 +2,12 @@
 
 Why append-only with an fsync per record: a run killed at any moment (Ctrl-C, OOM,
 power) keeps every prediction that finished, and a re-run reads them back instead
-of recomputing. The file name carries a hash of the system's identity (name and
-full config) and the dataset fingerprint; its first line repeats both, so a cache
-is never reused for another system or dataset. Within a file, records are keyed by
-example id (the last record for an id wins).
+of recomputing. The file name carries a hash of the system's identity (name, full
+config and code: :mod:`benchmark.systems.code`) and the dataset fingerprint; its
+first line repeats both, so a cache is never reused for another system, another
+version of its code, or another dataset. An old file is never rewritten: a changed
+identity writes a new one, and :meth:`PredictionCache.why_missed` says why.
+Within a file, records are keyed by example id (the last record for an id wins).
 """
 
 from __future__ import annotations
@@ -44,6 +46,21 @@ def cache_key(identity: dict[str, Any], fingerprint: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _changed(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """Which part of a system's code differs between two identities, in words."""
+    before, after = old.get("code") or {}, new.get("code") or {}
+    parts = []
+    for was, now in zip(before.get("modules", []), after.get("modules", []), strict=False):
+        if was != now:
+            parts.append(f"module {now.get('module')}")
+    files = set(before.get("files", {})) | set(after.get("files", {}))
+    parts += [f"file {f}" for f in sorted(files)
+              if before.get("files", {}).get(f) != after.get("files", {}).get(f)]
+    if before.get("version") != after.get("version"):
+        parts.append(f"version {before.get('version')} -> {after.get('version')}")
+    return ", ".join(parts) or "code identity"
+
+
 class PredictionCache:
     """Append-only store of one system's predictions on one dataset."""
 
@@ -51,8 +68,31 @@ class PredictionCache:
                  fingerprint: str) -> None:
         key = cache_key(identity, fingerprint)
         self.path = Path(directory) / f"{slug}-{key[:16]}.jsonl"
-        self.header = {"cache": CACHE_VERSION, "key": key, "system": identity,
+        self.header: dict[str, Any] = {"cache": CACHE_VERSION, "key": key, "system": identity,
                        "dataset_fingerprint": fingerprint}
+
+    def why_missed(self) -> str | None:
+        """Why there is no cache for this key although one exists for the same system
+        and dataset under another key: the system's code changed since it was written
+        (the old file is kept, never rewritten). None if there is no such file."""
+        if self.path.exists():
+            return None
+        stem = self.path.name[: -len("0123456789abcdef.jsonl")]
+        mine = self.header["system"]
+        for other in sorted(self.path.parent.glob(f"{stem}*.jsonl")):
+            try:
+                with open(other, encoding="utf-8") as fh:
+                    head = json.loads(fh.readline())
+                theirs = head["system"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            same = {k: v for k, v in theirs.items() if k != "code"}
+            if (head.get("dataset_fingerprint") == self.header["dataset_fingerprint"]
+                    and same == {k: v for k, v in mine.items() if k != "code"}
+                    and theirs.get("code") != mine.get("code")):
+                return (f"the code changed since the cache was written ({_changed(theirs, mine)}); "
+                        f"recomputing, the old predictions stay in {other}")
+        return None
 
     def load(self) -> dict[str, CachedPrediction]:
         """Every stored outcome by example id; repairs a line cut short by a kill."""

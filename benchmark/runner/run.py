@@ -5,8 +5,9 @@ predictions already in its on-disk cache (:mod:`benchmark.runner.cache`), (2) as
 system only for the rest, batch by batch, checking every output and caching it the
 moment it exists, (3) scores the predictions (``scoring``, an
 :class:`~benchmark.evaluation.evaluate.EvalConfig`; default: the evaluator's defaults) and
-writes ``<out>/<system-slug>.json`` (a :class:`~benchmark.schema.RunResult`), and
-finally writes ``<out>/_summary.json`` with what failed and why. What the scoring
+writes ``<out>/<name>.json`` (a :class:`~benchmark.schema.RunResult`; names and the
+folder lock: :mod:`benchmark.runner.outdir`), and finally writes
+``<out>/_summary.json`` with what failed and why. What the scoring
 profile changes besides the scores: :mod:`benchmark.runner.scoring`.
 
 A crash, a hang (``timeout``), an empty string, a non-text value or a wrong number
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 import sys
 import threading
 import time
@@ -33,8 +33,10 @@ from benchmark.errors import ConfigError, SumbenchError
 from benchmark.files import pretty_json, write_text_atomic
 from benchmark.runner.cache import CachedPrediction, PredictionCache
 from benchmark.runner.limits import FailureLimit, SystemVerdict
+from benchmark.runner.outdir import locked, refuse_overwrites, result_stem, result_stems, slugify
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
+from benchmark.systems.code import code_unknown
 from benchmark.systems.registry import System
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ from benchmark.systems.worker import (
     check_outputs,
     recipe_for,
     reuse_workers,
+    stop_children,
 )
 
 CACHE_DIRNAME = ".cache"
@@ -65,6 +68,8 @@ class SystemPredictions:
     outcomes: dict[str, CachedPrediction] = field(default_factory=dict)
     computed: int = 0
     cached: int = 0
+    #: what the user must know about this system's cache (a changed or unseen code)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def predictions(self) -> dict[str, str]:
@@ -75,12 +80,6 @@ class SystemPredictions:
     def failures(self) -> dict[str, str]:
         """Example id -> why it failed."""
         return {k: o.failure for k, o in self.outcomes.items() if o.failure is not None}
-
-
-def slugify(label: str) -> str:
-    """A file-name-safe form of a system label (``cmd:python x.py`` -> ``cmd-python-x.py``)."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")
-    return slug[:80] or "system"
 
 
 def _call(fn: Callable[[], Any], timeout: float | None) -> Any:
@@ -163,14 +162,23 @@ def predict(
     from tqdm import tqdm
 
     label = label or system_label(system)
-    run = SystemPredictions(label=label, slug=slug or slugify(label), system=system)
+    run = SystemPredictions(label=label, slug=slug or result_stem(label), system=system)
     cache = None
     if cache_dir is not None and system.cacheable:
         cache = PredictionCache(cache_dir, run.slug, system.identity(), fingerprint)
+        missed = cache.why_missed()
+        if missed:
+            run.notes.append(missed)
     stored = cache.load() if cache else {}
     wanted = {ex.id for ex in examples}
     run.outcomes = {k: v for k, v in stored.items() if k in wanted and v.failure is None}
     run.cached = len(run.outcomes)
+    unseen = code_unknown(system.identity()) if cache else None
+    if unseen:
+        reused = (f"{run.cached} cached predictions were reused and may come from older code"
+                  if run.cached else "cached predictions will be reused on the next run")
+        run.notes.append(f"cannot tell whether the code changed ({unseen}): {reused}; give "
+                         "#version=<something you change with the code> or use --no-cache")
     todo = [ex for ex in examples if ex.id not in run.outcomes]
     size = int(getattr(system.config, "batch_size", type(system).batch_size))
     if system.own_timeout:
@@ -264,6 +272,8 @@ class RunReport:
             failures = dict(sorted(run.result.failures.items()))
             row: dict[str, Any] = {"system": run.result.system, "file": run.path.name,
                                    "failed": len(failures), "failures": failures}
+            if run.predictions is not None and run.predictions.notes:
+                row["notes"] = run.predictions.notes
             if run.predictions is not None:
                 row["cached"] = run.predictions.cached
                 row["computed"] = run.predictions.computed
@@ -318,16 +328,6 @@ def _run_meta(preds: SystemPredictions) -> dict[str, Any]:
     }
 
 
-def _unique_slugs(labels: Sequence[str]) -> list[str]:
-    import hashlib
-
-    slugs = [slugify(x) for x in labels]
-    return [
-        s if slugs.count(s) == 1 else f"{s}-{hashlib.sha256(x.encode()).hexdigest()[:6]}"
-        for s, x in zip(slugs, labels, strict=True)
-    ]
-
-
 def run_systems(
     dataset: str | Path,
     specs: Sequence[str],
@@ -349,9 +349,13 @@ def run_systems(
     Systems are resolved first (a bad spec fails before any work). With ``jobs`` > 1,
     systems marked ``parallel_safe`` run in threads side by side (useful for command
     and HTTP systems, which wait on other processes). Results go to
-    ``<out>/<slug>.json``, the cache to ``<out>/.cache/``, the failure summary to
-    ``<out>/_summary.json``. ``max_failures`` (a count, fraction or percentage per
-    system) decides :attr:`RunReport.exit_code`; it never stops the run early.
+    ``<out>/<name>.json`` (:func:`~benchmark.runner.outdir.result_stem`; a file holding
+    another system's result is never replaced), the cache to ``<out>/.cache/``, the
+    failure summary to ``<out>/_summary.json``; ``<out>/.lock`` keeps a second run out
+    (:class:`~benchmark.errors.ConfigError`). A ``file:`` system for another dataset or
+    split is refused before any work, as ``evaluate`` refuses it. ``max_failures`` (a
+    count, fraction or percentage per system) decides :attr:`RunReport.exit_code`; it
+    never stops the run early.
     ``scoring`` is what every result is scored with (default ``EvalConfig()``, the
     evaluator's defaults); if it sets a tokenizer profile field explicitly
     (``EvalConfig(tokenizer="unicode", language="ru")``), an oracle at
@@ -382,17 +386,41 @@ def run_systems(
         raise ConfigError(f"system given more than once: {', '.join(dupes)}")
     loaded = load_dataset_dir(dataset)
     examples = select_examples(loaded.splits, split, limit)
+    whole_split = select_examples(loaded.splits, split)
+    for system in systems:  # a predictions file for another dataset or split: stop here
+        system.check_dataset(whole_split, fingerprint=loaded.fingerprint, dataset=loaded.name,
+                             split=split)
     out = Path(out)
-    cache_dir = out / CACHE_DIRNAME if use_cache else None
-    slugs = _unique_slugs(labels)
-    stop = threading.Event()
+    slugs = result_stems(labels)
+    with locked(out):  # one run per folder: no system called twice, one cache header
+        refuse_overwrites(out, {f"{s}.json": x for s, x in zip(slugs, labels, strict=True)})
+        done = _predict_all(systems, labels, slugs, examples, loaded.fingerprint,
+                            cache_dir=out / CACHE_DIRNAME if use_cache else None, jobs=jobs,
+                            fail_fast=fail_fast, timeout=timeout, progress=progress)
+        report = RunReport(out, loaded.name, loaded.fingerprint, split, len(examples), [],
+                           failure_limit, config)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TokenisationWarning)  # one message for all, below
+            _score_all(report, examples, done, config, human_ceiling)
+        report.advice = audit_advice([r.result for r in report.systems], examples, config)
+        if report.advice:
+            warnings.warn(report.advice, TokenisationWarning, stacklevel=2)
+        write_text_atomic(out / SUMMARY_NAME, pretty_json(report.summary()))
+    return report
 
+
+def _predict_all(systems: Sequence[System], labels: Sequence[str], slugs: Sequence[str],
+                 examples: list[Example], fingerprint: str, *, cache_dir: Path | None,
+                 jobs: int, fail_fast: bool, timeout: float | None,
+                 progress: bool) -> dict[int, SystemPredictions]:
+    """Every system's predictions (:func:`predict`), ``parallel_safe`` ones side by side."""
+    stop = threading.Event()
     parallel = [i for i, s in enumerate(systems) if jobs > 1 and s.parallel_safe]
 
     def one(i: int) -> SystemPredictions:
         # Bars of systems running side by side need their own terminal lines.
         position = parallel.index(i) if i in parallel else 0
-        return predict(systems[i], examples, fingerprint=loaded.fingerprint, cache_dir=cache_dir,
+        return predict(systems[i], examples, fingerprint=fingerprint, cache_dir=cache_dir,
                        label=labels[i], slug=slugs[i], fail_fast=fail_fast, timeout=timeout,
                        progress=progress, position=position, stop=stop)
 
@@ -409,22 +437,13 @@ def run_systems(
             done.update({i: fut.result() for i, fut in futures.items()})
         except BaseException:
             stop.set()  # tell the other threads to stop after their current batch
+            stop_children()  # ... and end the cmd: batches they are waiting for now
             if pool:
                 pool.shutdown(wait=True, cancel_futures=True)
             raise
     if pool:
         pool.shutdown()
-
-    report = RunReport(out, loaded.name, loaded.fingerprint, split, len(examples), [],
-                       failure_limit, config)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TokenisationWarning)  # one message for all, below
-        _score_all(report, examples, done, config, human_ceiling)
-    report.advice = audit_advice([r.result for r in report.systems], examples, config)
-    if report.advice:
-        warnings.warn(report.advice, TokenisationWarning, stacklevel=2)
-    write_text_atomic(out / SUMMARY_NAME, pretty_json(report.summary()))
-    return report
+    return done
 
 
 def _score_all(report: RunReport, examples: list[Example], done: dict[int, SystemPredictions],
@@ -460,5 +479,6 @@ def _score_all(report: RunReport, examples: list[Example], done: dict[int, Syste
             human = human.model_copy(update={"meta": {**human.meta, "run": {
                 "spec": human.system, "uses_references": True}}})
             path = out / f"{slugify(human.system)}.json"
+            refuse_overwrites(out, {path.name: human.system})
             write_result(human, path)
             report.systems.append(SystemRun(None, human, path))

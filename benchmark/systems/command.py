@@ -17,13 +17,13 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from benchmark.errors import ConfigError
 from benchmark.schema import Example
 from benchmark.systems.registry import Failure, SystemConfig
 from benchmark.systems.spec import BatchAdapter, make_config
-from benchmark.systems.worker import kill_process_group
+from benchmark.systems.worker import kill_process_group, tracked_child, was_stopped
 
 STDERR_TAIL_CHARS = 1500
 
@@ -34,6 +34,13 @@ class CommandConfig(SystemConfig):
     command: str
     batch_size: int = Field(default=32, ge=1)
     timeout: float = Field(default=600.0, gt=0, description="seconds per batch")
+    #: what the program is, when the command names no file (``python -m pkg``)
+    version: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
 
 
 def stderr_tail(stderr: str, limit: int = STDERR_TAIL_CHARS) -> str:
@@ -92,6 +99,13 @@ class CommandSystem(BatchAdapter):
         if not self.argv:
             raise ConfigError("cmd: empty command")
 
+    def code_identity(self) -> dict[str, Any]:
+        """A hash of every file the command names (``#version=`` when it names none)."""
+        from benchmark.systems.code import command_code
+
+        assert isinstance(self.config, CommandConfig)
+        return command_code(self.config.command, self.config.version)
+
     @classmethod
     def from_spec(cls, target: str, options: Mapping[str, Any], spec: str) -> CommandSystem:
         """Build from the part after ``cmd:`` (shell quoting allowed) and its options."""
@@ -113,16 +127,19 @@ class CommandSystem(BatchAdapter):
         except OSError as exc:
             raise ConfigError(f"cmd: cannot start '{self.config.command}': {exc}") from exc
         try:
-            stdout, stderr = proc.communicate(payload, timeout=self.config.timeout)
+            with tracked_child(proc):  # the runner kills it if the run is interrupted
+                stdout, stderr = proc.communicate(payload, timeout=self.config.timeout)
         except subprocess.TimeoutExpired:
             kill_process_group(proc)
             proc.communicate()
             reason = f"timeout: command ran longer than {self.config.timeout:g} s"
             return [Failure(reason) for _ in examples]
-        except BaseException:  # Ctrl-C: leave no orphan behind
+        except BaseException:  # Ctrl-C, SIGTERM: leave no orphan behind
             kill_process_group(proc)
             proc.wait()
             raise
+        if was_stopped(proc):  # killed because the run stops: not the system's failure
+            raise KeyboardInterrupt
         if proc.returncode != 0:
             tail = stderr_tail(stderr) or "(stderr was empty)"
             reason = f"command exited with status {proc.returncode}; stderr tail:\n{tail}"

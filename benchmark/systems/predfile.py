@@ -3,8 +3,10 @@
 Reads JSONL (one ``{"id": ..., "summary": ...}`` per line), CSV/TSV (``id`` and
 ``summary`` columns) or Parquet, by extension, with the evaluator's strict reader
 (:mod:`benchmark.evaluation.predictions`): a malformed row is an
-:class:`~benchmark.errors.InputError` naming file, line/row and field. An example the
-file has no prediction for is a per-example failure. The file's SHA-256 is part of
+:class:`~benchmark.errors.InputError` naming file, line/row and field. Before any work,
+``sumbench run`` makes the checks ``sumbench evaluate`` makes: a ``fingerprint`` field
+for another dataset, or an id the split does not have, is an error (exit 2). An
+example the file has no prediction for is a per-example failure. The file's SHA-256 is part of
 the config, so an edited file is never mistaken for the old one.
 """
 
@@ -39,12 +41,25 @@ class FileSystem(System):
     own_timeout: ClassVar[bool] = True  # a dictionary lookup cannot hang
 
     def __init__(self, config: SystemConfig | None = None) -> None:
-        from benchmark.evaluation.predictions import read_predictions
+        from benchmark.evaluation.predictions import read_predictions_file
 
         super().__init__(config)
         assert isinstance(self.config, FileConfig)
         self.label = f"file:{self.config.path}"
-        self.predictions = read_predictions(self.config.path)
+        self.file = read_predictions_file(self.config.path)
+        self.predictions = self.file.predictions
+
+    def check_dataset(self, examples: Sequence[Example], *, fingerprint: str, dataset: str,
+                      split: str) -> None:
+        """The checks of ``sumbench evaluate``: the file's fingerprint claim must match
+        the dataset, and every id in it must be in the split (exit 2 otherwise)."""
+        from benchmark.evaluation.evaluate import check_known_ids
+        from benchmark.evaluation.predictions import check_fingerprint
+
+        check_fingerprint(self.file.fingerprint, fingerprint, source=self.file.path,
+                          dataset=dataset)
+        where = f"split '{split}' of dataset '{dataset or 'unnamed'}'"
+        check_known_ids(self.predictions, {ex.id for ex in examples}, where, self.file.path)
 
     @classmethod
     def from_spec(cls, target: str, options: Mapping[str, Any], spec: str) -> FileSystem:
@@ -54,6 +69,10 @@ class FileSystem(System):
             raise InputError("predictions file not found", path=path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         return cls(make_config(cls, {"path": target, "sha256": digest, **options}, spec))
+
+    def code_identity(self) -> dict[str, Any]:
+        """Nothing beyond the config: it already holds the file's SHA-256."""
+        return {}
 
     def summarize(self, example: Example) -> str:
         """The stored prediction (KeyError if the file has none)."""

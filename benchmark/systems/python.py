@@ -16,6 +16,8 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
+from pydantic import field_validator
+
 from benchmark.errors import ConfigError
 from benchmark.schema import Example
 from benchmark.systems.registry import System, SystemConfig
@@ -27,6 +29,13 @@ class PythonConfig(SystemConfig):
 
     target: str
     input: Literal["auto", "document", "example"] = "auto"
+    #: what the code is, when its source cannot be hashed (see benchmark.systems.code)
+    version: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
 
 
 def load_target(target: str) -> Any:
@@ -89,6 +98,17 @@ class PythonSystem(System):
             self.pass_example = mode == "example" or (mode == "auto" and wants_example(func))
         else:
             raise ConfigError(f"py: '{self.config.target}' is not callable")
+
+    def code_identity(self) -> dict[str, Any]:
+        """The source hash of the target's module (and of the module defining the
+        callable, if another), with their package versions; ``#version=`` overrides."""
+        from benchmark.systems.code import python_code
+
+        assert isinstance(self.config, PythonConfig)
+        owner = self.delegate if self.delegate is not None else self.func
+        defining = getattr(type(owner) if self.delegate is not None else owner, "__module__", "")
+        modules = [self.config.target.partition(":")[0], defining or ""]
+        return python_code(modules, self.config.version)
 
     @classmethod
     def from_spec(cls, target: str, options: Mapping[str, Any], spec: str) -> PythonSystem:

@@ -68,6 +68,7 @@ class System:
 
     def __init__(self, config: SystemConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()
+        self._code: dict[str, Any] | None = None
 
     def summarize(self, example: Example) -> str:
         raise NotImplementedError
@@ -89,8 +90,29 @@ class System:
         return False
 
     def identity(self) -> dict[str, Any]:
-        """Name plus full config: the cache key and what a RunResult records."""
-        return {"name": self.name, "config": self.config.model_dump(mode="json")}
+        """Name, full config and code: the cache key and what a RunResult records.
+
+        ``code`` (:meth:`code_identity`) is there so that editing a system's code
+        misses the prediction cache instead of returning the old predictions.
+        """
+        if getattr(self, "_code", None) is None:
+            self._code = self.code_identity()
+        return {"name": self.name, "config": self.config.model_dump(mode="json"),
+                "code": self._code}
+
+    def code_identity(self) -> dict[str, Any]:
+        """What this system's code is (see :mod:`benchmark.systems.code`): by default
+        the source hash and package version of the module defining the class."""
+        from benchmark.systems.code import python_code
+
+        return python_code([type(self).__module__])
+
+    def check_dataset(self, examples: Sequence[Example], *, fingerprint: str, dataset: str,
+                      split: str) -> None:
+        """Refuse, before any work, a dataset this system was not made for (raise an
+        :class:`~benchmark.errors.InputError`). Why a hook: a predictions file claims a
+        dataset fingerprint and ids, and ``sumbench run`` must check them as
+        ``sumbench evaluate`` does. ``examples`` is the whole split. Default: no claim."""
 
     def for_evaluation(self, settings: Any) -> System:
         """This system as it should run under the run's scoring ``settings`` (an

@@ -141,6 +141,45 @@ def kill_process_group(proc: subprocess.Popen[Any]) -> None:
             proc.kill()
 
 
+#: ``cmd:`` processes running right now, by pid, and the pids stopped by the runner
+_CHILDREN: dict[int, subprocess.Popen[Any]] = {}
+_STOPPED: set[int] = set()
+_CHILDREN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def tracked_child(proc: subprocess.Popen[Any]) -> Iterator[None]:
+    """Register a system's child process for :func:`stop_children` while it runs."""
+    with _CHILDREN_LOCK:
+        _CHILDREN[proc.pid] = proc
+    try:
+        yield
+    finally:
+        with _CHILDREN_LOCK:
+            _CHILDREN.pop(proc.pid, None)
+
+
+def stop_children() -> None:
+    """Kill every tracked child's process group (the run was interrupted or terminated).
+
+    Why: a ``cmd:`` batch in another thread would otherwise run to its own timeout
+    while the interrupted run waits for it, or outlive the run if it is killed again.
+    """
+    with _CHILDREN_LOCK:
+        procs = list(_CHILDREN.values())
+        _STOPPED.update(_CHILDREN)
+    for proc in procs:
+        kill_process_group(proc)
+
+
+def was_stopped(proc: subprocess.Popen[Any]) -> bool:
+    """True if :func:`stop_children` killed ``proc`` (its batch is no failure: re-raise)."""
+    with _CHILDREN_LOCK:
+        stopped = proc.pid in _STOPPED
+        _STOPPED.discard(proc.pid)
+        return stopped
+
+
 def _send(stream: IO[bytes], obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
