@@ -72,7 +72,8 @@ def command(
     skip_invalid: bool,
     overwrite: bool,
 ) -> None:
-    """Import INPUT (JSONL, CSV, Parquet, or a `datasets` folder from save_to_disk) whose
+    """Import INPUT (JSONL, CSV, Parquet, a `datasets` folder from save_to_disk, or - for
+    JSON lines on standard input) whose
     rows already pair a document with its reference(s). No grouping: each row becomes one
     example, exported with the same schemas, card and fingerprint as `sumbench build`.
 

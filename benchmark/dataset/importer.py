@@ -24,7 +24,7 @@ from benchmark.dataset.folder import DOCUMENT_SEPARATOR
 from benchmark.errors import ConfigError, InputError
 from benchmark.files import canonical_json
 from benchmark.metrics.fragments import fragment_stats
-from benchmark.rows import TABLE_FORMATS, Reject, Row, detect_format, iter_rows
+from benchmark.rows import TABLE_FORMATS, Reject, Row, detect_format, is_stdin, iter_rows
 from benchmark.schema import Example
 
 #: our field -> default input column; ``document`` and ``reference`` are required
@@ -153,7 +153,7 @@ def import_dataset(
     line/row and field, or with ``skip_invalid`` go to ``<out>/rejects.jsonl``.
     """
     input_path, out = Path(input_path), Path(out)
-    if not input_path.exists():
+    if not input_path.exists() and not is_stdin(input_path):
         raise InputError("input not found", path=input_path)
     fmap = _field_map(field_map, document=document_field, reference=reference_field, id=id_field)
     fmt = input_format or detect_format(input_path, FORMATS)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from benchmark.errors import ConfigError, InputError
 from benchmark.evaluation.predictions import read_text_strict
 from benchmark.files import canonical_json, pretty_json, write_text_atomic
+from benchmark.rows import is_stdin
 from benchmark.schema import RunResult
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ def load_result(path: str | Path) -> RunResult:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"not a sumbench result: {first['msg']}", path=path,
+        raise InputError(f"not a sumbench result: {first['msg']}",
+                         path="<stdin>" if is_stdin(path) else path,
                          field=where or None) from None
 
 
