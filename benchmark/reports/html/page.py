@@ -45,6 +45,7 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margi
 dl.meta dt{font-weight:bold}dl.meta dd{margin:0;overflow-wrap:anywhere}
 code{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;background:#f4f4f4;
 padding:.05em .3em;border-radius:3px;overflow-wrap:anywhere}
+div.wide{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.4rem 0 .8rem;font-size:.88rem}
 th,td{border-bottom:1px solid #e3e3e3;padding:.25rem .6rem;text-align:right;
 white-space:nowrap}th{background:#f6f6f6}
@@ -87,8 +88,9 @@ def role(row: Row) -> str:
 def _table(head: Sequence[str], body: Sequence[str], *, cls: str = "") -> str:
     klass = f' class="{cls}"' if cls else ""
     ths = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return f"<table{klass}><thead><tr>{ths}</tr></thead><tbody>\n" + "\n".join(body) + \
-        "\n</tbody></table>"
+    # the wrapper scrolls a table wider than the page inside it, instead of cutting it off
+    return f'<div class="wide"><table{klass}><thead><tr>{ths}</tr></thead><tbody>\n' + \
+        "\n".join(body) + "\n</tbody></table></div>"
 
 
 def header_section(board: Leaderboard, runs: Sequence[RunResult], version: str) -> str:
@@ -273,6 +275,11 @@ def differences_section(board: Leaderboard, by_name: Mapping[str, RunResult], me
     sa = {e.id: e.scores for e in a.examples if metric in e.scores}
     sb = {e.id: e.scores for e in b.examples if metric in e.scores}
     common = sorted(set(sa) & set(sb))
+    if all(sa[i] == sb[i] for i in common):
+        return (f"{head}\n<p class=\"note identical\">The two compared systems with the highest "
+                f"mean {label}, {esc(a.system)} and {esc(b.system)}, have the same scores on "
+                f"every metric for all {len(common)} shared examples (most likely identical "
+                "outputs), so there are no differences to show.</p></section>")
     diffs = sorted(common, key=lambda i: (-abs(sa[i][metric] - sb[i][metric]), i))[:top]
     body = []
     for rank, ex in enumerate(diffs, 1):
