@@ -35,12 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import itertools
 
+from shared_data import require, shared_file
 from xsum import SYSTEMS, XSumItem, parse_xsum_eval
 
 from benchmark.schema import Example
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = ROOT.parent / "shared" / "eval" / "xsum_human_eval.txt"
+DEFAULT_PATH = shared_file("eval", "xsum_human_eval.txt")
 METRICS = ("rouge1", "rouge2", "rougeL")
 #: DESIGN.md: rouge-score F1 with stemming on these 50 articles.
 PUBLISHED = {
@@ -143,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from benchmark.evaluation.evaluate import make_config
 
-    items = parse_xsum_eval(args.path)
+    items = parse_xsum_eval(require(args.path, "--path"))
     with tempfile.TemporaryDirectory(prefix="xsum-sanity-") as tmp:
         examples, dataset = import_items(items, Path(tmp))
     config = make_config(n_resamples=args.resamples, seed=args.seed)

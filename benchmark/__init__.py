@@ -17,14 +17,11 @@ See ``docs/`` for a worked example of every stage on the bundled seeds.
 from __future__ import annotations
 
 import importlib
-import os
 from typing import Any
 
-# Nothing at run time may reach the network: `datasets` would otherwise send a
-# download-count request from load_dataset("parquet", ...). Users may override.
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_UPDATE_DOWNLOAD_COUNTS", "0")
+# Nothing at run time may reach the network, yet importing sumbench must not change
+# the caller's process: sumbench's own `datasets` calls run inside
+# `benchmark.rows.hf_offline()` instead of setting HF_*_OFFLINE in os.environ.
 
 __version__ = "0.1.0"
 

@@ -16,6 +16,7 @@ folder one file at a time, so memory stays proportional to a batch.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -110,6 +111,34 @@ class Reject:
 
 
 Item = Row | Reject
+
+
+@contextlib.contextmanager
+def hf_offline() -> Iterator[None]:
+    """``datasets`` work offline and without progress bars, restored afterwards.
+
+    Why not ``HF_DATASETS_OFFLINE`` in ``os.environ``: that would change the whole
+    process of whoever imports sumbench (and ``datasets`` reads it only when first
+    imported). The same switches live in ``datasets.config`` and
+    ``huggingface_hub.constants``; sumbench sets them only around its own calls.
+    """
+    import datasets
+    import huggingface_hub.constants as hub
+
+    cfg = datasets.config
+    saved = (cfg.HF_DATASETS_OFFLINE, cfg.HF_HUB_OFFLINE, cfg.HF_UPDATE_DOWNLOAD_COUNTS,
+             hub.HF_HUB_OFFLINE)
+    bars_were_off = datasets.are_progress_bars_disabled()
+    cfg.HF_DATASETS_OFFLINE = cfg.HF_HUB_OFFLINE = hub.HF_HUB_OFFLINE = True
+    cfg.HF_UPDATE_DOWNLOAD_COUNTS = False
+    datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        (cfg.HF_DATASETS_OFFLINE, cfg.HF_HUB_OFFLINE, cfg.HF_UPDATE_DOWNLOAD_COUNTS,
+         hub.HF_HUB_OFFLINE) = saved
+        if not bars_were_off:
+            datasets.enable_progress_bars()
 
 
 def is_stdin(path: str | Path) -> bool:
@@ -377,7 +406,8 @@ def _hf_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None) -> Ite
     import datasets  # heavy: only when a saved dataset is read
 
     try:
-        loaded = datasets.load_from_disk(str(path))
+        with hf_offline():
+            loaded = datasets.load_from_disk(str(path))
     except (FileNotFoundError, ValueError, OSError) as e:
         raise InputError(f"not a readable `datasets` folder: {e}", path=path) from None
     if isinstance(loaded, datasets.DatasetDict):
