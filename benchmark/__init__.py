@@ -11,6 +11,9 @@ so ``import benchmark`` stays cheap; heavy libraries load on first use::
                                             dataset_name=ds.name, fingerprint=ds.fingerprint)
     print(result.signature, result.aggregates["rouge1_f"])
 
+    # or, with plain lists (a reference string, or a list of them, per item):
+    result = benchmark.score(["the cat sat"], ["a cat sat on the mat"])
+
 See ``docs/`` for a worked example of every stage on the bundled seeds.
 """
 
@@ -58,6 +61,7 @@ _API: dict[str, str] = {
     "score_parallel": "benchmark.evaluation.texts",
     "compare_runs": "benchmark.evaluation.results",
     "check_runs": "benchmark.reports.check",
+    "calibrate": "benchmark.reports.calibrate",
     "token_audit": "benchmark.metrics.audit",
     "RougeMetric": "benchmark.metrics.rouge",
     "Rouge155Metric": "benchmark.metrics.rouge155.metric",
@@ -75,6 +79,7 @@ _API: dict[str, str] = {
     "get_system": "benchmark.systems.registry",
     "available_systems": "benchmark.systems.registry",
     "resolve_system": "benchmark.systems.adapters",
+    "load_plugins": "benchmark.systems.registry",
     # runner and leaderboard
     "run_systems": "benchmark.runner.run",
     "predict": "benchmark.runner.run",

@@ -56,6 +56,7 @@ class SumbenchGate:
         usual :class:`~benchmark.errors.SumbenchError`, so a broken set-up is not
         mistaken for a regression. Returns the report when the check passes.
         """
+        __tracebackhide__ = True  # pytest shows the test's line and the summary, not ours
         report = self.check(baseline, candidate, **opts)
         if not report.passed:
             raise AssertionError(report.to_markdown())
@@ -65,6 +66,7 @@ class SumbenchGate:
 def assert_no_regression(baseline_path: str | Path | RunResult,
                          candidate_path: str | Path | RunResult, **opts: Any) -> CheckReport:
     """:meth:`SumbenchGate.assert_no_regression` as a plain function (no fixture needed)."""
+    __tracebackhide__ = True
     return SumbenchGate().assert_no_regression(baseline_path, candidate_path, **opts)
 
 

@@ -254,5 +254,6 @@ def get_system(name: str) -> type[System]:
     """Look up a registered system class by name, with a helpful error."""
     systems = available_systems()
     if name not in systems:
-        raise ConfigError(f"unknown system '{name}'; known: {', '.join(systems)}")
+        raise ConfigError(f"unknown system '{name}'; known: {', '.join(systems)} (a system "
+                          "registered in your own file or module: add --plugin ./FILE.py)")
     return systems[name]
