@@ -99,6 +99,7 @@ def test_a_stochastic_system_gets_a_gate_above_its_noise(xsum: Path, tmp_path: P
     assert "stochastic (3 runs differ)" in cal.to_text()
 
 
+@pytest.mark.filterwarnings("ignore::benchmark.evaluation.evaluate.TokenisationWarning")
 def test_a_one_point_drop_over_500_examples_is_caught(semeval_en: Path) -> None:
     cal = calibrate(semeval_en, "lead-1")
     assert cal.n > 500 and cal.deterministic

@@ -42,6 +42,9 @@ def load_target(target: str) -> Any:
     try:
         obj: Any = import_plugin(module_name)
     except ConfigError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, ImportError):
+            raise ConfigError(f"py: cannot import module '{module_name}': {cause}") from exc
         raise ConfigError(f"py: {exc}") from exc
     for part in attr.split("."):
         if not hasattr(obj, part):
