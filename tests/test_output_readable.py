@@ -82,3 +82,32 @@ def test_run_in_a_log_has_results_on_stdout_and_no_bar_frames(tmp_path: Path) ->
     assert "lead-3: R1" in proc.stdout and "signature: rouge:" in proc.stdout
     assert "\r" not in proc.stderr and "ex/s" not in proc.stderr  # not a terminal: no bar
     assert proc.stderr.startswith("next: sumbench leaderboard")
+
+
+def test_log_progress_is_plain_lines_with_an_eta(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from benchmark.runner import progress
+
+    now = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: now[0])
+    out = io.StringIO()
+    with progress.LineProgress(554, initial=54, desc="lead-3", every=10.0, file=out) as bar:
+        for _ in range(10):  # 50 examples a second, for 10 seconds
+            now[0] += 1.0
+            bar.update(50)
+        now[0] += 0.5
+        bar.update(0)
+    lines = out.getvalue().splitlines()
+    assert "\r" not in out.getvalue()
+    assert lines[0] == "lead-3: 554/554 (100%), 50.0 ex/s, elapsed 0:10, ETA 0:00"
+    assert len(lines) == 1  # the closing line would repeat it: not printed
+    out2 = io.StringIO()
+    with progress.LineProgress(1000, desc="slow", every=10.0, file=out2) as bar:
+        now[0] += 12.0
+        bar.update(100)
+        now[0] += 3.0
+        bar.update(20)
+    assert out2.getvalue().splitlines() == [
+        "slow: 100/1000 (10%), 8.3 ex/s, elapsed 0:12, ETA 1:48",
+        "slow: 120/1000 (12%), 8.0 ex/s, elapsed 0:15, ETA 1:50"]  # the closing line

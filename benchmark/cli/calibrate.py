@@ -35,7 +35,8 @@ DEFAULT_METRICS = ("rouge",)
 @click.option("--timeout", type=float, default=None, metavar="SECONDS",
               help="Per batch, as in `sumbench run`.")
 @click.option("--progress/--no-progress", default=None,
-              help="Progress bars on stderr [default: only on a terminal].")
+              help="Progress bars on stderr [default: a bar on a terminal, a plain line "
+                   "every 10 s in a log].")
 @click.option("--json", "as_json", is_flag=True, help="Print the calibration as JSON.")
 @scoring_options(DEFAULT_METRICS)
 def command(dataset: Path, system: str, plugins: tuple[str, ...], split: str,
@@ -68,7 +69,8 @@ def command(dataset: Path, system: str, plugins: tuple[str, ...], split: str,
         result = calibrate(dataset, system, split=split, runs=runs, limit=limit,
                            metrics=list(check_metrics) or list(CHECKED), scoring=config,
                            method=method, seed=scoring["seed"], timeout=timeout,
-                           progress=sys.stderr.isatty() if progress is None else progress)
+                           progress=("lines" if not sys.stderr.isatty() else True)
+                           if progress is None else progress)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, sort_keys=True))
     else:

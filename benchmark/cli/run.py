@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -108,8 +108,8 @@ DEFAULT_METRICS = ("rouge", "lengths")
               help="Also score references against each other (leave-one-out).")
 @click.option("--no-cache", is_flag=True, help="Recompute everything; keep no cache.")
 @click.option("--progress/--no-progress", default=None,
-              help="A progress bar per system on stderr [default: only when stderr is a "
-                   "terminal, so logs get no bar frames].")
+              help="A progress bar per system on stderr [default: a bar on a terminal; "
+                   "in a log, a plain line every 10 s instead of bar frames].")
 @scoring_options(DEFAULT_METRICS)
 def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | None, out: Path,
             fail_fast: bool, jobs: int, timeout: float | None, max_failures: str,
@@ -143,15 +143,15 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
     from benchmark.runner.run import EXIT_SYSTEM_FAILED, SystemRunError, run_systems
 
     load_plugin_options(plugins)
-    if progress is None:
-        progress = sys.stderr.isatty()
+    shown: bool | Literal["lines"] = progress if progress is not None else (
+        True if sys.stderr.isatty() else "lines")
     config = config_from_options(DEFAULT_METRICS, **scoring)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TokenisationWarning)  # print_summary says it
             report = run_systems(dataset, systems, out=out, split=split, limit=limit,
                                  fail_fast=fail_fast, jobs=jobs, timeout=timeout,
-                                 progress=progress, human_ceiling=human_ceiling,
+                                 progress=shown, human_ceiling=human_ceiling,
                                  use_cache=not no_cache, max_failures=max_failures,
                                  scoring=config)
     except SystemRunError as exc:  # a system failed, not the user's input: exit 1, not 2

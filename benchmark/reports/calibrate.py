@@ -33,7 +33,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from benchmark.errors import ConfigError
 from benchmark.evaluation.evaluate import EvalConfig, evaluate_predictions
@@ -168,7 +168,7 @@ def calibrate(dataset: str | Path, system: str, *, split: str = "test", runs: in
               limit: int | None = None, metrics: Sequence[str] = DEFAULT_METRICS,
               scoring: EvalConfig | None = None, method: str = "paired-bootstrap",
               seed: int = 12345, timeout: float | None = None,
-              progress: bool = False) -> Calibration:
+              progress: bool | Literal["lines"] = False) -> Calibration:
     """Measure ``system``'s run-to-run noise on ``dataset`` and propose gate settings.
 
     The Python twin of ``sumbench calibrate`` (see the module docstring for the method).

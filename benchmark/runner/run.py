@@ -27,12 +27,13 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from benchmark.errors import ConfigError, SumbenchError
 from benchmark.files import pretty_json, write_text_atomic
 from benchmark.runner.cache import CachedPrediction, PredictionCache
 from benchmark.runner.limits import FailureLimit, SystemVerdict
+from benchmark.runner.progress import LineProgress
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
 from benchmark.systems.registry import System
@@ -145,7 +146,7 @@ def predict(
     slug: str | None = None,
     fail_fast: bool = False,
     timeout: float | None = None,
-    progress: bool = False,
+    progress: bool | Literal["lines"] = False,
     position: int = 0,
     stop: threading.Event | None = None,
 ) -> SystemPredictions:
@@ -180,7 +181,8 @@ def predict(
         worker: Worker | None = None
         if recipe is not None and timeout is not None:
             worker = stack.enter_context(Worker(system, recipe, timeout, label, stop))
-        bar = stack.enter_context(tqdm(
+        bar: Any = stack.enter_context(LineProgress(
+            len(examples), run.cached, label[:40]) if progress == "lines" else tqdm(
             total=len(examples), initial=run.cached, desc=label[:40], unit="ex",
             position=position, file=sys.stderr, disable=not progress, leave=True,
             dynamic_ncols=True))
@@ -337,7 +339,7 @@ def run_systems(
     fail_fast: bool = False,
     jobs: int = 1,
     timeout: float | None = None,
-    progress: bool = False,
+    progress: bool | Literal["lines"] = False,
     human_ceiling: bool = True,
     use_cache: bool = True,
     max_failures: str | int | float | FailureLimit = 0,
@@ -351,6 +353,8 @@ def run_systems(
     ``<out>/<slug>.json``, the cache to ``<out>/.cache/``, the failure summary to
     ``<out>/_summary.json``. ``max_failures`` (a count, fraction or percentage per
     system) decides :attr:`RunReport.exit_code`; it never stops the run early.
+    ``progress``: True draws a tqdm bar per system, ``"lines"`` prints a plain line
+    every 10 s instead (for logs: no ``\r`` frames).
     ``scoring`` is what every result is scored with (default ``EvalConfig()``, the
     evaluator's defaults); if it sets a tokenizer profile field explicitly
     (``EvalConfig(tokenizer="unicode", language="ru")``), an oracle at
