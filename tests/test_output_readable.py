@@ -55,6 +55,10 @@ def test_every_html_table_scrolls_inside_the_page(runs: list[RunResult]) -> None
     assert tables >= 4
     assert page.count('<div class="wide"><table') == tables
     assert "div.wide{overflow-x:auto" in page
+    # paired-test cells wrap between the interval and the p-values, each half whole
+    assert "table.tests td{white-space:normal}" in page
+    assert re.search(r'<td data-metric="rouge1_f"><span>[+-]\d+\.\d\d \[[^<]*\]</span> '
+                     r"<span>p \d\.\d{3} / \d\.\d{3}", page)
 
 
 def test_largest_differences_says_when_the_best_two_are_identical(
