@@ -35,6 +35,7 @@ from typing import Any
 
 import ftfy
 import numpy as np
+from shared_data import require, shared_file
 
 from benchmark.group import GroupConfig, PairJudge, Profile, corpus_stats, group_profiles, profile
 from benchmark.group.encoders import E5_HEAD_CHARS, embed, embed_e5
@@ -43,7 +44,7 @@ from benchmark.group.features import _normalise, _text_of
 from benchmark.group.lexical import minhash
 from benchmark.schema import Article
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "semeval2022_task8_train.csv"
+DATA = shared_file("eval", "semeval2022_task8_train.csv")
 SEED = 12345
 FOLDS = 5
 #: Fold seeds of the repeated CV (the first is the main table's).
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    articles, pairs = load(args.data, args.cleaning)
+    articles, pairs = load(require(args.data, "--data"), args.cleaning)
     ids = sorted(articles)
     lexical = [profile(articles[i]) for i in ids]
     use, e5, rates = encoder_vectors(articles, ids, args.cache)

@@ -33,10 +33,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from shared_data import require, shared_file
+
 from benchmark.metrics.rouge import RougeMetric
 from benchmark.sentences import split_sentences
 
-XSUM = Path(__file__).resolve().parents[2] / "shared" / "eval" / "xsum_human_eval.txt"
+XSUM = shared_file("eval", "xsum_human_eval.txt")
 TYPES = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
 SYSTEMS = ["LEAD", "Ext-Oracle", "Pointer-Generator", "ConvS2S", "Topic-ConvS2S"]
 SEED = 12345
@@ -105,12 +107,14 @@ def run(pairs: list[tuple[str, str]], repeat: int) -> tuple[float, float, float]
 
 def main() -> None:
     """Print seconds and pairs/s of both scorers per workload and the speed-up ratio."""
+    global XSUM
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--pairs", type=int, default=2000, help="generated pairs (default 2000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each scorer; best is kept")
+    parser.add_argument("--path", type=Path, default=XSUM,
+                        help="the XSum human-evaluation sample (default: shared/eval/)")
     args = parser.parse_args()
-    if not XSUM.exists():
-        sys.exit(f"needs the XSum sample at {XSUM}")
+    XSUM = require(args.path, "--path")
     print(f"{'workload':<14}{'pairs':>7}{'ours cold s':>13}{'ours s':>9}{'rouge-score s':>15}"
           f"{'pairs/s ours':>14}{'pairs/s peer':>14}{'ratio':>8}{'cold ratio':>12}")
     for name, pairs in workloads(args.pairs).items():

@@ -34,11 +34,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from shared_data import require, shared_file
+
 from benchmark.dataset.xsum_eval import SYSTEMS, XSumItem, parse_xsum_eval
 from benchmark.schema import Example
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = ROOT.parent / "shared" / "eval" / "xsum_human_eval.txt"
+DEFAULT_PATH = shared_file("eval", "xsum_human_eval.txt")
 METRICS = ("rouge1", "rouge2", "rougeL")
 #: DESIGN.md: rouge-score F1 with stemming on these 50 articles.
 PUBLISHED = {
@@ -142,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from benchmark.evaluation.evaluate import make_config
 
-    items = parse_xsum_eval(args.path)
+    items = parse_xsum_eval(require(args.path, "--path"))
     with tempfile.TemporaryDirectory(prefix="xsum-sanity-") as tmp:
         examples, outputs, dataset = import_file(args.path, Path(tmp))
     config = make_config(n_resamples=args.resamples, seed=args.seed)

@@ -11,20 +11,20 @@ so ``import benchmark`` stays cheap; heavy libraries load on first use::
                                             dataset_name=ds.name, fingerprint=ds.fingerprint)
     print(result.signature, result.aggregates["rouge1_f"])
 
+    # or, with plain lists (a reference string, or a list of them, per item):
+    result = benchmark.score(["the cat sat"], ["a cat sat on the mat"])
+
 See ``docs/`` for a worked example of every stage on the bundled seeds.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 from typing import Any
 
-# Nothing at run time may reach the network: `datasets` would otherwise send a
-# download-count request from load_dataset("parquet", ...). Users may override.
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_UPDATE_DOWNLOAD_COUNTS", "0")
+# Nothing at run time may reach the network, yet importing sumbench must not change
+# the caller's process: sumbench's own `datasets` calls run inside
+# `benchmark.rows.hf_offline()` instead of setting HF_*_OFFLINE in os.environ.
 
 __version__ = "0.1.0"
 
@@ -61,6 +61,7 @@ _API: dict[str, str] = {
     "score_parallel": "benchmark.evaluation.texts",
     "compare_runs": "benchmark.evaluation.results",
     "check_runs": "benchmark.reports.check",
+    "calibrate": "benchmark.reports.calibrate",
     "token_audit": "benchmark.metrics.audit",
     "RougeMetric": "benchmark.metrics.rouge",
     "Rouge155Metric": "benchmark.metrics.rouge155.metric",
@@ -78,6 +79,7 @@ _API: dict[str, str] = {
     "get_system": "benchmark.systems.registry",
     "available_systems": "benchmark.systems.registry",
     "resolve_system": "benchmark.systems.adapters",
+    "load_plugins": "benchmark.systems.registry",
     # runner and leaderboard
     "run_systems": "benchmark.runner.run",
     "predict": "benchmark.runner.run",

@@ -16,8 +16,10 @@ folder one file at a time, so memory stays proportional to a batch.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
+import io
 import json
 import sys
 import zlib
@@ -40,6 +42,10 @@ _GZIP_OK = {"jsonl", "csv"}
 #: files that mark a folder written by ``datasets``' ``save_to_disk``
 HF_MARKERS: tuple[str, ...] = ("dataset_info.json", "state.json", "dataset_dict.json")
 _RAW_CHARS = 2000  # how much of an undecodable file a reject keeps
+
+#: the path that means standard input (as in sacreBLEU and most Unix tools)
+STDIN = "-"
+_stdin_read: list[Any] = []  # the stdin objects already read to the end
 
 #: called with a table's column names and its location before its first row
 ColumnCheck = Callable[[Sequence[str], str], None]
@@ -107,6 +113,48 @@ class Reject:
 Item = Row | Reject
 
 
+@contextlib.contextmanager
+def hf_offline() -> Iterator[None]:
+    """``datasets`` work offline and without progress bars, restored afterwards.
+
+    Why not ``HF_DATASETS_OFFLINE`` in ``os.environ``: that would change the whole
+    process of whoever imports sumbench (and ``datasets`` reads it only when first
+    imported). The same switches live in ``datasets.config`` and
+    ``huggingface_hub.constants``; sumbench sets them only around its own calls.
+    """
+    import datasets
+    import huggingface_hub.constants as hub
+
+    cfg = datasets.config
+    saved = (cfg.HF_DATASETS_OFFLINE, cfg.HF_HUB_OFFLINE, cfg.HF_UPDATE_DOWNLOAD_COUNTS,
+             hub.HF_HUB_OFFLINE)
+    bars_were_off = datasets.are_progress_bars_disabled()
+    cfg.HF_DATASETS_OFFLINE = cfg.HF_HUB_OFFLINE = hub.HF_HUB_OFFLINE = True
+    cfg.HF_UPDATE_DOWNLOAD_COUNTS = False
+    datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        (cfg.HF_DATASETS_OFFLINE, cfg.HF_HUB_OFFLINE, cfg.HF_UPDATE_DOWNLOAD_COUNTS,
+         hub.HF_HUB_OFFLINE) = saved
+        if not bars_were_off:
+            datasets.enable_progress_bars()
+
+
+def is_stdin(path: str | Path) -> bool:
+    """True for ``-``, the path that names standard input."""
+    return str(path) == STDIN
+
+
+def read_stdin() -> bytes:
+    """All of standard input, once per process: a second ``-`` would silently read nothing."""
+    if any(s is sys.stdin for s in _stdin_read):
+        raise InputError("standard input ('-') can be read only once; give the other "
+                         "inputs as files")
+    _stdin_read[:] = [sys.stdin]
+    return sys.stdin.buffer.read()
+
+
 def detect_format(path: str | Path, formats: Sequence[str] = FORMATS) -> str:
     """Guess the input format from the path: a saved dataset, a .txt folder, or a suffix.
 
@@ -114,6 +162,8 @@ def detect_format(path: str | Path, formats: Sequence[str] = FORMATS) -> str:
     fails here with a message naming the alternatives, not later mid-stream.
     """
     p = Path(path)
+    if is_stdin(p) and "jsonl" in formats:
+        return "jsonl"  # standard input has no suffix: JSON lines unless the format is given
     if not p.exists():
         raise InputError("no such file or directory", path=p)
     if p.is_dir():
@@ -149,9 +199,11 @@ def iter_rows(path: str | Path, input_format: str | None = None, *,
     Blank lines, and CSV rows whose cells are all blank, are not rows.
     """
     p = Path(path)
-    if not p.exists():
+    if not p.exists() and not is_stdin(p):
         raise InputError("no such file or directory", path=p)
     fmt = input_format or detect_format(p, formats)
+    if is_stdin(p) and fmt not in _GZIP_OK:
+        raise InputError(f"standard input can be JSON lines or CSV, not {fmt}", path="<stdin>")
     if fmt not in formats:
         raise InputError(f"unknown input format {fmt!r}; expected one of {', '.join(formats)}",
                          path=p, field="input_format")
@@ -209,14 +261,16 @@ def _txt_rows(path: Path) -> Iterator[Item]:
 
 
 def _open_binary(path: Path) -> BinaryIO:
-    """Open for reading bytes; ``.gz`` files are decompressed on the fly."""
+    """Open for reading bytes; ``.gz`` files are decompressed on the fly; ``-`` is stdin."""
+    if is_stdin(path):
+        return io.BytesIO(read_stdin())
     if path.suffix.lower() == ".gz":
         return cast(BinaryIO, gzip.open(path, "rb"))
     return open(path, "rb")
 
 
 def _jsonl_rows(path: Path) -> Iterator[Item]:
-    where = str(path)
+    where = "<stdin>" if is_stdin(path) else str(path)
     with _open_binary(path) as fh:
         for n, data in enumerate(fh, start=1):
             try:
@@ -287,7 +341,7 @@ def _csv_header(reader: Iterator[list[str]], lines: _Lines, path: Path) -> list[
 def _csv_rows(path: Path, on_columns: ColumnCheck | None) -> Iterator[Item]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     delimiter = "\t" if ".tsv" in [x.lower() for x in path.suffixes[-2:]] else ","
-    where = str(path)
+    where = "<stdin>" if is_stdin(path) else str(path)
     with _open_binary(path) as fh:
         lines = _Lines(fh)
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
@@ -352,7 +406,8 @@ def _hf_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None) -> Ite
     import datasets  # heavy: only when a saved dataset is read
 
     try:
-        loaded = datasets.load_from_disk(str(path))
+        with hf_offline():
+            loaded = datasets.load_from_disk(str(path))
     except (FileNotFoundError, ValueError, OSError) as e:
         raise InputError(f"not a readable `datasets` folder: {e}", path=path) from None
     if isinstance(loaded, datasets.DatasetDict):

@@ -346,7 +346,9 @@ def test_score_parallel_checks_its_inputs() -> None:
     with pytest.raises(InputError, match="item 1 has an empty"):
         score_parallel(["a"], [[" "]])
     with pytest.raises(ConfigError, match="needs the source documents"):
-        score_parallel(["a"], [["a"]], config=EvalConfig())
+        score_parallel(["a"], [["a"]], config=EvalConfig(metrics=["rouge", "lengths"]))
+    # the default metric list names lengths too, but only by default: it is left out
+    assert "len_words" not in score_parallel(["a"], [["a"]], config=EvalConfig()).aggregates
 
 
 def test_compare_runs_matches_examples_by_id_and_refuses_mismatches(

@@ -149,7 +149,7 @@ def test_bad_settings_and_inputs_are_refused() -> None:
     with pytest.raises(ConfigError, match="multi-reference mode 'best'"):
         RougeMetric(multiref="best")  # type: ignore[arg-type]
     metric = RougeMetric()
-    with pytest.raises(InputError, match="example 1 has no reference"):
+    with pytest.raises(InputError, match="example 2 has no reference"):  # numbered from 1
         metric.score(["a b", "c d"], [["a b"], []], ["", ""])
     with pytest.raises(InputError, match="list of strings"):
         metric.score(["a b"], ["a b"], [""])

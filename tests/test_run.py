@@ -234,10 +234,13 @@ def test_cli_run_writes_results_and_prints_failures(
               f"py:{user_module}:misbehaving", "--timeout", "0.5", "--limit", "3", "--out",
               str(out), "--no-progress"])
     assert exited.value.code == 1  # a system failed: CI must see it
-    err = capsys.readouterr().err
-    assert "seedtest [test]: 3 examples" in err
-    assert "lead-3: R1" in err and "0 failed" in err
-    assert "3 failed" in err and "crash: ValueError: model exploded" in err
+    out_text, err = capsys.readouterr()
+    # results on stdout, the verdict and hints on stderr (so `> results.txt` keeps them apart)
+    assert "seedtest [test]: 3 examples" in out_text and "signature: rouge:" in out_text
+    assert "lead-3: R1" in out_text and "0 failed" in out_text
+    assert "3 failed" in out_text and "crash: ValueError: model exploded" in out_text
+    assert "FAILED: 1 of 2 system(s)" in err and "next: sumbench leaderboard" in err
+    assert "seedtest [test]" not in err
     runs: dict[str, Any] = {p.name: json.loads(p.read_text()) for p in out.glob("*.json")}
     assert {"lead-3.json", "human-leave-one-out.json", "_summary.json"} <= set(runs)
     assert runs["human-leave-one-out.json"]["meta"]["run"]["uses_references"] is True

@@ -109,7 +109,8 @@ def _run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
         code = 0
     except SystemExit as exc:
         code = int(exc.code or 0)
-    return code, capsys.readouterr().err
+    captured = capsys.readouterr()  # results go to stdout, verdicts to stderr: both count here
+    return code, captured.out + captured.err
 
 
 def _alive(pid: int) -> bool:

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "leaderboard": ("leaderboard", "Print and write a leaderboard from stored runs."),
     "report": ("report", "Write one offline HTML page: leaderboard, significance, plots."),
     "check": ("check", "Regression gate: exit 1 when a candidate run is significantly worse."),
+    "calibrate": ("calibrate", "Measure a system's run-to-run noise; propose check's settings."),
     "demo": ("demo", "Build the bundled seed dataset, run the baselines, print the leaderboard."),
 }
 

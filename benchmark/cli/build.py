@@ -123,7 +123,8 @@ def command(
     citation: str | None,
 ) -> None:
     """Build a benchmark dataset from INPUT (a folder of .txt, JSONL, CSV, Parquet or a
-    saved `datasets` dataset): ingest, clean, group near-duplicates, build examples,
+    saved `datasets` dataset; - reads JSON lines, or CSV with --format csv, from standard
+    input): ingest, clean, group near-duplicates, build examples,
     split by cluster and export (Parquet, JSONL, save_to_disk, card, schemas).
 
     Example: sumbench build data/raw --out data/seeds

@@ -13,9 +13,11 @@ METHOD_CHOICES = ("paired-bootstrap", "approximate-randomization")
 
 @click.command("check")
 @click.option("--baseline", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Stored result JSON of the current model (from `sumbench run`/`evaluate`).")
+              help="Stored result JSON of the current model (from `sumbench run`/`evaluate`); "
+                   "- reads standard input.")
 @click.option("--candidate", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Result JSON of the new model, scored the same way on the same examples.")
+              help="Result JSON of the new model, scored the same way on the same examples; "
+                   "- reads standard input.")
 @click.option("--metric", "metrics", multiple=True, metavar="NAME",
               help="Per-example metric to check; repeat for several "
                    "[default: rouge1_f, rouge2_f, rougeL_f]. Examples that moved are "

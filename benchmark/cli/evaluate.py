@@ -107,7 +107,8 @@ DEFAULT_METRICS = ("rouge", "lengths")
     "--predictions",
     required=True,
     type=click.Path(path_type=Path),
-    help='Predictions file: JSONL {"id": ..., "summary": ...}, CSV or Parquet.',
+    help='Predictions file: JSONL {"id": ..., "summary": ...}, CSV or Parquet; - reads '
+    "JSON lines from standard input.",
 )
 @click.option("--system", default=None, help="System name in the result (default: file stem).")
 @click.option(
@@ -152,7 +153,7 @@ def command(
             predictions,
             split=split,
             config=config,
-            system=system,
+            system=system or ("stdin" if str(predictions) == "-" else None),
             expect_fingerprint=expect_fingerprint,
         )
     report(result, as_json=as_json, out=out, confidence=config.confidence)

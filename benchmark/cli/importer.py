@@ -91,8 +91,8 @@ def command(
     skip_invalid: bool,
     overwrite: bool,
 ) -> None:
-    """Import INPUT (JSONL, CSV, Parquet, a `datasets` folder from save_to_disk, or the XSum
-    human-evaluation file) whose
+    """Import INPUT (JSONL, CSV, Parquet, a `datasets` folder from save_to_disk, the XSum
+    human-evaluation file, or - for JSON lines on standard input) whose
     rows already pair a document with its reference(s). No grouping: each row becomes one
     example, exported with the same schemas, card and fingerprint as `sumbench build`.
 

@@ -9,28 +9,30 @@ import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from benchmark.cli.scoring_options import config_from_options, scoring_options
+from benchmark.cli.systems import load_plugin_options, plugin_option
 
 if TYPE_CHECKING:
     from benchmark.runner.run import RunReport
 
 
-def _echo_reason(prefix: str, why: str, suffix: str = "") -> None:
-    """A failure reason on stderr: its first line, then up to 5 more (a stderr tail)."""
+def _echo_reason(prefix: str, why: str, suffix: str = "", *, err: bool = False) -> None:
+    """A failure reason: its first line, then up to 5 more (a stderr tail)."""
     lines = why.strip().splitlines() or [why]
-    click.echo(f"{prefix}{lines[0]}{suffix}", err=True)
+    click.echo(f"{prefix}{lines[0]}{suffix}", err=err)
     for extra in lines[1:6]:
-        click.echo(f"          {extra}", err=True)
+        click.echo(f"          {extra}", err=err)
 
 
 def print_summary(report: RunReport) -> None:
-    """One line per system (score, failures, cache use), then up to 3 failure reasons;
-    the signature, and the token audit's advice (which options to pass) if it warns."""
-    click.echo(f"{report.dataset} [{report.split}]: {report.n_examples} examples", err=True)
+    """The results on stdout: one line per system (score, failures, cache use), up to 3
+    failure reasons, the signature; the token audit's advice (which options to pass)
+    goes to stderr with the other diagnostics."""
+    click.echo(f"{report.dataset} [{report.split}]: {report.n_examples} examples")
     for run in report.systems:
         res = run.result
         r1 = res.aggregates.get("rouge1_f")
@@ -38,8 +40,7 @@ def print_summary(report: RunReport) -> None:
         cache = ""
         if run.predictions is not None:
             cache = f", {run.predictions.computed} computed, {run.predictions.cached} cached"
-        click.echo(f"  {res.system}: {score}, {len(res.failures)} failed{cache} -> {run.path}",
-                   err=True)
+        click.echo(f"  {res.system}: {score}, {len(res.failures)} failed{cache} -> {run.path}")
         for note in run.predictions.notes if run.predictions is not None else []:
             if note.startswith("cannot tell"):  # the cache may hold an old model's output
                 click.secho(f"      WARNING: {note}", fg="yellow", bold=True, err=True)
@@ -53,9 +54,9 @@ def print_summary(report: RunReport) -> None:
             _echo_reason(f"      {len(ids)} x ", why, f"  [{shown}]")
         if len(by_reason) > 3:
             click.echo(f"      ... {len(by_reason) - 3} more reasons in "
-                       f"{report.out / '_summary.json'}", err=True)
+                       f"{report.out / '_summary.json'}")
     if report.systems:
-        click.echo(f"signature: {report.systems[0].result.signature}", err=True)
+        click.echo(f"signature: {report.systems[0].result.signature}")
     if report.advice:
         click.secho(f"WARNING: {report.advice}", fg="yellow", bold=True, err=True)
 
@@ -78,7 +79,7 @@ def print_verdict(report: RunReport) -> None:
                    f"(allowed {v.allowed})", err=True)
         if v.first_failure is not None:
             ex_id, why = v.first_failure
-            _echo_reason(f"      first: {ex_id}: ", why)
+            _echo_reason(f"      first: {ex_id}: ", why, err=True)
 
 
 DEFAULT_METRICS = ("rouge", "lengths")
@@ -119,7 +120,9 @@ def sigterm_as_interrupt() -> Iterator[None]:
 @click.option("--system", "systems", multiple=True, metavar="SPEC",
               help="Repeatable. A registered name (lead-3, textrank, lead-k:k=2), "
                    "py:pkg.mod:func, cmd:'python my_sum.py', file:preds.jsonl or "
-                   "http:BASE_URL#model=NAME. See docs/running.md.")
+                   "http:BASE_URL#model=NAME; a System class takes its config as "
+                   "py:mysys:MyClass#k=1. See docs/running.md.")
+@plugin_option
 @click.option("--split", default="test", show_default=True,
               help="Split to run on ('all' = every split).")
 @click.option("--limit", type=int, default=None, help="Only the first N examples of the split.")
@@ -139,12 +142,14 @@ def sigterm_as_interrupt() -> Iterator[None]:
 @click.option("--human-ceiling/--no-human-ceiling", default=True, show_default=True,
               help="Also score references against each other (leave-one-out).")
 @click.option("--no-cache", is_flag=True, help="Recompute everything; keep no cache.")
-@click.option("--progress/--no-progress", default=True, show_default=True,
-              help="A progress bar per system on stderr.")
+@click.option("--progress/--no-progress", default=None,
+              help="A progress bar per system on stderr [default: a bar on a terminal; "
+                   "in a log, a plain line every 10 s instead of bar frames].")
 @scoring_options(DEFAULT_METRICS)
 def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | None, out: Path,
             fail_fast: bool, jobs: int, timeout: float | None, max_failures: str,
-            human_ceiling: bool, no_cache: bool, progress: bool, **scoring: Any) -> None:
+            human_ceiling: bool, no_cache: bool, progress: bool | None, plugins: tuple[str, ...],
+            **scoring: Any) -> None:
     """Run summarisation systems over a dataset, then score each one.
 
     Every prediction is cached the moment it exists (append-only, fsynced), keyed by
@@ -170,17 +175,21 @@ def command(dataset: Path, systems: tuple[str, ...], split: str, limit: int | No
         --system cmd:"python my_sum.py" --split all --out runs/
       sumbench run --dataset news-ru --system lead-3 --system oracle \\
         --tokenizer unicode --language ru
+      sumbench run --dataset out/seeds --plugin ./mysys.py --system longest-k:k=2
     """
     from benchmark.evaluation.evaluate import TokenisationWarning
     from benchmark.runner.run import EXIT_SYSTEM_FAILED, SystemRunError, run_systems
 
+    load_plugin_options(plugins)
+    shown: bool | Literal["lines"] = progress if progress is not None else (
+        True if sys.stderr.isatty() else "lines")
     config = config_from_options(DEFAULT_METRICS, **scoring)
     try:
         with sigterm_as_interrupt(), warnings.catch_warnings():
             warnings.simplefilter("ignore", TokenisationWarning)  # print_summary says it
             report = run_systems(dataset, systems, out=out, split=split, limit=limit,
                                  fail_fast=fail_fast, jobs=jobs, timeout=timeout,
-                                 progress=progress, human_ceiling=human_ceiling,
+                                 progress=shown, human_ceiling=human_ceiling,
                                  use_cache=not no_cache, max_failures=max_failures,
                                  scoring=config)
     except SystemRunError as exc:  # a system failed, not the user's input: exit 1, not 2

@@ -48,14 +48,16 @@ def read_parallel(
     required=True,
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Reference file, one reference per line; repeat for several references.",
+    help="Reference file, one reference per line; repeat for several references "
+    "(- reads standard input).",
 )
 @click.option(
     "--predictions",
     "-p",
     required=True,
     type=click.Path(path_type=Path),
-    help="System outputs, one per line, parallel to the references.",
+    help="System outputs, one per line, parallel to the references (- reads standard "
+    "input).",
 )
 @click.option(
     "--documents",
@@ -82,6 +84,7 @@ def command(
     \b
     Examples:
       sumbench score -r refs.txt -p outputs.txt
+      python my_sum.py < docs.txt | sumbench score -r refs.txt -p -
       sumbench score -r m1.txt -r m2.txt -p peers.txt --multiref jackknife
       sumbench score -r m1.txt -r m2.txt -p peers.txt \\
           --rouge155 "-n 4 -m -a -l 100 -p 0.5 -c 95 -r 1000 -f A -t 0"
@@ -92,7 +95,6 @@ def command(
     preds, refs, docs = read_parallel(predictions, references, documents)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # report() prints them, louder
-        result = score_texts(
-            preds, refs, config=config, documents=docs, system=system or predictions.stem
-        )
+        name = system or ("stdin" if str(predictions) == "-" else predictions.stem)
+        result = score_texts(preds, refs, config=config, documents=docs, system=name)
     report(result, as_json=as_json, out=out, confidence=config.confidence)

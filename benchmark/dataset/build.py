@@ -32,6 +32,7 @@ from benchmark.dataset.split import check_ratios, split_examples
 from benchmark.errors import ConfigError, InputError
 from benchmark.group import GroupConfig, group_articles
 from benchmark.ingest import load_articles
+from benchmark.rows import is_stdin
 from benchmark.sentences import SPLITTER_NAME
 
 
@@ -204,7 +205,7 @@ def build_dataset(
     """
     config = config or BuildConfig()
     input_path, out = Path(input_path), Path(out)
-    if not input_path.exists():
+    if not input_path.exists() and not is_stdin(input_path):
         raise InputError("input not found", path=input_path)
     check_output_dir(out, overwrite=overwrite, inputs=[input_path])
     name = config.name or out.resolve().name

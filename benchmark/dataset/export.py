@@ -36,6 +36,7 @@ from benchmark.dataset.folder import (
 from benchmark.dataset.split import SPLITS
 from benchmark.errors import InputError, OutputError
 from benchmark.files import atomic_path, canonical_json, pretty_json
+from benchmark.rows import hf_offline
 from benchmark.schema import Article, BuildInfo, Cluster, Example, json_schemas
 
 #: examples turned into Arrow at a time by the Parquet and hf/ writers
@@ -193,6 +194,7 @@ def write_dataset(
     return info
 
 
+@hf_offline()  # offline switches set only around this call, not in os.environ
 def _write_arrow(
     root: Path, splits: Mapping[str, Sequence[Example]], info: BuildInfo, batch_size: int
 ) -> tuple[list[Any], dict[str, int]]:

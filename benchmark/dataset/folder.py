@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from benchmark.errors import InputError
 from benchmark.files import canonical_json
+from benchmark.rows import hf_offline
 from benchmark.schema import Article, BuildInfo, Cluster, Example, json_schemas
 
 BUILD_FILE = "build.json"
@@ -221,12 +222,11 @@ def validate_dataset_dir(path: str | Path, *, deep: bool = False) -> list[str]:
     return problems
 
 
+@hf_offline()
 def _check_copies(path: Path, splits: dict[str, list[Example]], problems: list[str]) -> None:
     """Compare the Parquet and hf/ copies with the JSONL, row by row (needs ``datasets``)."""
     import datasets
 
-    was_disabled = datasets.are_progress_bars_disabled()
-    datasets.disable_progress_bars()
     try:
         on_disk = datasets.load_from_disk(str(path / "hf"))
         for split, exs in splits.items():
@@ -252,9 +252,6 @@ def _check_copies(path: Path, splits: dict[str, list[Example]], problems: list[s
                     )
     except Exception as exc:  # any unreadable copy is a problem to report, not a crash
         problems.append(f"{path}: cannot read the Parquet/hf copies ({type(exc).__name__}: {exc})")
-    finally:
-        if not was_disabled:
-            datasets.enable_progress_bars()
 
 
 def load_dataset_dir(path: str | Path) -> LoadedDataset:

@@ -28,7 +28,7 @@ from benchmark.dataset.xsum_eval import looks_like_xsum_eval, read_xsum_human_ev
 from benchmark.errors import ConfigError, InputError, OutputError
 from benchmark.files import canonical_json, write_jsonl_atomic
 from benchmark.metrics.fragments import fragment_stats
-from benchmark.rows import TABLE_FORMATS, Reject, Row, detect_format, iter_rows
+from benchmark.rows import TABLE_FORMATS, Reject, Row, detect_format, is_stdin, iter_rows
 from benchmark.schema import Example
 
 #: our field -> default input column; ``document`` and ``reference`` are required
@@ -226,7 +226,7 @@ def import_dataset(
     ``<out>/rejects.jsonl``. The report's ``notes`` give the column mapping used.
     """
     input_path, out = Path(input_path), Path(out)
-    if not input_path.exists():
+    if not input_path.exists() and not is_stdin(input_path):
         raise InputError("input not found", path=input_path)
     chosen = get_preset(preset) if preset else None
     named = {"document": document_field, "reference": reference_field, "id": id_field}

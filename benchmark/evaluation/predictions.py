@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import InputError
-from benchmark.rows import ColumnCheck, Reject, Row, detect_format, iter_rows
+from benchmark.rows import (
+    ColumnCheck,
+    Reject,
+    Row,
+    detect_format,
+    is_stdin,
+    iter_rows,
+    read_stdin,
+)
 
 ID_FIELD = "id"
 SUMMARY_FIELD = "summary"
@@ -46,16 +54,21 @@ class PredictionsFile:
 
 
 def read_text_strict(path: str | Path) -> str:
-    """Read a UTF-8 text file (a BOM is allowed); bad bytes are an error with a line number."""
+    """Read a UTF-8 text file (a BOM is allowed); bad bytes are an error with a line number.
+
+    ``-`` reads standard input (once per process).
+    """
     p = Path(path)
     try:
-        data = p.read_bytes()
+        data = read_stdin() if is_stdin(p) else p.read_bytes()
     except FileNotFoundError:
         raise InputError("file not found", path=p) from None
     except IsADirectoryError:
         raise InputError("is a directory, expected a file", path=p) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", path=p) from None
+    if is_stdin(p):
+        p = Path("<stdin>")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -201,6 +214,8 @@ def _line(row: Row, fmt: str) -> int:
 
 def _format(path: Path) -> str:
     """The predictions format from the suffix, after the file is known to exist."""
+    if is_stdin(path):
+        return "jsonl"
     if not path.exists():
         raise InputError("file not found", path=path)
     if path.is_dir():

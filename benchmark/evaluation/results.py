@@ -15,7 +15,9 @@ from pydantic import ValidationError
 
 from benchmark.errors import ConfigError, InputError
 from benchmark.evaluation.predictions import read_text_strict
+from benchmark.evaluation.signature import describe_differences
 from benchmark.files import canonical_json, pretty_json, write_text_atomic
+from benchmark.rows import is_stdin
 from benchmark.schema import RunResult
 
 if TYPE_CHECKING:
@@ -62,7 +64,8 @@ def load_result(path: str | Path) -> RunResult:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"not a sumbench result: {first['msg']}", path=path,
+        raise InputError(f"not a sumbench result: {first['msg']}",
+                         path="<stdin>" if is_stdin(path) else path,
                          field=where or None) from None
 
 
@@ -96,8 +99,9 @@ def compare_runs(
     series: dict[str, list[float]] = {}
     for run in others:
         if run.signature != baseline.signature:
+            shown = describe_differences(baseline.signature, run.signature)
             raise ConfigError(f"runs '{baseline.system}' and '{run.system}' were scored with "
-                              f"different settings:\n  {baseline.signature}\n  {run.signature}")
+                              f"different settings ({shown})")
         mine = {e.id: e.scores for e in run.examples}
         if set(mine) != set(base):
             odd = sorted(set(mine) ^ set(base))

@@ -81,3 +81,9 @@ def signature_differences(
     pa, pb = parse_signature(a), parse_signature(b)
     keys = sorted((set(pa) | set(pb)) - set(ignore))
     return {k: (pa.get(k, ""), pb.get(k, "")) for k in keys if pa.get(k) != pb.get(k)}
+
+
+def describe_differences(a: str, b: str) -> str:
+    """The differing fields of two signatures as text: ``tok: rouge-score vs unicode; ...``."""
+    return "; ".join(f"{k}: {x or '(none)'} vs {y or '(none)'}"
+                     for k, (x, y) in signature_differences(a, b).items())

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.evaluation.evaluate import EvalConfig, config_or_default, score_items
+from benchmark.evaluation.evaluate import EvalConfig, config_or_default, make_config, score_items
 from benchmark.metrics.loader import metric_names
 from benchmark.schema import RunResult
 
@@ -27,31 +28,79 @@ def references_fingerprint(references: Sequence[Sequence[str]]) -> str:
     return h.hexdigest()
 
 
+def reference_sets(references: Sequence[str | Sequence[str]]) -> list[list[str]]:
+    """One list of references per item: a plain string is that item's only reference.
+
+    Why: ``evaluate``-style callers pass ``references=["ref 1", "ref 2"]``; iterating
+    such a string would give its characters, so each is wrapped instead.
+    """
+    out: list[list[str]] = []
+    for i, refs in enumerate(references, start=1):
+        if isinstance(refs, str):
+            out.append([refs])
+        elif isinstance(refs, Sequence) and all(isinstance(r, str) for r in refs):
+            out.append(list(refs))
+        else:
+            raise InputError(
+                f"item {i}: a reference must be a string or a list of strings, "
+                f"got {type(refs).__name__}"
+            )
+    return out
+
+
+def _settings(config: EvalConfig | None, options: dict[str, Any]) -> tuple[EvalConfig, bool]:
+    """The config and whether the user chose the metrics (else ``lengths`` may be dropped)."""
+    if config is not None and options:
+        raise ConfigError(
+            f"pass either config= or keyword settings ({', '.join(sorted(options))}), not both"
+        )
+    cfg = make_config(**options) if options else config_or_default(config)
+    return cfg, "metrics" in cfg.model_fields_set
+
+
 def score(
     predictions: Sequence[str],
-    references: Sequence[Sequence[str]],
+    references: Sequence[str | Sequence[str]],
     *,
     config: EvalConfig | None = None,
     documents: Sequence[str] | None = None,
     name: str = "parallel-text",
     system: str = "system",
+    **options: Any,
 ) -> RunResult:
-    """Score aligned outputs and references (item ``i`` has id ``str(i + 1)``, its line).
+    """Score aligned outputs and references: ``benchmark.score(predictions, references)``.
 
-    The Python twin of ``sumbench score``. Without ``documents`` the ``lengths``
-    metric (which needs the source text) cannot run.
+    ``references[i]`` is item ``i``'s reference (a string) or its references (a
+    list of strings; ``multiref`` says how they combine). ``options`` are
+    :class:`~benchmark.evaluation.evaluate.EvalConfig` fields (``metrics``,
+    ``tokenizer``, ``stem``, ``multiref``, ``language``, ``n_resamples``, ``seed``,
+    ...), or pass a whole ``config``. Item ``i`` gets id ``str(i + 1)``, its line.
+
+    Returns the signed :class:`~benchmark.schema.RunResult`: ``result.aggregates``
+    maps a score key (``rouge1_f``, ``rougeL_f`` ...) to its exact mean and bootstrap
+    CI as a share in [0, 1], ``result.examples`` holds per-item scores and
+    ``result.signature`` every setting.
+
+    The default metrics are ``rouge`` and ``lengths``; ``lengths`` reads the source
+    text, so without ``documents`` it is left out (a ``metrics`` list that names it
+    explicitly then raises :class:`~benchmark.errors.ConfigError`).
     """
-    cfg = config_or_default(config)
-    if len(predictions) != len(references):
-        raise InputError(f"{len(predictions)} predictions but {len(references)} reference sets")
-    for i, refs in enumerate(references, start=1):
-        if not refs or any(not r.strip() for r in refs):
+    cfg, chosen = _settings(config, options)
+    refs = reference_sets(references)
+    if isinstance(predictions, str):
+        raise InputError("predictions must be a list of strings, got one string")
+    if len(predictions) != len(refs):
+        raise InputError(f"{len(predictions)} predictions but {len(refs)} reference sets")
+    for i, item in enumerate(refs, start=1):
+        if not item or any(not r.strip() for r in item):
             raise InputError(f"item {i} has an empty or missing reference")
     if documents is None:
         if "lengths" in metric_names(cfg.metrics, cfg.rouge155):
-            raise ConfigError(
-                "the 'lengths' metric needs the source documents; drop it or pass documents"
-            )
+            if chosen:
+                raise ConfigError(
+                    "the 'lengths' metric needs the source documents; drop it or pass documents"
+                )
+            cfg = cfg.model_copy(update={"metrics": [m for m in cfg.metrics if m != "lengths"]})
         documents = [""] * len(predictions)
     elif len(documents) != len(predictions):
         raise InputError(f"{len(predictions)} predictions but {len(documents)} documents")
@@ -59,11 +108,11 @@ def score(
     return score_items(
         ids,
         predictions,
-        references,
+        refs,
         documents,
         config=cfg,
         dataset_name=name,
-        fingerprint=references_fingerprint(references),
+        fingerprint=references_fingerprint(refs),
         split="all",
         system=system,
     )

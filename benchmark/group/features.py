@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmark.group.encoders import embed, embed_cosine, embed_e5
+from benchmark.ingest.dates import MONTHS
 from benchmark.schema import Article
 
 #: Width of the word shingles used for reprint detection (MinHash and Jaccard).
@@ -35,21 +36,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _CAPWORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*)", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])(\d[\d.,]*\d|\d)(?![\w])")
 _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
-_MONTHS: dict[str, int] = {}
-for _num, _names in enumerate((
-    "january januar janvier enero gennaio", "february februar février febrero febbraio",
-    "march märz mars marzo", "april avril abril aprile", "may mai mayo maggio",
-    "june juni juin junio giugno", "july juli juillet julio luglio",
-    "august août agosto", "september septembre septiembre settembre",
-    "october oktober octobre octubre ottobre", "november novembre noviembre",
-    "december dezember décembre diciembre dicembre",
-), start=1):
-    for _name in _names.split():
-        _MONTHS[_name] = _num
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+#: month names: the one table ingest's date parser uses (abbreviations, Russian, Turkish ...)
+_MONTHS: dict[str, int] = MONTHS
+_MONTH_RE = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 _DAY_MONTH = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?({_MONTH_RE})\b"
-    rf"|\b({_MONTH_RE})\s+(\d{{1,2}})(?!\d)",
+    rf"|\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?!\d)",
     re.IGNORECASE,
 )
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](?:19|20)\d\d(?!\d)"
@@ -190,9 +182,9 @@ def _days(text: str) -> frozenset[int]:
     found: set[int] = set()
     for m in _DAY_MONTH.finditer(text):
         if m.group(1):
-            day, month = int(m.group(1)), _MONTHS[m.group(2).lower()]
+            day, month = int(m.group(1)), _MONTHS.get(m.group(2).lower(), 0)
         else:
-            day, month = int(m.group(4)), _MONTHS[m.group(3).lower()]
+            day, month = int(m.group(4)), _MONTHS.get(m.group(3).lower(), 0)
         found.add(_day_of_year(month, day) or 0)
     for m in _NUMERIC_DATE.finditer(text):
         if m.group(1):

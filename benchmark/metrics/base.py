@@ -36,8 +36,9 @@ class Metric:
         self,
         predictions: Sequence[str],
         references: Sequence[Sequence[str]],
-        documents: Sequence[str],
+        documents: Sequence[str] | None = None,
     ) -> list[MetricOutput]:
+        """One output per item; ``documents`` (the sources) only for metrics that read them."""
         raise NotImplementedError
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from benchmark.errors import ConfigError
 from benchmark.metrics.base import Metric, MetricOutput, register_metric
 from benchmark.metrics.fragments import fragment_stats, fragment_tokens
 from benchmark.sentences import split_sentences
@@ -108,9 +109,11 @@ class LengthsMetric(Metric):
         self,
         predictions: Sequence[str],
         references: Sequence[Sequence[str]],
-        documents: Sequence[str],
+        documents: Sequence[str] | None = None,
     ) -> list[MetricOutput]:
         """Score a batch; ``documents[i]`` is the (joined) source text of item ``i``."""
+        if documents is None:
+            raise ConfigError("the 'lengths' metric needs the source documents")
         return [
             self.score_one(p, r, d)
             for p, r, d in zip(predictions, references, documents, strict=True)

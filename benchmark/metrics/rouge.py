@@ -303,7 +303,7 @@ class RougeMetric(Metric):
         self,
         predictions: Sequence[str],
         references: Sequence[Sequence[str]],
-        documents: Sequence[str],
+        documents: Sequence[str] | None = None,
     ) -> list[MetricOutput]:
         """One :class:`MetricOutput` per prediction; ``documents`` are not used by ROUGE.
 
@@ -317,7 +317,7 @@ class RougeMetric(Metric):
             )
         cache: dict[str, _Text] = {}
         outputs: list[MetricOutput] = []
-        for i, (prediction, refs) in enumerate(zip(predictions, references, strict=True)):
+        for i, (prediction, refs) in enumerate(zip(predictions, references, strict=True), 1):
             if isinstance(refs, str):
                 raise InputError(f"example {i}: references must be a list of strings",
                                  field="references")

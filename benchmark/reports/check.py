@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchmark.errors import ConfigError, InputError
 from benchmark.evaluation.results import compare_runs, preview, result_warnings
-from benchmark.evaluation.signature import signature_differences
+from benchmark.evaluation.signature import describe_differences
 from benchmark.reports.markup import md_code, md_text
 from benchmark.schema import RunResult
 
@@ -194,8 +194,7 @@ def check_comparable(baseline: RunResult, candidate: RunResult, metrics: Sequenc
     changes scores by itself, so a "regression" there would be meaningless.
     """
     if baseline.signature != candidate.signature:
-        diffs = signature_differences(baseline.signature, candidate.signature)
-        shown = "; ".join(f"{k}: {a or '(none)'} vs {b or '(none)'}" for k, (a, b) in diffs.items())
+        shown = describe_differences(baseline.signature, candidate.signature)
         raise ConfigError("baseline and candidate were scored with different settings "
                           f"({shown}); re-score both the same way before checking")
     if baseline.dataset_fingerprint != candidate.dataset_fingerprint:

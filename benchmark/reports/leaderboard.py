@@ -148,13 +148,39 @@ def identical_runs(runs: Sequence[RunResult]) -> list[list[str]]:
     return sorted(sorted(names) for key, names in by_scores.items() if key and len(names) > 1)
 
 
+def signature_mismatch(runs: Sequence[RunResult]) -> str | None:
+    """Which runs were scored differently, naming only the signature fields that differ.
+
+    Why not the signatures themselves: five runs' full signatures are over a thousand
+    characters in which the one differing field (say ``tok``) is hard to find. The
+    runs are grouped by signature and every group is compared with the largest one.
+    """
+    from benchmark.evaluation.signature import describe_differences
+
+    groups: dict[str, list[str]] = {}
+    for run in runs:
+        groups.setdefault(run.signature, []).append(run.system)
+    if len(groups) < 2:
+        return None
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), sorted(kv[1])))
+    main_sig, main_names = ordered[0]
+    parts = []
+    for sig, names in ordered[1:]:
+        parts.append(f"{', '.join(sorted(main_names))} vs {', '.join(sorted(names))}: "
+                     f"{describe_differences(main_sig, sig)}")
+    return "runs were scored with different settings, so they cannot share a table (" + \
+        " | ".join(parts) + "); re-score them the same way (sumbench evaluate/run options)"
+
+
 def _check_comparable(runs: Sequence[RunResult]) -> None:
-    for attr, what in (("dataset_fingerprint", "dataset"), ("split", "split"),
-                       ("signature", "scoring signature")):
+    for attr, what in (("dataset_fingerprint", "dataset"), ("split", "split")):
         values = sorted({str(getattr(r, attr)) for r in runs})
         if len(values) > 1:
             detail = "; ".join(f"{r.system}: {getattr(r, attr)}" for r in runs)
             raise ConfigError(f"runs differ in {what}, so they cannot share a table ({detail})")
+    mismatch = signature_mismatch(runs)
+    if mismatch is not None:
+        raise ConfigError(mismatch)
     names = [r.system for r in runs]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:

@@ -27,13 +27,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from benchmark.errors import ConfigError, SumbenchError
 from benchmark.files import pretty_json, write_text_atomic
 from benchmark.runner.cache import CachedPrediction, PredictionCache
 from benchmark.runner.limits import FailureLimit, SystemVerdict
 from benchmark.runner.outdir import locked, refuse_overwrites, result_stem, result_stems, slugify
+from benchmark.runner.progress import LineProgress
 from benchmark.schema import Example, RunResult
 from benchmark.systems.adapters import resolve_system, system_label
 from benchmark.systems.code import code_unknown
@@ -144,7 +145,7 @@ def predict(
     slug: str | None = None,
     fail_fast: bool = False,
     timeout: float | None = None,
-    progress: bool = False,
+    progress: bool | Literal["lines"] = False,
     position: int = 0,
     stop: threading.Event | None = None,
 ) -> SystemPredictions:
@@ -188,7 +189,8 @@ def predict(
         worker: Worker | None = None
         if recipe is not None and timeout is not None:
             worker = stack.enter_context(Worker(system, recipe, timeout, label, stop))
-        bar = stack.enter_context(tqdm(
+        bar: Any = stack.enter_context(LineProgress(
+            len(examples), run.cached, label[:40]) if progress == "lines" else tqdm(
             total=len(examples), initial=run.cached, desc=label[:40], unit="ex",
             position=position, file=sys.stderr, disable=not progress, leave=True,
             dynamic_ncols=True))
@@ -338,7 +340,7 @@ def run_systems(
     fail_fast: bool = False,
     jobs: int = 1,
     timeout: float | None = None,
-    progress: bool = False,
+    progress: bool | Literal["lines"] = False,
     human_ceiling: bool = True,
     use_cache: bool = True,
     max_failures: str | int | float | FailureLimit = 0,
@@ -355,7 +357,8 @@ def run_systems(
     (:class:`~benchmark.errors.ConfigError`). A ``file:`` system for another dataset or
     split is refused before any work, as ``evaluate`` refuses it. ``max_failures`` (a
     count, fraction or percentage per system) decides :attr:`RunReport.exit_code`; it
-    never stops the run early.
+    never stops the run early. ``progress``: True draws a tqdm bar per system,
+    ``"lines"`` prints a plain line every 10 s instead (for logs: no ``\r`` frames).
     ``scoring`` is what every result is scored with (default ``EvalConfig()``, the
     evaluator's defaults); if it sets a tokenizer profile field explicitly
     (``EvalConfig(tokenizer="unicode", language="ru")``), an oracle at
@@ -412,7 +415,7 @@ def run_systems(
 def _predict_all(systems: Sequence[System], labels: Sequence[str], slugs: Sequence[str],
                  examples: list[Example], fingerprint: str, *, cache_dir: Path | None,
                  jobs: int, fail_fast: bool, timeout: float | None,
-                 progress: bool) -> dict[int, SystemPredictions]:
+                 progress: bool | Literal["lines"]) -> dict[int, SystemPredictions]:
     """Every system's predictions (:func:`predict`), ``parallel_safe`` ones side by side."""
     stop = threading.Event()
     parallel = [i for i, s in enumerate(systems) if jobs > 1 and s.parallel_safe]

@@ -28,6 +28,8 @@ ADAPTER_PREFIXES = ("py", "cmd", "file", "http")
 
 
 def _registered(spec: str, overrides: Mapping[str, Any]) -> System:
+    spec, hashed = split_options(spec)  # `name#k=1&x=2`, the adapters' form, works too
+    overrides = {**hashed, **overrides}
     name, _, rest = spec.partition(":")
     cls = get_system(name.strip())
     values: dict[str, Any] = {}

@@ -9,8 +9,13 @@ registers its systems) or at a System subclass: the core never names a plug-in.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -130,6 +135,9 @@ Ceiling = Callable[[Sequence[Example], Callable[..., RunResult]], "RunResult | N
 _REGISTRY: dict[str, type[System]] = {}
 _CEILINGS: dict[str, Ceiling] = {}
 _entry_points_loaded = False
+#: module name -> the file it was imported from by :func:`import_plugin` (not importable
+#: by name in another process, so a worker process loads the file again)
+_PLUGIN_FILES: dict[str, str] = {}
 
 
 def register_system(name: str, description: str = "") -> Callable[[S], S]:
@@ -193,6 +201,78 @@ def _load_plugins() -> None:
             register_system(obj.name or ep.name)(obj)
 
 
+def _module_from_file(path: Path) -> ModuleType:
+    """Import a ``.py`` file as module ``<stem>`` (once: a second load returns the first)."""
+    path = path.resolve()
+    if not path.is_file():
+        raise ConfigError(f"plug-in file not found: {path}")
+    name = path.stem
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        if Path(getattr(loaded, "__file__", "") or "").resolve() == path:
+            return loaded
+        raise ConfigError(f"plug-in {path}: a different module named '{name}' is already "
+                          "imported; rename the file")
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"plug-in {path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # before running it: classes must find their own module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    _PLUGIN_FILES[name] = str(path)
+    return module
+
+
+def plugin_file(module: str) -> str | None:
+    """The file a plug-in module was loaded from by path, or None if imported by name."""
+    return _PLUGIN_FILES.get(module)
+
+
+def import_plugin(module_or_path: str) -> ModuleType:
+    """Import a user's module by name (``mypkg.systems``) or by file (``./mysys.py``).
+
+    Why: a system or metric in a local file should need no packaging and no entry
+    point. Importing runs its ``@register_system``/``@register_metric`` decorators.
+    A bare name that is not importable is also looked for in the working directory,
+    as ``python -m`` would. Errors in the plug-in itself are reported, not traced.
+    """
+    text = module_or_path.strip()
+    if not text:
+        raise ConfigError("empty plug-in name")
+    try:
+        if text.endswith(".py") or "/" in text or "\\" in text:
+            return _module_from_file(Path(text))
+        try:
+            return importlib.import_module(text)
+        except ModuleNotFoundError as exc:
+            top = text.split(".")[0]
+            cwd = str(Path.cwd())
+            if exc.name != top or cwd in sys.path or not (
+                Path(cwd, f"{top}.py").is_file() or Path(cwd, top, "__init__.py").is_file()
+            ):
+                raise
+            sys.path.append(cwd)  # last, so it never shadows an installed module
+            return importlib.import_module(text)
+    except ConfigError:
+        raise
+    except ImportError as exc:
+        raise ConfigError(f"cannot import plug-in '{text}': {exc}") from exc
+    except Exception as exc:  # the plug-in's own code failed while importing
+        raise ConfigError(f"plug-in '{text}' failed to load: {type(exc).__name__}: {exc}") from exc
+
+
+def load_plugins(modules_or_paths: Sequence[str]) -> list[str]:
+    """Import each plug-in (see :func:`import_plugin`); return the systems they added."""
+    before = set(available_systems())
+    for item in modules_or_paths:
+        import_plugin(item)
+    return sorted(set(_REGISTRY) - before)
+
+
 def available_systems() -> dict[str, type[System]]:
     """Every registered system by name (built-ins and plug-ins), sorted."""
     _load_plugins()
@@ -203,5 +283,6 @@ def get_system(name: str) -> type[System]:
     """Look up a registered system class by name, with a helpful error."""
     systems = available_systems()
     if name not in systems:
-        raise ConfigError(f"unknown system '{name}'; known: {', '.join(systems)}")
+        raise ConfigError(f"unknown system '{name}'; known: {', '.join(systems)} (a system "
+                          "registered in your own file or module: add --plugin ./FILE.py)")
     return systems[name]

@@ -40,7 +40,13 @@ from typing import IO, Any
 
 from benchmark.errors import ConfigError, SumbenchError
 from benchmark.schema import Example
-from benchmark.systems.registry import Failure, System, available_systems
+from benchmark.systems.registry import (
+    Failure,
+    System,
+    available_systems,
+    import_plugin,
+    plugin_file,
+)
 
 #: Upper bound on a worker's start (interpreter, imports, building the system, and
 #: the warm-up call on :data:`PROBE_TEXT`).
@@ -83,10 +89,14 @@ class SystemRecipe:
     module: str
     qualname: str
     config: dict[str, Any]
+    #: the module's file when it was loaded as a ``--plugin`` path, not by name
+    module_file: str | None = None
 
     def build(self) -> System:
         """Import the class and instantiate it with the config (in the child)."""
         available_systems()  # plug-ins register (and get their names) as in the parent
+        if self.module_file is not None and self.module not in sys.modules:
+            import_plugin(self.module_file)
         cls = _lookup(self.module, self.qualname)
         return cls(cls.Config.model_validate(self.config))
 
@@ -115,7 +125,8 @@ def recipe_for(system: System) -> SystemRecipe | None:
         return None
     if params[1:2] != ["config"]:
         return None
-    return SystemRecipe(cls.__module__, cls.__qualname__, system.config.model_dump(mode="json"))
+    return SystemRecipe(cls.__module__, cls.__qualname__, system.config.model_dump(mode="json"),
+                        plugin_file(cls.__module__))
 
 
 class WorkerStartError(SumbenchError):

@@ -45,6 +45,8 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margi
 dl.meta dt{font-weight:bold}dl.meta dd{margin:0;overflow-wrap:anywhere}
 code{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;background:#f4f4f4;
 padding:.05em .3em;border-radius:3px;overflow-wrap:anywhere}
+div.wide{overflow-x:auto;max-width:100%}table.tests td{white-space:normal}
+table.tests td span,table.tests td:first-child{white-space:nowrap}
 table{border-collapse:collapse;margin:.4rem 0 .8rem;font-size:.88rem}
 th,td{border-bottom:1px solid #e3e3e3;padding:.25rem .6rem;text-align:right;
 white-space:nowrap}th{background:#f6f6f6}
@@ -87,8 +89,9 @@ def role(row: Row) -> str:
 def _table(head: Sequence[str], body: Sequence[str], *, cls: str = "") -> str:
     klass = f' class="{cls}"' if cls else ""
     ths = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return f"<table{klass}><thead><tr>{ths}</tr></thead><tbody>\n" + "\n".join(body) + \
-        "\n</tbody></table>"
+    # the wrapper scrolls a table wider than the page inside it, instead of cutting it off
+    return f'<div class="wide"><table{klass}><thead><tr>{ths}</tr></thead><tbody>\n' + \
+        "\n".join(body) + "\n</tbody></table></div>"
 
 
 def header_section(board: Leaderboard, runs: Sequence[RunResult], version: str) -> str:
@@ -172,9 +175,10 @@ def significance_section(board: Leaderboard) -> str:
                 cells.append(f'<td data-metric="{key}">–</td>')
                 continue
             mark = marked(c.mark) if c.mark else ""
-            cells.append(f'<td data-metric="{key}">{100 * c.delta:+.2f} '
-                         f"[{100 * c.low:+.2f}, {100 * c.high:+.2f}] "
-                         f"p {c.p_value:.3f} / {c.p_holm:.3f}{mark}</td>")
+            # two unbreakable halves: a narrow window wraps the cell between them
+            cells.append(f'<td data-metric="{key}"><span>{100 * c.delta:+.2f} '
+                         f"[{100 * c.low:+.2f}, {100 * c.high:+.2f}]</span> "
+                         f"<span>p {c.p_value:.3f} / {c.p_holm:.3f}{mark}</span></td>")
         body.append(f'<tr data-system="{esc(row.system)}">' + "".join(cells) + "</tr>")
     head = ["System", *(f"Δ {ROUGE_LABELS[k]}" for k in ROUGE_KEYS)]
     note = (f"Each cell: system minus {esc(board.baseline)} (F x100) [95% paired bootstrap "
@@ -273,6 +277,11 @@ def differences_section(board: Leaderboard, by_name: Mapping[str, RunResult], me
     sa = {e.id: e.scores for e in a.examples if metric in e.scores}
     sb = {e.id: e.scores for e in b.examples if metric in e.scores}
     common = sorted(set(sa) & set(sb))
+    if all(sa[i] == sb[i] for i in common):
+        return (f"{head}\n<p class=\"note identical\">The two compared systems with the highest "
+                f"mean {label}, {esc(a.system)} and {esc(b.system)}, have the same scores on "
+                f"every metric for all {len(common)} shared examples (most likely identical "
+                "outputs), so there are no differences to show.</p></section>")
     diffs = sorted(common, key=lambda i: (-abs(sa[i][metric] - sb[i][metric]), i))[:top]
     body = []
     for rank, ex in enumerate(diffs, 1):
