@@ -31,11 +31,8 @@ def summarise(document: str) -> str:
 
 
 def _xsum_items() -> list:  # type: ignore[type-arg]
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from xsum import parse_xsum_eval
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    from benchmark.dataset.xsum_eval import parse_xsum_eval
+
     return parse_xsum_eval(SHARED / "eval" / "xsum_human_eval.txt")
 
 

@@ -11,6 +11,7 @@ import pytest
 from benchmark.cli import main
 from benchmark.errors import ConfigError
 from benchmark.evaluation.results import load_result
+from benchmark.runner.outdir import result_stem
 from benchmark.systems.adapters import resolve_system
 from benchmark.systems.registry import available_systems, import_plugin
 
@@ -43,6 +44,7 @@ def _own_registry() -> Iterator[None]:
 
     from benchmark.systems import registry
 
+    registry.available_systems()  # load the entry points first, or the snapshot is empty
     systems, files, modules = dict(registry._REGISTRY), dict(registry._PLUGIN_FILES), set(
         sys.modules)
     yield
@@ -96,8 +98,8 @@ def test_plugin_file_registers_systems_for_run(tmp_path: Path,
                              "--no-human-ceiling", "--timeout", "60")
     assert code == 0, err
     assert "longest-file:k=1" in stdout and "longest-file:k=3" in stdout
-    r1 = load_result(out / "longest-file-k-1.json")
-    r3 = load_result(out / "longest-file-k-3.json")
+    r1 = load_result(out / f"{result_stem('longest-file:k=1')}.json")
+    r3 = load_result(out / f"{result_stem('longest-file:k=3')}.json")
     assert r1.system_config["k"] == 1 and r3.system_config["k"] == 3
     # one sentence is shorter than three: the config reached the class (in a worker process)
     assert r1.aggregates["len_words"].mean < r3.aggregates["len_words"].mean
