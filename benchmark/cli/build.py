@@ -8,7 +8,9 @@ from typing import Any
 
 import click
 
+from benchmark.cli.read_limits import read_limit_options
 from benchmark.errors import ConfigError
+from benchmark.rows import ReadLimits
 
 
 def parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -85,6 +87,7 @@ license_option = click.option(
     "on the command line win.",
 )
 @license_option
+@read_limit_options
 def command(
     input_path: Path,
     out: Path,
@@ -99,6 +102,7 @@ def command(
     ratios: str | None,
     config_path: Path | None,
     license_: str | None,
+    limits: ReadLimits,
 ) -> None:
     """Build a benchmark dataset from INPUT (a folder of .txt, JSONL, CSV, Parquet or a
     saved `datasets` dataset): ingest, clean, group near-duplicates, build examples,
@@ -134,5 +138,6 @@ def command(
         skip_invalid=skip_invalid,
         overwrite=overwrite,
         progress=sys.stderr.isatty(),
+        limits=limits,
     )
     click.echo(report.summary())

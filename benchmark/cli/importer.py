@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from benchmark.cli.build import license_option, parse_field_map
+from benchmark.cli.read_limits import read_limit_options
 from benchmark.errors import ConfigError
+from benchmark.rows import ReadLimits
 
 
 @click.command("import")
@@ -57,6 +59,7 @@ from benchmark.errors import ConfigError
 @license_option
 @click.option("--skip-invalid", is_flag=True, help="Write bad rows to OUT/rejects.jsonl and go on.")
 @click.option("--overwrite", is_flag=True, help="Replace an output folder holding another dataset.")
+@read_limit_options
 def command(
     input_path: Path,
     out: Path,
@@ -71,6 +74,7 @@ def command(
     license_: str | None,
     skip_invalid: bool,
     overwrite: bool,
+    limits: ReadLimits,
 ) -> None:
     """Import INPUT (JSONL, CSV, Parquet, or a `datasets` folder from save_to_disk) whose
     rows already pair a document with its reference(s). No grouping: each row becomes one
@@ -96,5 +100,6 @@ def command(
         skip_invalid=skip_invalid,
         overwrite=overwrite,
         license=license_ or "unknown",
+        limits=limits,
     )
     click.echo(report.summary())

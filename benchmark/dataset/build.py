@@ -32,6 +32,7 @@ from benchmark.dataset.split import check_ratios, split_examples
 from benchmark.errors import ConfigError, InputError
 from benchmark.group import GroupConfig, group_articles
 from benchmark.ingest import load_articles
+from benchmark.rows import DEFAULT_LIMITS, ReadLimits
 from benchmark.sentences import SPLITTER_NAME
 
 
@@ -186,6 +187,7 @@ def build_dataset(
     overwrite: bool = False,
     progress: bool = False,
     input_format: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> BuildReport:
     """Build a benchmark dataset folder from a corpus of news articles.
 
@@ -194,7 +196,7 @@ def build_dataset(
     ``skip_invalid`` bad rows go to ``<out>/rejects.jsonl`` instead of stopping
     the build. ``out`` is written atomically; an ``out`` that already holds a
     different dataset raises :class:`~benchmark.errors.OutputError` unless
-    ``overwrite``.
+    ``overwrite``. ``limits`` bounds each input row (:class:`benchmark.rows.ReadLimits`).
     """
     config = config or BuildConfig()
     input_path, out = Path(input_path), Path(out)
@@ -214,6 +216,7 @@ def build_dataset(
             input_format=input_format,
             skip_invalid=skip_invalid,
             rejects_path=rejects,
+            limits=limits,
         )
         articles = sorted(ingested.articles, key=lambda a: a.id)
         by_id = {a.id: a for a in articles}

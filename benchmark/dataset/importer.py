@@ -24,7 +24,16 @@ from benchmark.dataset.folder import DOCUMENT_SEPARATOR
 from benchmark.errors import ConfigError, InputError
 from benchmark.files import canonical_json
 from benchmark.metrics.fragments import fragment_stats
-from benchmark.rows import TABLE_FORMATS, Reject, Row, detect_format, iter_rows
+from benchmark.rows import (
+    DEFAULT_LIMITS,
+    TABLE_FORMATS,
+    ReadLimits,
+    Reject,
+    Row,
+    detect_format,
+    iter_rows,
+    not_finite,
+)
 from benchmark.schema import Example
 
 #: our field -> default input column; ``document`` and ``reference`` are required
@@ -71,6 +80,15 @@ def example_from_row(
     documents = _texts(row[fmap["document"]], fmap["document"], path, line)
     references = _texts(row[fmap["reference"]], fmap["reference"], path, line)
     raw_id = row.get(fmap["id"])
+    if raw_id is not None and (
+        isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float) or not_finite(raw_id)
+    ):  # str() would turn them into ids like "True", "nan" or "{'a': 1}"
+        raise InputError(
+            f"an id must be text or a finite number, got {raw_id!r:.40}",
+            path=path,
+            line=line,
+            field=fmap["id"],
+        )
     if raw_id is not None and str(raw_id).strip():
         ex_id = str(raw_id).strip()
     else:  # derived from content, never from row order
@@ -144,13 +162,15 @@ def import_dataset(
     overwrite: bool = False,
     license: str = "unknown",
     batch_size: int = 1000,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> BuildReport:
     """Import a paired document/reference dataset as a sumbench dataset folder.
 
     Each row's split is ``split_field``'s value, else the split of a saved
     ``DatasetDict``, else ``split`` ("test"). References may be one text or a
     list (multi-reference). Bad rows raise :class:`InputError` naming file,
-    line/row and field, or with ``skip_invalid`` go to ``<out>/rejects.jsonl``.
+    line/row and field, or with ``skip_invalid`` go to ``<out>/rejects.jsonl``;
+    ``limits`` bounds each row (:class:`benchmark.rows.ReadLimits`).
     """
     input_path, out = Path(input_path), Path(out)
     if not input_path.exists():
@@ -162,7 +182,8 @@ def import_dataset(
     seen: dict[str, str] = {}  # example id -> where it was first read
     rejects: list[str] = []
     read = 0
-    for row in iter_rows(input_path, fmt, formats=FORMATS, batch_size=batch_size):
+    for row in iter_rows(input_path, fmt, formats=FORMATS, batch_size=batch_size,
+                         limits=limits):
         read += 1
         try:
             if isinstance(row, Reject):
