@@ -209,7 +209,7 @@ def test_scoring_refuses_a_huge_summary_naming_the_example_and_limit() -> None:
                               "scoring limit of 100,000 (raise it with --max-text-chars, or "
                               "EvalConfig(max_text_chars=...))")
     preds[1] = "storm " * 20  # 120 characters: refused at 119, scored at 120
-    with pytest.raises(InputError, match="example '2'.*limit of 119"):
+    with pytest.raises(InputError, match=r"example '2'.*limit of 119"):
         score(preds, refs, config=EvalConfig(metrics=["rouge"], max_text_chars=119))
     res = score(preds, refs, config=EvalConfig(metrics=["rouge"], n_resamples=10,
                                                max_text_chars=120))
