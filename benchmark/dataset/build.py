@@ -8,6 +8,7 @@ output folders, whatever the input order.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from collections import Counter
@@ -206,7 +207,7 @@ def build_dataset(
     name = config.name or out.resolve().name
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(
-        prefix=f".{out.name}.rejects-", dir=out.resolve().parent
+        prefix=f".{out.name}.{os.getpid()}.rejects-", suffix=".tmp", dir=out.resolve().parent
     ) as tmpd:
         rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None
         _stage(f"reading {input_path}", progress)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import tempfile
 from collections.abc import Mapping
@@ -229,7 +230,7 @@ def import_dataset(
     }
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(
-        prefix=f".{out.name}.rejects-", dir=out.resolve().parent
+        prefix=f".{out.name}.{os.getpid()}.rejects-", suffix=".tmp", dir=out.resolve().parent
     ) as tmpd:
         extra = {}
         if rejects:
