@@ -270,7 +270,7 @@ def score_items(
     }
     timings["total"] = round(time.perf_counter() - started, 6)
     return RunResult(
-        signature=build_signature(metric_objs, cfg, dataset_name, fingerprint),
+        signature=build_signature(metric_objs, cfg, fingerprint),
         dataset=dataset_name,
         dataset_fingerprint=fingerprint,
         split=split,
