@@ -188,8 +188,8 @@ def build_leaderboard(runs: Sequence[RunResult], baseline: str | None = DEFAULT_
         return (0 if row.group == GROUP_SYSTEMS else 1, -r1, row.system)
 
     first = runs[0]
-    names = " / ".join(sorted({r.dataset for r in runs}))  # one dataset, maybe several labels
-    return Leaderboard(names, first.dataset_fingerprint, first.split, first.signature,
+    labels = " / ".join(sorted({r.dataset for r in runs}))  # one dataset, maybe several labels
+    return Leaderboard(labels, first.dataset_fingerprint, first.split, first.signature,
                        baseline, sorted(rows.values(), key=order), alpha, n_resamples, seed)
 
 
