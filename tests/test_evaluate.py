@@ -104,7 +104,9 @@ def test_scores_match_rouge_score_and_the_result_is_reproducible(
     assert first.counts["examples"] == 5 and first.counts["empty_predictions"] == 0
 
 
-def test_signature_names_every_setting(examples: list[Example]) -> None:
+def test_signature_holds_the_fingerprint_and_shows_a_changed_seed_ci_and_tokenizer(
+    examples: list[Example],
+) -> None:
     res = evaluate_predictions(
         examples,
         lead_predictions(examples),

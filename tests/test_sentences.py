@@ -73,7 +73,7 @@ def test_english_sentences(text: str, sentences: list[str]) -> None:
     assert split_sentences(text) == sentences
 
 
-def test_newlines_always_end_sentences_and_blank_lines_vanish() -> None:
+def test_newlines_end_sentences_and_blank_lines_vanish() -> None:
     assert split_sentences("Headline without stop\n\n  First sentence. Second one.\n") == [
         "Headline without stop", "First sentence.", "Second one."]
     assert split_sentences("") == []
