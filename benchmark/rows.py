@@ -11,7 +11,10 @@ broken Parquet footer) raise :class:`InputError` instead.
 
 Everything is streamed: JSONL and CSV line by line (``.gz`` decompressed on the
 fly), Parquet and saved ``datasets`` folders one batch at a time, a ``.txt``
-folder one file at a time, so memory stays proportional to a batch.
+folder one file at a time, so memory stays proportional to a batch. Hostile
+input is bounded by :class:`ReadLimits` (line and field size, JSON nesting,
+gzip expansion): a row past a limit is a :class:`Reject` naming the limit and
+the option that raises it, never a ``MemoryError``, ``RecursionError`` or hang.
 """
 
 from __future__ import annotations
@@ -21,14 +24,15 @@ import csv
 import gzip
 import io
 import json
+import math
 import sys
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from benchmark.errors import InputError
+from benchmark.errors import ConfigError, InputError
 
 #: every format the row layer reads; ``txt`` is a folder of .txt files (or one file)
 FORMATS: tuple[str, ...] = ("txt", "jsonl", "csv", "parquet", "hf")
@@ -49,6 +53,29 @@ _stdin_read: list[Any] = []  # the stdin objects already read to the end
 
 #: called with a table's column names and its location before its first row
 ColumnCheck = Callable[[Sequence[str], str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """Bounds on one input row (each a CLI option of the same name), so that a gzip bomb,
+    JSON nested 100k deep or a 50 MB article fails fast with a located error instead of
+    ``MemoryError``, ``RecursionError`` or an hour of cleaning."""
+
+    max_line_bytes: int = 16 * 2**20  # one JSONL/CSV line
+    max_field_chars: int = 1_000_000  # one text value, or one .txt file
+    max_json_depth: int = 32  # nesting of a JSON row ({"a": [1]} is 2 deep)
+    max_gzip_ratio: float = 100.0  # decompressed / compressed, past GZIP_RATIO_FLOOR bytes
+
+    def __post_init__(self) -> None:
+        for name in ("max_line_bytes", "max_field_chars", "max_json_depth", "max_gzip_ratio"):
+            if not getattr(self, name) >= 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+
+
+DEFAULT_LIMITS = ReadLimits()
+#: a .gz input may always expand to this many bytes, whatever its ratio (small files
+#: of repeated rows compress very well)
+GZIP_RATIO_FLOOR = 16 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,14 +216,17 @@ def detect_format(path: str | Path, formats: Sequence[str] = FORMATS) -> str:
 
 def iter_rows(path: str | Path, input_format: str | None = None, *,
               formats: Sequence[str] = FORMATS, batch_size: int = 1000,
-              on_columns: ColumnCheck | None = None) -> Iterator[Item]:
+              on_columns: ColumnCheck | None = None,
+              limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Item]:
     """Stream every row of ``path`` in input order, or a :class:`Reject` where one is unreadable.
 
     ``input_format`` (one of ``formats``) overrides :func:`detect_format`.
     ``on_columns(columns, where)`` runs once per table that declares its columns
     (CSV header, Parquet schema, each split of a saved dataset) before its rows,
     so a caller can refuse a table missing a column it needs by raising.
-    Blank lines, and CSV rows whose cells are all blank, are not rows.
+    Blank lines, and CSV rows whose cells are all blank, are not rows. A row past
+    one of ``limits`` is a :class:`Reject`; a ``.gz`` file that expands past
+    ``limits.max_gzip_ratio`` raises :class:`InputError`.
     """
     p = Path(path)
     if not p.exists() and not is_stdin(p):
@@ -208,15 +238,49 @@ def iter_rows(path: str | Path, input_format: str | None = None, *,
         raise InputError(f"unknown input format {fmt!r}; expected one of {', '.join(formats)}",
                          path=p, field="input_format")
     if fmt == "txt":
-        yield from _txt_rows(p)
+        yield from _txt_rows(p, limits)
     elif fmt == "jsonl":
-        yield from _read_guard(_jsonl_rows(p), p)
+        yield from _read_guard(_jsonl_rows(p, limits), p)
     elif fmt == "csv":
-        yield from _read_guard(_csv_rows(p, on_columns), p)
+        yield from _read_guard(_csv_rows(p, on_columns, limits), p)
     elif fmt == "parquet":
-        yield from _parquet_rows(p, max(1, batch_size), on_columns)
+        yield from _parquet_rows(p, max(1, batch_size), on_columns, limits)
     else:
-        yield from _hf_rows(p, max(1, batch_size), on_columns)
+        yield from _hf_rows(p, max(1, batch_size), on_columns, limits)
+
+
+def too_large(data: dict[str, Any], limits: ReadLimits) -> tuple[str, str] | None:
+    """``(field, reason)`` for the first value past ``limits`` (text size, nesting), else None;
+    iterative, so even a row nested far past the limit is no ``RecursionError``."""
+    for key, value in data.items():
+        stack: list[tuple[Any, int]] = [(value, 2)]  # the row itself is level 1
+        while stack:
+            v, depth = stack.pop()
+            if isinstance(v, str):
+                if len(v) > limits.max_field_chars:
+                    return str(key), (f"text of {len(v):,} characters is over the limit of "
+                                      f"{limits.max_field_chars:,} (raise it with "
+                                      "--max-field-chars)")
+            elif isinstance(v, dict | list):
+                if depth > limits.max_json_depth:
+                    return str(key), _too_deep(limits)
+                stack.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return None
+
+
+def _too_deep(limits: ReadLimits) -> str:
+    return (f"JSON nested deeper than the limit of {limits.max_json_depth} levels "
+            "(raise it with --max-json-depth)")
+
+
+def _line_too_long(limits: ReadLimits) -> str:
+    return (f"line is longer than the limit of {limits.max_line_bytes:,} bytes "
+            "(raise it with --max-line-bytes)")
+
+
+def not_finite(value: Any) -> bool:
+    """True for a float NaN or infinity (JSON's ``NaN``/``Infinity``, a Parquet float)."""
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _read_guard(items: Iterator[Item], path: Path) -> Iterator[Item]:
@@ -242,7 +306,7 @@ def _utf8_reject(path: str, line: int, data: bytes, err: UnicodeDecodeError, *,
                   else data.decode("utf-8", "replace")[:_RAW_CHARS].rstrip("\r\n"))
 
 
-def _txt_rows(path: Path) -> Iterator[Item]:
+def _txt_rows(path: Path, limits: ReadLimits) -> Iterator[Item]:
     """A .txt file (or every .txt below a folder, in sorted path order) is one row each."""
     files = [path] if path.is_file() else sorted(
         (f for f in path.rglob("*.txt") if f.is_file()),
@@ -250,6 +314,12 @@ def _txt_rows(path: Path) -> Iterator[Item]:
     if not files:
         raise InputError("folder holds no .txt files", path=path)
     for f in files:
+        # UTF-8 needs at most 4 bytes a character: a bigger file is refused unread
+        if f.stat().st_size > 4 * limits.max_field_chars + 3:
+            yield Reject(str(f), None, "text", f"file of {f.stat().st_size:,} bytes holds more "
+                         f"than the limit of {limits.max_field_chars:,} characters (raise it "
+                         "with --max-field-chars)")
+            continue
         data = f.read_bytes()
         try:
             text = data.decode("utf-8")
@@ -257,59 +327,115 @@ def _txt_rows(path: Path) -> Iterator[Item]:
             yield _utf8_reject(str(f), data[: e.start].count(b"\n") + 1, data, e, in_line=False)
             continue
         name = f.name if f == path else f"{path.name}/{f.relative_to(path).as_posix()}"
-        yield Row(str(f), None, {"id": f.stem, "text": text.lstrip("\ufeff")}, name)
+        row = {"id": f.stem, "text": text.lstrip("\ufeff")}
+        bad = too_large(row, limits)
+        if bad:
+            yield Reject(str(f), None, bad[0], bad[1])
+            continue
+        yield Row(str(f), None, row, name)
 
 
-def _open_binary(path: Path) -> BinaryIO:
-    """Open for reading bytes; ``.gz`` files are decompressed on the fly; ``-`` is stdin."""
-    if is_stdin(path):
-        return io.BytesIO(read_stdin())
-    if path.suffix.lower() == ".gz":
-        return cast(BinaryIO, gzip.open(path, "rb"))
-    return open(path, "rb")
+def _open_raw(path: Path) -> BinaryIO:
+    """The file's bytes as stored (``-`` is standard input, read whole)."""
+    return io.BytesIO(read_stdin()) if is_stdin(path) else open(path, "rb")
 
 
-def _jsonl_rows(path: Path) -> Iterator[Item]:
+#: a line number and its bytes, or None for a line past the size limit
+LineStream = Generator[tuple[int, bytes | None], None, None]
+
+
+def _bounded_lines(path: Path, limits: ReadLimits) -> LineStream:
+    """``(line number, bytes)`` of each line (``.gz`` decompressed on the fly), None for a line
+    over the size limit (read past in chunks, never held); a ``.gz`` that expands past
+    ``max_gzip_ratio`` times the compressed bytes read raises :class:`InputError`."""
+    limit, chunk = limits.max_line_bytes, 2**20
+    with _open_raw(path) as raw:
+        gz = path.suffix.lower() == ".gz"
+        fh = cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb")) if gz else raw
+        total, n = 0, 0
+
+        def expand(data: bytes) -> None:
+            nonlocal total
+            total += len(data)
+            if gz and total > GZIP_RATIO_FLOOR and total > limits.max_gzip_ratio * raw.tell():
+                raise InputError(
+                    f"decompresses to more than {limits.max_gzip_ratio:g} times its compressed "
+                    f"size by line {n} (a gzip bomb?); if the file is genuine, raise "
+                    "--max-gzip-ratio", path=path)
+
+        try:
+            while data := fh.readline(limit + 1):
+                n += 1
+                expand(data)
+                if len(data) <= limit or data.endswith(b"\n"):
+                    yield n, data
+                    continue
+                while rest := fh.readline(chunk):
+                    expand(rest)
+                    if rest.endswith(b"\n"):
+                        break
+                yield n, None
+        finally:
+            fh.close()
+
+
+def _jsonl_rows(path: Path, limits: ReadLimits) -> Iterator[Item]:
     where = "<stdin>" if is_stdin(path) else str(path)
-    with _open_binary(path) as fh:
-        for n, data in enumerate(fh, start=1):
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as e:
-                yield _utf8_reject(where, n, data, e, in_line=True)
-                continue
-            if n == 1:
-                text = text.lstrip("\ufeff")
-            if not text.strip():
-                continue
-            raw = text.rstrip("\r\n")
-            try:
-                obj = json.loads(raw)  # without the newline, so columns point into the line
-            except json.JSONDecodeError as e:
-                yield Reject(where, n, None, f"malformed JSON: {e.msg} (column {e.colno})", raw)
-                continue
-            if not isinstance(obj, dict):
-                yield Reject(where, n, None,
-                             f"expected a JSON object, got {type(obj).__name__}", raw)
-                continue
-            yield Row(where, n, obj, path.name, raw=raw)
+    for n, data in _bounded_lines(path, limits):
+        if data is None:
+            yield Reject(where, n, None, _line_too_long(limits))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield _utf8_reject(where, n, data, e, in_line=True)
+            continue
+        if n == 1:
+            text = text.lstrip("\ufeff")
+        if not text.strip():
+            continue
+        raw = text.rstrip("\r\n")
+        try:
+            obj = json.loads(raw)  # without the newline, so columns point into the line
+        except json.JSONDecodeError as e:
+            yield Reject(where, n, None, f"malformed JSON: {e.msg} (column {e.colno})", raw)
+            continue
+        except RecursionError:
+            yield Reject(where, n, None, _too_deep(limits), raw[:_RAW_CHARS])
+            continue
+        if not isinstance(obj, dict):
+            yield Reject(where, n, None,
+                         f"expected a JSON object, got {type(obj).__name__}", raw)
+            continue
+        bad = too_large(obj, limits)
+        if bad:
+            yield Reject(where, n, bad[0], bad[1], raw[:_RAW_CHARS])
+            continue
+        yield Row(where, n, obj, path.name, raw=raw)
 
 
 class _Lines:
     """Decoded lines of a binary file that remember which lines were not UTF-8.
 
     Bad bytes are kept as surrogates (``surrogateescape``) so the CSV parser still
-    sees the row's shape; the row is then rejected naming the column and line.
+    sees the row's shape; the row is then rejected naming the column and line. A
+    line over the size limit reaches the parser as an empty line and is noted in
+    ``long``, so its row is rejected too.
     """
 
-    def __init__(self, fh: BinaryIO) -> None:
-        self.fh = fh
+    def __init__(self, lines: Iterator[tuple[int, bytes | None]]) -> None:
+        self.lines = lines
         self.count = 0
         self.bad: dict[int, tuple[bytes, UnicodeDecodeError]] = {}  # lines of the current row
+        self.long: list[int] = []  # over-long lines of the current row
 
     def __iter__(self) -> Iterator[str]:
-        for data in self.fh:
-            self.count += 1
+        for count, data in self.lines:
+            self.count = count
+            if data is None:
+                self.long.append(self.count)
+                yield "\n"
+                continue
             try:
                 yield data.decode("utf-8")
             except UnicodeDecodeError as e:
@@ -338,25 +464,34 @@ def _csv_header(reader: Iterator[list[str]], lines: _Lines, path: Path) -> list[
     return header
 
 
-def _csv_rows(path: Path, on_columns: ColumnCheck | None) -> Iterator[Item]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+def _csv_rows(path: Path, on_columns: ColumnCheck | None, limits: ReadLimits) -> Iterator[Item]:
+    # a quoted value may span lines: the parser itself stops it past the field limit
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1, limits.max_field_chars))
     delimiter = "\t" if ".tsv" in [x.lower() for x in path.suffixes[-2:]] else ","
     where = "<stdin>" if is_stdin(path) else str(path)
-    with _open_binary(path) as fh:
-        lines = _Lines(fh)
+    lines_in = _bounded_lines(path, limits)
+    try:
+        lines = _Lines(lines_in)
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
         header = _csv_header(reader, lines, path)
         if on_columns is not None:
             on_columns(header, where)
         while True:
             lines.bad.clear()
+            lines.long.clear()
             start = lines.count + 1
             try:
                 values = next(reader)
             except StopIteration:
                 break
             except csv.Error as e:
-                yield Reject(where, start, None, f"bad CSV row: {e}")
+                reason = (f"a value is over the limit of {limits.max_field_chars:,} characters "
+                          "(raise it with --max-field-chars)" if "field limit" in str(e)
+                          else f"bad CSV row: {e}")
+                yield Reject(where, start, None, reason)
+                continue
+            if lines.long:
+                yield Reject(where, lines.long[0], None, _line_too_long(limits))
                 continue
             if not any(v.strip() for v in values):
                 continue
@@ -377,9 +512,18 @@ def _csv_rows(path: Path, on_columns: ColumnCheck | None) -> Iterator[Item]:
                 yield _utf8_reject(where, line, data, err, in_line=True, field=bad[0], raw=raw)
                 continue
             yield Row(where, start, dict(zip(header, values, strict=True)), path.name, raw=raw)
+    finally:
+        lines_in.close()
 
 
-def _parquet_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None) -> Iterator[Item]:
+def _table_row(where: str, row: int, obj: dict[str, Any], name: str, limits: ReadLimits,
+               split: str | None = None) -> Item:
+    bad = too_large(obj, limits)
+    return Reject(where, row, bad[0], bad[1]) if bad else Row(where, row, obj, name, split)
+
+
+def _parquet_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None,
+                  limits: ReadLimits) -> Iterator[Item]:
     import pyarrow as pa  # heavy: only when Parquet is read
     import pyarrow.parquet as pq
 
@@ -395,13 +539,14 @@ def _parquet_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None) -
         for batch in pf.iter_batches(batch_size=batch_size):
             for obj in batch.to_pylist():
                 row += 1
-                yield Row(where, row, obj, path.name)
+                yield _table_row(where, row, obj, path.name, limits)
     except pa.ArrowException as e:
         raise InputError(f"corrupt Parquet data after row {row}: {e}", path=path,
                          line=row + 1) from None
 
 
-def _hf_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None) -> Iterator[Item]:
+def _hf_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None,
+             limits: ReadLimits) -> Iterator[Item]:
     """A saved Dataset, or each split of a saved DatasetDict by name (rows count per split)."""
     import datasets  # heavy: only when a saved dataset is read
 
@@ -425,4 +570,4 @@ def _hf_rows(path: Path, batch_size: int, on_columns: ColumnCheck | None) -> Ite
             cols = list(batch)
             for i in range(len(batch[cols[0]]) if cols else 0):
                 row += 1
-                yield Row(where, row, {c: batch[c][i] for c in cols}, name, split)
+                yield _table_row(where, row, {c: batch[c][i] for c in cols}, name, limits, split)

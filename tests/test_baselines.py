@@ -19,7 +19,7 @@ from benchmark.baselines.human import (
     merge_folds,
 )
 from benchmark.baselines.oracle import greedy_oracle
-from conftest import ROOT, SHARED
+from conftest import ROOT, shared_file
 
 from benchmark.errors import InputError
 from benchmark.schema import Aggregate, Example, ExampleScore, Prediction, RunResult
@@ -239,7 +239,7 @@ def test_human_ceiling_leave_one_out(seed_examples: list[Example]) -> None:
 def test_xsum_parser_reads_the_published_sample(tmp_path: Path) -> None:
     from benchmark.dataset.xsum_eval import parse_xsum_eval
 
-    items = parse_xsum_eval(SHARED / "eval" / "xsum_human_eval.txt")
+    items = parse_xsum_eval(shared_file("eval/xsum_human_eval.txt"))
     assert len(items) == 50 and len({i.id for i in items}) == 50
     assert items[0].reference.startswith("a council plans")
     assert all("?" not in i.reference or "[" not in i.reference for i in items)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS
 
+from benchmark.cli import main
 from benchmark.dataset.build import BuildConfig, build_dataset
 from benchmark.dataset.folder import load_dataset_dir, validate_dataset_dir
 from benchmark.errors import ConfigError, InputError, OutputError
 
-SUMBENCH = [sys.executable, "-c", "import sys; from benchmark.cli import main; main(sys.argv[1:])"]
 ALL = ["cross-lede", "multi-doc", "compression"]
 CFG = BuildConfig(name="corpus", strategy=ALL, min_split_clusters=1)
 
@@ -206,26 +204,23 @@ def test_seed_grouping_and_strategies(tmp_path: Path) -> None:
     assert report.strategies["cross-lede"] >= 3 and report.strategies["multi-doc"] >= 3
 
 
-def test_cli_build_summary_and_errors(tmp_path: Path) -> None:
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """`sumbench ARGV` in this process (the encoders' vectors stay cached across builds of the
+    same texts; tests/test_demo.py runs the installed console script itself)."""
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    got = capsys.readouterr()
+    return code, got.out, got.err
+
+
+def test_cli_build_summary_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = write_corpus(tmp_path / "c.jsonl", corpus_rows())
-    run = subprocess.run(
-        [
-            *SUMBENCH,
-            "build",
-            str(src),
-            "--out",
-            str(tmp_path / "o"),
-            "--strategy",
-            "cross-lede",
-            "--strategy",
-            "compression",
-            "--seed",
-            "7",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stderr
+    code, out, err = _cli(["build", str(src), "--out", str(tmp_path / "o"), "--strategy",
+                           "cross-lede", "--strategy", "compression", "--seed", "7"], capsys)
+    assert code == 0, err
     for needle in (
         "articles: 10 read",
         "clusters:",
@@ -233,28 +228,17 @@ def test_cli_build_summary_and_errors(tmp_path: Path) -> None:
         "filtered (compression)",
         "wrote",
     ):
-        assert needle in run.stdout
+        assert needle in out
     assert json.loads((tmp_path / "o" / "build.json").read_text())["settings"]["seed"] == 7
-    bad = subprocess.run(
-        [*SUMBENCH, "build", str(src), "--out", str(tmp_path / "o"), "--strategy", "multi-doc"],
-        capture_output=True,
-        text=True,
-    )
-    assert (
-        bad.returncode == 2 and "different dataset" in bad.stderr and "Traceback" not in bad.stderr
-    )
-    fm = subprocess.run(
-        [*SUMBENCH, "build", str(src), "--out", str(tmp_path / "p"), "--field-map", "text"],
-        capture_output=True,
-        text=True,
-    )
-    assert fm.returncode == 2 and "--field-map expects" in fm.stderr
-    bad_ratios = subprocess.run(
-        [*SUMBENCH, "build", str(src), "--out", str(tmp_path / "p"), "--ratios", "0.5,0.5"],
-        capture_output=True,
-        text=True,
-    )
-    assert bad_ratios.returncode == 2 and "--ratios expects" in bad_ratios.stderr
+    code, _, err = _cli(["build", str(src), "--out", str(tmp_path / "o"), "--strategy",
+                         "multi-doc"], capsys)
+    assert code == 2 and "different dataset" in err and "Traceback" not in err
+    code, _, err = _cli(["build", str(src), "--out", str(tmp_path / "p"), "--field-map", "text"],
+                        capsys)
+    assert code == 2 and "--field-map expects" in err
+    code, _, err = _cli(["build", str(src), "--out", str(tmp_path / "p"), "--ratios", "0.5,0.5"],
+                        capsys)
+    assert code == 2 and "--ratios expects" in err
 
 
 def test_config_file_and_overrides(tmp_path: Path) -> None:

@@ -75,7 +75,8 @@ def test_score_prints_cis_and_signature_and_writes_a_result(
     agg = result.aggregates["rouge1_f"]
     assert f"{agg.mean * 100:.2f}" in row and f"[{agg.low * 100:.2f}, {agg.high * 100:.2f}]" in row
     assert lines[-1] == f"signature: {result.signature}"
-    assert "|multiref:max|agg:mean|boot:300@12345|dataset:parallel-text@" in result.signature
+    fp = result.dataset_fingerprint[:12]
+    assert f"|multiref:max|agg:mean|boot:300@12345|dataset:{fp}|" in result.signature
     assert [len(e.per_reference["rouge1_f"]) for e in result.examples] == [2] * 5
 
 
@@ -205,7 +206,7 @@ def test_evaluate_on_a_dataset_directory(
     ]
     code, out, err = _run([*base, "--out", str(out_a)], capsys)
     assert code == 0, err
-    assert f"|dataset:seeds@{fp[:12]}|" in out and "len_words" in out
+    assert f"|dataset:{fp[:12]}|" in out and "len_words" in out
     _run([*base, "--out", str(out_b)], capsys)
     a = json.loads(out_a.read_text(encoding="utf-8"))
     b = json.loads(out_b.read_text(encoding="utf-8"))
@@ -248,6 +249,6 @@ def test_evaluate_finds_the_bundled_seed_dataset_by_name(
     args = ["evaluate", "--dataset", "seeds", "--predictions", str(path), "--metric", "lengths"]
     code, out, err = _run([*args, "--bootstrap", "50"], capsys)
     assert code == 0, err
-    assert f"|dataset:{bundled.name}@{bundled.fingerprint[:12]}|" in out
+    assert f"|dataset:{bundled.fingerprint[:12]}|" in out
     code, _, err = _run(["evaluate", "--dataset", "nowhere", "--predictions", str(path)], capsys)
     assert code == 2 and "nowhere: no such dataset directory" in err

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
-
 from benchmark.systems.registry import available_systems
 
 
-def test_demo_builds_runs_and_prints_the_leaderboard(tmp_path: Path) -> None:
+def _console_script() -> str:
+    """The `sumbench` executable pip installed beside this Python (else the one on PATH)."""
+    beside = Path(sys.executable).parent / "sumbench"
+    found = str(beside) if beside.is_file() else shutil.which("sumbench")
+    assert found, "the `sumbench` console script is not installed: pip install -e ."
+    return found
+
+
+def test_installed_sumbench_demo_builds_runs_and_prints_the_leaderboard(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    code = "import sys\nfrom benchmark.cli import main\nsys.exit(main(sys.argv[1:]))\n"
-    proc = subprocess.run([sys.executable, "-c", code, "demo", "--out", str(out)],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    # the entry point pip wrote (pyproject's [project.scripts]), run from outside the checkout
+    proc = subprocess.run([_console_script(), "demo", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     table = proc.stdout
     systems = sorted(available_systems())

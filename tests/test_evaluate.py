@@ -104,7 +104,9 @@ def test_scores_match_rouge_score_and_the_result_is_reproducible(
     assert first.counts["examples"] == 5 and first.counts["empty_predictions"] == 0
 
 
-def test_signature_names_every_setting(examples: list[Example]) -> None:
+def test_signature_holds_the_fingerprint_and_shows_a_changed_seed_ci_and_tokenizer(
+    examples: list[Example],
+) -> None:
     res = evaluate_predictions(
         examples,
         lead_predictions(examples),
@@ -115,7 +117,7 @@ def test_signature_names_every_setting(examples: list[Example]) -> None:
     sig = parse_signature(res.signature)
     assert res.signature.startswith("rouge:1,2,L,Lsum|tok:rouge-score|stem:porter|split:")
     assert "|multiref:max|" in res.signature
-    assert "|agg:mean|boot:200@12345|dataset:seeds@0123456789ab|sumbench:" in res.signature
+    assert "|agg:mean|boot:200@12345|dataset:0123456789ab|sumbench:" in res.signature
     assert sig["novel"] == "1-4" and "ci" not in sig
     other = evaluate_predictions(
         examples,

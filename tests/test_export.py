@@ -156,7 +156,8 @@ def test_foreign_directory_and_input_inside_output_are_refused(
         export_mod.check_output_dir(tmp_path / "file")
 
 
-def test_interrupted_write_leaves_old_dataset(tmp_path: Path, material: dict, monkeypatch) -> None:
+def test_an_exception_mid_write_leaves_the_old_dataset(tmp_path: Path, material: dict,
+                                                       monkeypatch) -> None:
     out = tmp_path / "ds"
     write(out, material)
     before = tree(out)

@@ -105,7 +105,8 @@ def test_cluster_contract(seeds: list[Article], seed_clusters: list[Cluster]) ->
     assert len(_cluster_of(seed_clusters, "000").edges) >= 2
 
 
-def test_independent_of_input_order(seeds: list[Article], seed_clusters: list[Cluster]) -> None:
+def test_a_shuffled_seed_order_groups_the_same(seeds: list[Article],
+                                               seed_clusters: list[Cluster]) -> None:
     shuffled = [seeds[i] for i in (3, 0, 4, 2, 1)]
     again = group_articles(shuffled)
     assert [c.model_dump() for c in again] == [c.model_dump() for c in seed_clusters]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import benchmark
 
 
-def test_every_public_name_resolves_and_is_documented() -> None:
+def test_every_public_name_resolves_and_has_a_docstring() -> None:
     missing_doc = []
     for name in benchmark.__all__:
         obj = getattr(benchmark, name)

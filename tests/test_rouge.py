@@ -132,7 +132,7 @@ def test_unicode_profile_scores_identical_non_english_text_one() -> None:
     assert stemmed > plain.score([inflected], [[RUSSIAN]], [""])[0].scores["rouge1_r"]
 
 
-def test_signature_records_every_setting() -> None:
+def test_signature_records_types_tokenizer_stemmer_language_and_multiref() -> None:
     assert RougeMetric().signature() == (
         f"rouge:1,2,L,Lsum|tok:rouge-score|stem:porter|split:{SPLITTER_NAME}|multiref:max"
     )

@@ -3,19 +3,19 @@
 The Perl is the oracle: every comparison runs it (batched, one config.xml per option
 set) on generated multi-sentence, multi-reference texts and requires the
 per-evaluation scores (``-d``) to be equal to 5 decimals. Without Perl/XML::DOM
-these tests skip, except under ``CI=true`` where that is a failure.
+these tests skip saying how to enable them, except under ``CI=true`` where that is a
+failure (``conftest.require``).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import random
 import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, SHARED
+from conftest import ROOT, SEEDS, SHARED, SHARED_HOW, require
 from perl_rouge import (
     CONFIGS,
     ROUGE_HOME,
@@ -44,11 +44,9 @@ SEMEVAL = SHARED / "eval" / "semeval2022_task8_train.csv"
 def perl() -> None:
     """Skip when the Perl oracle cannot run, but fail under CI so a green CI proves it ran."""
     reason = perl_missing()
-    if reason is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but the ROUGE-1.5.5 oracle cannot run: {reason}")
-    pytest.skip(reason)
+    how = SHARED_HOW if reason and "ROUGE-1.5.5.pl" in reason else (
+        "install Perl with XML::DOM and DB_File (apt-get install perl libxml-dom-perl)")
+    require(reason and f"the ROUGE-1.5.5 oracle cannot run: {reason}", how)
 
 
 # --------------------------------------------------------------------------- Perl equality

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, shared_file
 
 from benchmark.cli import cli, main
 from benchmark.evaluation.evaluate import EvalConfig, TokenisationWarning
@@ -37,8 +37,7 @@ def invoke(*args: str) -> Any:
 def ru_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Five Russian story pairs (rated the same story): text1 is the document, the
     first 40 words of text2 the reference; imported with `sumbench import`."""
-    if not SEMEVAL.is_file():
-        pytest.skip(f"{SEMEVAL} not available")
+    shared_file("eval/semeval2022_task8_train.csv")
     root = tmp_path_factory.mktemp("ru")
     csv.field_size_limit(10**8)
     with SEMEVAL.open(encoding="utf-8", newline="") as fh:

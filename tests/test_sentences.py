@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, shared_file
 
 from benchmark.sentences import SPLITTER_NAME, split_sentences
 
@@ -73,7 +73,7 @@ def test_english_sentences(text: str, sentences: list[str]) -> None:
     assert split_sentences(text) == sentences
 
 
-def test_newlines_always_end_sentences_and_blank_lines_vanish() -> None:
+def test_newlines_end_sentences_and_blank_lines_vanish() -> None:
     assert split_sentences("Headline without stop\n\n  First sentence. Second one.\n") == [
         "Headline without stop", "First sentence.", "Second one."]
     assert split_sentences("") == []
@@ -145,13 +145,12 @@ def test_abbreviations() -> None:
     assert exact >= 28
 
 
-@pytest.mark.skipif(not XSUM.exists(), reason="shared XSum sample not present")
 def test_chosen_splitter_beats_the_alternatives_on_xsum_gold_sentences() -> None:
     """XSum's Document-Full has one gold sentence per line; rejoin and re-split them.
 
     Measured: nupunkt P/R 0.999/0.927, sentencex 0.954/0.839, pysbd 0.969/0.813.
     """
-    text = XSUM.read_text(encoding="utf-8")
+    text = shared_file("eval/xsum_human_eval.txt").read_text(encoding="utf-8")
     docs = [[_detok(line) for line in block.split("\n") if line.strip()]
             for block in re.findall(r"Document-Full\n(.*?)\n\n", text, re.S)]
     assert sum(map(len, docs)) > 800

@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 
 import click
 
+from benchmark.cli.read_limits import read_limit_options
 from benchmark.errors import ConfigError
+from benchmark.rows import ReadLimits
 
 
 def parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -104,6 +106,7 @@ def provenance_options(fn: F) -> F:
 )
 @license_option
 @provenance_options
+@read_limit_options
 def command(
     input_path: Path,
     out: Path,
@@ -121,6 +124,7 @@ def command(
     description: str | None,
     source_url: str | None,
     citation: str | None,
+    limits: ReadLimits,
 ) -> None:
     """Build a benchmark dataset from INPUT (a folder of .txt, JSONL, CSV, Parquet or a
     saved `datasets` dataset; - reads JSON lines, or CSV with --format csv, from standard
@@ -160,5 +164,6 @@ def command(
         skip_invalid=skip_invalid,
         overwrite=overwrite,
         progress=sys.stderr.isatty(),
+        limits=limits,
     )
     click.echo(report.summary())

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from benchmark.cli.read_limits import read_limit_options
 from benchmark.cli.scoring_options import config_from_options
 from benchmark.cli.scoring_options import scoring_options as rouge_options
+from benchmark.rows import ReadLimits
 
 if TYPE_CHECKING:
     from benchmark.schema import RunResult
@@ -125,6 +127,7 @@ DEFAULT_METRICS = ("rouge", "lengths")
     help="Refuse to score unless the dataset has this fingerprint (prefix).",
 )
 @scoring_options(DEFAULT_METRICS)
+@read_limit_options
 def command(
     dataset: Path,
     split: str,
@@ -133,6 +136,7 @@ def command(
     expect_fingerprint: str | None,
     as_json: bool,
     out: Path | None,
+    limits: ReadLimits,
     **opts: Any,
 ) -> None:
     """Score PREDICTIONS against a sumbench dataset split: ROUGE and length metrics
@@ -155,5 +159,6 @@ def command(
             config=config,
             system=system or ("stdin" if str(predictions) == "-" else None),
             expect_fingerprint=expect_fingerprint,
+            limits=limits,
         )
     report(result, as_json=as_json, out=out, confidence=config.confidence)

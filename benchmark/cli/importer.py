@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from benchmark.cli.build import license_option, parse_field_map, provenance_options
+from benchmark.cli.read_limits import read_limit_options
 from benchmark.errors import ConfigError
+from benchmark.rows import ReadLimits
 
 
 @click.command("import")
@@ -71,6 +73,7 @@ from benchmark.errors import ConfigError
 @provenance_options
 @click.option("--skip-invalid", is_flag=True, help="Write bad rows to OUT/rejects.jsonl and go on.")
 @click.option("--overwrite", is_flag=True, help="Replace an output folder holding another dataset.")
+@read_limit_options
 def command(
     input_path: Path,
     out: Path,
@@ -90,6 +93,7 @@ def command(
     citation: str | None,
     skip_invalid: bool,
     overwrite: bool,
+    limits: ReadLimits,
 ) -> None:
     """Import INPUT (JSONL, CSV, Parquet, a `datasets` folder from save_to_disk, the XSum
     human-evaluation file, or - for JSON lines on standard input) whose
@@ -122,5 +126,6 @@ def command(
         description=description or "",
         source_url=source_url or "",
         citation=citation or "",
+        limits=limits,
     )
     click.echo(report.summary())

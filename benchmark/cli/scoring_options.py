@@ -17,7 +17,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Parameter names the options below define (what ``**opts`` of a command receives).
 SCORING_PARAMS = ("metrics", "tokenizer", "no_stem", "multiref", "rouge155", "language",
-                  "n_resamples", "confidence", "seed")
+                  "n_resamples", "confidence", "seed", "max_text_chars")
 
 
 def scoring_options(default_metrics: tuple[str, ...]) -> Callable[[F], F]:
@@ -60,6 +60,10 @@ def scoring_options(default_metrics: tuple[str, ...]) -> Callable[[F], F]:
         ),
         click.option("--seed", default=12345, show_default=True, type=int,
                      help="Seed of the bootstrap."),
+        click.option("--max-text-chars", default=100_000, show_default=True,
+                     type=click.IntRange(min=1),
+                     help="Longest prediction or reference scored; a longer one stops the "
+                     "scoring with an error naming the example."),
     ]
 
     def deco(f: F) -> F:
@@ -97,6 +101,7 @@ def config_from_options(default_metrics: tuple[str, ...], **opts: Any) -> Any:
         "n_resamples": opts["n_resamples"],
         "confidence": opts["confidence"],
         "seed": opts["seed"],
+        "max_text_chars": opts["max_text_chars"],
     }
     param = {"stem": "no_stem"}
     settings = {k: v for k, v in values.items() if _given(param.get(k, k))}

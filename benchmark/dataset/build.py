@@ -8,6 +8,7 @@ output folders, whatever the input order.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from collections import Counter
@@ -32,7 +33,7 @@ from benchmark.dataset.split import check_ratios, split_examples
 from benchmark.errors import ConfigError, InputError
 from benchmark.group import GroupConfig, group_articles
 from benchmark.ingest import load_articles
-from benchmark.rows import is_stdin
+from benchmark.rows import DEFAULT_LIMITS, ReadLimits, is_stdin
 from benchmark.sentences import SPLITTER_NAME
 
 
@@ -193,6 +194,7 @@ def build_dataset(
     overwrite: bool = False,
     progress: bool = False,
     input_format: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> BuildReport:
     """Build a benchmark dataset folder from a corpus of news articles.
 
@@ -201,7 +203,7 @@ def build_dataset(
     ``skip_invalid`` bad rows go to ``<out>/rejects.jsonl`` instead of stopping
     the build. ``out`` is written atomically; an ``out`` that already holds a
     different dataset raises :class:`~benchmark.errors.OutputError` unless
-    ``overwrite``.
+    ``overwrite``. ``limits`` bounds each input row (:class:`benchmark.rows.ReadLimits`).
     """
     config = config or BuildConfig()
     input_path, out = Path(input_path), Path(out)
@@ -211,7 +213,7 @@ def build_dataset(
     name = config.name or out.resolve().name
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(
-        prefix=f".{out.name}.rejects-", dir=out.resolve().parent
+        prefix=f".{out.name}.{os.getpid()}.rejects-", suffix=".tmp", dir=out.resolve().parent
     ) as tmpd:
         rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None
         _stage(f"reading {input_path}", progress)
@@ -221,6 +223,7 @@ def build_dataset(
             input_format=input_format,
             skip_invalid=skip_invalid,
             rejects_path=rejects,
+            limits=limits,
         )
         articles = sorted(ingested.articles, key=lambda a: a.id)
         by_id = {a.id: a for a in articles}

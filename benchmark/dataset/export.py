@@ -35,7 +35,7 @@ from benchmark.dataset.folder import (
 )
 from benchmark.dataset.split import SPLITS
 from benchmark.errors import InputError, OutputError
-from benchmark.files import atomic_path, canonical_json, pretty_json
+from benchmark.files import atomic_path, canonical_json, pretty_json, recover
 from benchmark.rows import hf_offline
 from benchmark.schema import Article, BuildInfo, Cluster, Example, json_schemas
 
@@ -46,8 +46,14 @@ EXPORT_BATCH_SIZE = 1000
 def check_output_dir(
     out: str | Path, *, overwrite: bool = False, inputs: Iterable[Path] = ()
 ) -> None:
-    """Refuse, before any work, an output that is a file, holds foreign data or the input."""
+    """Refuse, before any work, an output that is a file, holds foreign data or the input.
+
+    First finishes or undoes a replacement of ``out`` that a killed run left half done
+    (:func:`benchmark.files.recover`), so the checks below see what is really there.
+    """
     out = Path(out).resolve()
+    if out.parent.is_dir():
+        recover(out)
     for inp in inputs:
         inp = Path(inp).resolve()
         if inp == out or out in inp.parents:

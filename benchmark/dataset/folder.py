@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from benchmark.errors import InputError
-from benchmark.files import canonical_json
+from benchmark.files import canonical_json, recover
 from benchmark.rows import hf_offline
 from benchmark.schema import Article, BuildInfo, Cluster, Example, json_schemas
 
@@ -277,6 +277,7 @@ def resolve_dataset(dataset: str | Path) -> Path:
     anything else must be a directory written by ``sumbench build``/``import``.
     """
     path = Path(dataset)
+    recover(path)  # a replacement that a killed build left half done puts the dataset back
     if path.is_dir():
         return path
     bundled = Path(__file__).resolve().parents[2] / "data" / str(dataset)

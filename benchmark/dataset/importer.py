@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import tempfile
 from collections.abc import Mapping
@@ -28,7 +29,17 @@ from benchmark.dataset.xsum_eval import looks_like_xsum_eval, read_xsum_human_ev
 from benchmark.errors import ConfigError, InputError, OutputError
 from benchmark.files import canonical_json, write_jsonl_atomic
 from benchmark.metrics.fragments import fragment_stats
-from benchmark.rows import TABLE_FORMATS, Reject, Row, detect_format, is_stdin, iter_rows
+from benchmark.rows import (
+    DEFAULT_LIMITS,
+    TABLE_FORMATS,
+    ReadLimits,
+    Reject,
+    Row,
+    detect_format,
+    is_stdin,
+    iter_rows,
+    not_finite,
+)
 from benchmark.schema import Example
 
 #: our field -> default input column; ``document`` and ``reference`` are required
@@ -95,6 +106,15 @@ def example_from_row(
     documents = _texts(row[fmap["document"]], fmap["document"], path, line, document_separator)
     references = _texts(row[fmap["reference"]], fmap["reference"], path, line)
     raw_id = row.get(fmap["id"])
+    if raw_id is not None and (
+        isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float) or not_finite(raw_id)
+    ):  # str() would turn them into ids like "True", "nan" or "{'a': 1}"
+        raise InputError(
+            f"an id must be text or a finite number, got {raw_id!r:.40}",
+            path=path,
+            line=line,
+            field=fmap["id"],
+        )
     if raw_id is not None and str(raw_id).strip():
         ex_id = str(raw_id).strip()
     else:  # derived from content, never from row order
@@ -210,6 +230,7 @@ def import_dataset(
     description: str = "",
     source_url: str = "",
     citation: str = "",
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> BuildReport:
     """Import a paired document/reference dataset as a sumbench dataset folder.
 
@@ -223,7 +244,8 @@ def import_dataset(
     from its first line) imports too, and ``predictions_out`` then receives one
     predictions file per published system. Bad rows raise :class:`InputError`
     naming file, line/row and field, or with ``skip_invalid`` go to
-    ``<out>/rejects.jsonl``. The report's ``notes`` give the column mapping used.
+    ``<out>/rejects.jsonl``; ``limits`` bounds each row
+    (:class:`benchmark.rows.ReadLimits`). The report's ``notes`` give the column mapping used.
     """
     input_path, out = Path(input_path), Path(out)
     if not input_path.exists() and not is_stdin(input_path):
@@ -264,7 +286,8 @@ def import_dataset(
         citation = citation or get_preset("xsum").citation
         rows_iter: Any = ()
     else:
-        rows_iter = iter_rows(input_path, fmt, formats=FORMATS, batch_size=batch_size)
+        rows_iter = iter_rows(input_path, fmt, formats=FORMATS, batch_size=batch_size,
+                              limits=limits)
     resolved = chosen is not None or bool(document_field or reference_field)
     detected = False
     joined = 0
@@ -337,7 +360,7 @@ def import_dataset(
     }
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(
-        prefix=f".{out.name}.rejects-", dir=out.resolve().parent
+        prefix=f".{out.name}.{os.getpid()}.rejects-", suffix=".tmp", dir=out.resolve().parent
     ) as tmpd:
         extra = {}
         if rejects:

@@ -36,6 +36,7 @@ from benchmark.evaluation.signature import build_signature
 from benchmark.metrics.base import Metric, MetricOutput
 from benchmark.metrics.lengths import COPY_FLAG, EMPTY_FLAG, is_empty
 from benchmark.metrics.loader import build_metrics
+from benchmark.rows import DEFAULT_LIMITS, ReadLimits
 from benchmark.schema import Aggregate, Example, ExampleScore, RunResult, TokenAudit
 
 
@@ -58,6 +59,9 @@ _VERSIONED_PACKAGES = (
 )
 
 
+DEFAULT_MAX_TEXT_CHARS = 100_000
+
+
 class EvalConfig(BaseModel):
     """Every evaluation setting; all of them that change numbers go into the signature.
 
@@ -77,6 +81,9 @@ class EvalConfig(BaseModel):
     seed: int = 12345
     missing: Literal["error", "zero"] = "error"
     language: str | None = None
+    #: longest prediction or reference scored, in characters: ROUGE-L is quadratic, so a
+    #: 50 MB output would hang the run instead of failing (``--max-text-chars``)
+    max_text_chars: int = Field(default=DEFAULT_MAX_TEXT_CHARS, ge=1)
 
 
 def config_or_default(config: EvalConfig | None) -> EvalConfig:
@@ -213,6 +220,7 @@ def score_items(
         raise InputError(
             f"split '{split}' of dataset '{dataset_name or 'unnamed'}' has no examples"
         )
+    check_text_sizes(ids, predictions, references, cfg.max_text_chars)
     reasons = dict(reasons or {})
     scores: list[dict[str, float]] = [{} for _ in range(n)]
     per_ref: list[dict[str, list[float]]] = [{} for _ in range(n)]
@@ -262,7 +270,7 @@ def score_items(
     }
     timings["total"] = round(time.perf_counter() - started, 6)
     return RunResult(
-        signature=build_signature(metric_objs, cfg, dataset_name, fingerprint),
+        signature=build_signature(metric_objs, cfg, fingerprint),
         dataset=dataset_name,
         dataset_fingerprint=fingerprint,
         split=split,
@@ -300,6 +308,18 @@ def check_known_ids(
             path=source,
             field="id",
         )
+
+
+def check_text_sizes(ids: Sequence[str], predictions: Sequence[str],
+                     references: Sequence[Sequence[str]], limit: int) -> None:
+    """Refuse, before any scoring, a prediction or reference longer than ``limit`` characters."""
+    for ex_id, pred, refs in zip(ids, predictions, references, strict=True):
+        for what, text in [("prediction", pred), *(("reference", r) for r in refs)]:
+            if len(text) > limit:
+                raise InputError(
+                    f"example '{ex_id}': the {what} has {len(text):,} characters, over the "
+                    f"scoring limit of {limit:,} (raise it with --max-text-chars, or "
+                    "EvalConfig(max_text_chars=...))")
 
 
 def evaluate_predictions(
@@ -372,10 +392,11 @@ def evaluate_dataset(
     config: EvalConfig | None = None,
     system: str | None = None,
     expect_fingerprint: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> RunResult:
     """Evaluate a predictions file against an exported sumbench dataset directory.
 
-    The Python twin of ``sumbench evaluate``.
+    The Python twin of ``sumbench evaluate``; ``limits`` bounds each predictions row.
     """
     from benchmark.dataset.folder import load_dataset_dir, resolve_dataset
 
@@ -387,7 +408,7 @@ def evaluate_dataset(
             path=path,
             field="split",
         )
-    preds = read_predictions_file(predictions)
+    preds = read_predictions_file(predictions, limits=limits)
     check_fingerprint(
         expect_fingerprint,
         loaded.fingerprint,

@@ -23,7 +23,9 @@ from typing import Any
 
 from benchmark.errors import InputError
 from benchmark.rows import (
+    DEFAULT_LIMITS,
     ColumnCheck,
+    ReadLimits,
     Reject,
     Row,
     detect_format,
@@ -232,20 +234,24 @@ def _format(path: Path) -> str:
         ) from None
 
 
-def read_predictions_file(path: str | Path, *, batch_size: int = BATCH_SIZE) -> PredictionsFile:
+def read_predictions_file(
+    path: str | Path, *, batch_size: int = BATCH_SIZE, limits: ReadLimits = DEFAULT_LIMITS
+) -> PredictionsFile:
     """Read predictions by file suffix: JSONL (``.jsonl``/``.json``), CSV/TSV (each
     optionally ``.gz``) or Parquet (``batch_size`` rows at a time).
 
     Each record needs ``id`` and ``summary``; ``fingerprint``/``dataset`` are
     optional and must agree across records. The first bad row stops the read
-    with an :class:`InputError` naming file, line/row and field.
+    with an :class:`InputError` naming file, line/row and field; so does a row past
+    ``limits`` (line or text size, JSON nesting).
     """
     p = Path(path)
     fmt = _format(p)
     col = _Collector(p)
     where = "row" if fmt == "parquet" else "line"
     rows = iter_rows(
-        p, fmt, formats=PREDICTION_FORMATS, batch_size=batch_size, on_columns=_check_columns(fmt)
+        p, fmt, formats=PREDICTION_FORMATS, batch_size=batch_size, on_columns=_check_columns(fmt),
+        limits=limits,
     )
     for item in rows:
         if isinstance(item, Reject):

@@ -6,10 +6,14 @@ and scorer version all agree. The signature is printed with every score and stor
 in every result, e.g.::
 
     rouge:1,2,L,Lsum|tok:rouge-score|stem:porter|split:pysbd-0.3|multiref:max|
-    agg:mean|boot:1000@12345|dataset:seeds@0123456789ab|sumbench:0.1.0
+    agg:mean|boot:1000@12345|dataset:0123456789ab|sumbench:0.1.0
 
 (one line). Each metric contributes its own ``key:value`` fields through
 :meth:`benchmark.metrics.base.Metric.signature`; this module adds the rest.
+
+The dataset is named by its fingerprint alone: identity is the content, so the
+same data in two differently named folders gives comparable scores. The name is
+a label, kept in the result's ``dataset`` field, never a reason to refuse.
 """
 
 from __future__ import annotations
@@ -31,20 +35,17 @@ class BootstrapSettings(Protocol):
     confidence: float
 
 
-def _clean(value: str) -> str:
-    """Keep a free-text field from breaking the ``|``/``:`` structure."""
-    return value.replace("|", "_").replace(" ", "_") or "unnamed"
-
-
 def build_signature(
     metrics: Sequence[Metric],
     config: BootstrapSettings,
-    dataset_name: str,
     fingerprint: str,
     *,
     version: str | None = None,
 ) -> str:
     """Join the metrics' signatures with aggregation, bootstrap, dataset and version fields.
+
+    The dataset field is the first 12 hex characters of ``fingerprint`` (``none``
+    without one), not the dataset's name.
 
     The confidence level is written (``ci:90``) only when it is not the default 95 %.
     """
@@ -56,7 +57,7 @@ def build_signature(
     if abs(config.confidence - DEFAULT_CONFIDENCE) > 1e-12:
         parts.append(f"ci:{config.confidence * 100:g}")
     fp = fingerprint[:FINGERPRINT_CHARS] if fingerprint else "none"
-    parts.append(f"dataset:{_clean(dataset_name)}@{fp}")
+    parts.append(f"dataset:{fp}")
     parts.append(f"sumbench:{version}")
     return "|".join(parts)
 

@@ -11,7 +11,7 @@ from benchmark.files import write_jsonl_atomic
 from benchmark.ingest.article import clean_record
 from benchmark.ingest.readers import batched, duplicate_reason, iter_items
 from benchmark.ingest.records import raw_json
-from benchmark.rows import Reject
+from benchmark.rows import DEFAULT_LIMITS, ReadLimits, Reject
 from benchmark.schema import Article
 
 
@@ -49,7 +49,8 @@ class _Kept:
 
 def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = None,
                   input_format: str | None = None, skip_invalid: bool = False,
-                  rejects_path: Path | None = None, batch_size: int = 1000) -> IngestResult:
+                  rejects_path: Path | None = None, batch_size: int = 1000,
+                  limits: ReadLimits = DEFAULT_LIMITS) -> IngestResult:
     """Read every article of ``path`` into validated, cleaned Articles sorted by id.
 
     Strict by default: the first bad row raises :class:`InputError` naming file,
@@ -57,13 +58,14 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
     to ``rejects_path`` (default ``<input>.rejects.jsonl``, written only when
     something was rejected unless a path is given) and counted in ``rejected``.
     Duplicate ids are an error; under ``skip_invalid`` the copy with the smallest
-    content hash is kept, so the result does not depend on input order.
+    content hash is kept, so the result does not depend on input order. A row past
+    ``limits`` (line or text size, JSON nesting) is a bad row like any other.
     """
     kept: dict[str, _Kept] = {}
     rejects: list[Reject] = []
     read = 0
     stream = iter_items(path, field_map=field_map, input_format=input_format,
-                        batch_size=batch_size)
+                        batch_size=batch_size, limits=limits)
     for batch in batched(stream, batch_size):
         for item in batch:
             read += 1

@@ -25,7 +25,15 @@ from benchmark.ingest.records import (
     raw_json,
     record_from_mapping,
 )
-from benchmark.rows import ColumnCheck, Reject, Row, detect_format, iter_rows
+from benchmark.rows import (
+    DEFAULT_LIMITS,
+    ColumnCheck,
+    ReadLimits,
+    Reject,
+    Row,
+    detect_format,
+    iter_rows,
+)
 
 __all__ = ["SeenIds", "batched", "duplicate_reason", "iter_items", "iter_raw_batches"]
 
@@ -59,14 +67,16 @@ def _require_columns(fmap: Mapping[str, str]) -> ColumnCheck:
 
 
 def iter_items(path: str | Path, *, field_map: Mapping[str, str] | None = None,
-               input_format: str | None = None, batch_size: int = 1000) -> Iterator[Item]:
-    """Stream every record or reject of ``path`` in input order (see module doc)."""
+               input_format: str | None = None, batch_size: int = 1000,
+               limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Item]:
+    """Stream every record or reject of ``path`` in input order (see module doc);
+    ``limits`` bounds each row (:class:`benchmark.rows.ReadLimits`)."""
     fmap = check_field_map(field_map)
     if fmap and (input_format or detect_format(path)) == "txt":
         raise InputError("a field map does not apply to .txt input", path=path,
                          field="field_map")
     for row in iter_rows(path, input_format, batch_size=batch_size,
-                         on_columns=_require_columns(fmap)):
+                         on_columns=_require_columns(fmap), limits=limits):
         yield row if isinstance(row, Reject) else _record(row, fmap)
 
 

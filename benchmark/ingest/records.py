@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from benchmark.errors import InputError
+from benchmark.rows import not_finite
 
 __all__ = [
     "ALIASES",
@@ -104,6 +105,9 @@ def _as_str(value: Any, column: str, path: str, line: int | None) -> str | None:
     if isinstance(value, bool):
         raise InputError(f"expected text, got a boolean ({value})", path=path, line=line,
                          field=column)
+    if not_finite(value):
+        raise InputError(f"expected text, got the number {value} (NaN or infinity)", path=path,
+                         line=line, field=column)
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):

@@ -249,7 +249,8 @@ def build_leaderboard(runs: Sequence[RunResult], baseline: str | None = DEFAULT_
                 row.system)
 
     first = runs[0]
-    return Leaderboard(first.dataset, first.dataset_fingerprint, first.split, first.signature,
+    labels = " / ".join(sorted({r.dataset for r in runs}))  # one dataset, maybe several labels
+    return Leaderboard(labels, first.dataset_fingerprint, first.split, first.signature,
                        baseline, sorted(rows.values(), key=order), alpha, n_resamples, seed,
                        identical=identical_runs(runs))
 
