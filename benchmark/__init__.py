@@ -39,7 +39,7 @@ _API: dict[str, str] = {
         "SumbenchError", "InputError", "OutputError", "ConfigError",
     )},
     # dataset builder
-    "ReadLimits": "benchmark.rows",
+    "ReadLimits": "benchmark.limits",
     "load_articles": "benchmark.ingest.load",
     "clean_text": "benchmark.ingest.clean",
     "group_articles": "benchmark.group.cluster",

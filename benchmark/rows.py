@@ -24,7 +24,6 @@ import csv
 import gzip
 import io
 import json
-import math
 import sys
 import zlib
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -32,7 +31,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from benchmark.errors import ConfigError, InputError
+from benchmark.errors import InputError
+from benchmark.limits import (
+    DEFAULT_LIMITS,
+    GZIP_RATIO_FLOOR,
+    ReadLimits,
+    line_too_long,
+    too_deep,
+    too_large,
+)
 
 #: every format the row layer reads; ``txt`` is a folder of .txt files (or one file)
 FORMATS: tuple[str, ...] = ("txt", "jsonl", "csv", "parquet", "hf")
@@ -54,28 +61,6 @@ _stdin_read: list[Any] = []  # the stdin objects already read to the end
 #: called with a table's column names and its location before its first row
 ColumnCheck = Callable[[Sequence[str], str], None]
 
-
-@dataclass(frozen=True, slots=True)
-class ReadLimits:
-    """Bounds on one input row (each a CLI option of the same name), so that a gzip bomb,
-    JSON nested 100k deep or a 50 MB article fails fast with a located error instead of
-    ``MemoryError``, ``RecursionError`` or an hour of cleaning."""
-
-    max_line_bytes: int = 16 * 2**20  # one JSONL/CSV line
-    max_field_chars: int = 1_000_000  # one text value, or one .txt file
-    max_json_depth: int = 32  # nesting of a JSON row ({"a": [1]} is 2 deep)
-    max_gzip_ratio: float = 100.0  # decompressed / compressed, past GZIP_RATIO_FLOOR bytes
-
-    def __post_init__(self) -> None:
-        for name in ("max_line_bytes", "max_field_chars", "max_json_depth", "max_gzip_ratio"):
-            if not getattr(self, name) >= 1:
-                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
-
-
-DEFAULT_LIMITS = ReadLimits()
-#: a .gz input may always expand to this many bytes, whatever its ratio (small files
-#: of repeated rows compress very well)
-GZIP_RATIO_FLOOR = 16 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,40 +234,6 @@ def iter_rows(path: str | Path, input_format: str | None = None, *,
         yield from _hf_rows(p, max(1, batch_size), on_columns, limits)
 
 
-def too_large(data: dict[str, Any], limits: ReadLimits) -> tuple[str, str] | None:
-    """``(field, reason)`` for the first value past ``limits`` (text size, nesting), else None;
-    iterative, so even a row nested far past the limit is no ``RecursionError``."""
-    for key, value in data.items():
-        stack: list[tuple[Any, int]] = [(value, 2)]  # the row itself is level 1
-        while stack:
-            v, depth = stack.pop()
-            if isinstance(v, str):
-                if len(v) > limits.max_field_chars:
-                    return str(key), (f"text of {len(v):,} characters is over the limit of "
-                                      f"{limits.max_field_chars:,} (raise it with "
-                                      "--max-field-chars)")
-            elif isinstance(v, dict | list):
-                if depth > limits.max_json_depth:
-                    return str(key), _too_deep(limits)
-                stack.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
-    return None
-
-
-def _too_deep(limits: ReadLimits) -> str:
-    return (f"JSON nested deeper than the limit of {limits.max_json_depth} levels "
-            "(raise it with --max-json-depth)")
-
-
-def _line_too_long(limits: ReadLimits) -> str:
-    return (f"line is longer than the limit of {limits.max_line_bytes:,} bytes "
-            "(raise it with --max-line-bytes)")
-
-
-def not_finite(value: Any) -> bool:
-    """True for a float NaN or infinity (JSON's ``NaN``/``Infinity``, a Parquet float)."""
-    return isinstance(value, float) and not math.isfinite(value)
-
-
 def _read_guard(items: Iterator[Item], path: Path) -> Iterator[Item]:
     """An unreadable file or a damaged ``.gz`` is an :class:`InputError`, not a traceback."""
     line = 0
@@ -383,7 +334,7 @@ def _jsonl_rows(path: Path, limits: ReadLimits) -> Iterator[Item]:
     where = "<stdin>" if is_stdin(path) else str(path)
     for n, data in _bounded_lines(path, limits):
         if data is None:
-            yield Reject(where, n, None, _line_too_long(limits))
+            yield Reject(where, n, None, line_too_long(limits))
             continue
         try:
             text = data.decode("utf-8")
@@ -401,7 +352,7 @@ def _jsonl_rows(path: Path, limits: ReadLimits) -> Iterator[Item]:
             yield Reject(where, n, None, f"malformed JSON: {e.msg} (column {e.colno})", raw)
             continue
         except RecursionError:
-            yield Reject(where, n, None, _too_deep(limits), raw[:_RAW_CHARS])
+            yield Reject(where, n, None, too_deep(limits), raw[:_RAW_CHARS])
             continue
         if not isinstance(obj, dict):
             yield Reject(where, n, None,
@@ -491,7 +442,7 @@ def _csv_rows(path: Path, on_columns: ColumnCheck | None, limits: ReadLimits) ->
                 yield Reject(where, start, None, reason)
                 continue
             if lines.long:
-                yield Reject(where, lines.long[0], None, _line_too_long(limits))
+                yield Reject(where, lines.long[0], None, line_too_long(limits))
                 continue
             if not any(v.strip() for v in values):
                 continue

@@ -18,7 +18,8 @@ from benchmark.evaluation.evaluate import EvalConfig
 from benchmark.evaluation.predictions import read_predictions_file
 from benchmark.evaluation.texts import score
 from benchmark.ingest import load_articles
-from benchmark.rows import DEFAULT_LIMITS, ReadLimits, Reject, Row, iter_rows
+from benchmark.limits import DEFAULT_LIMITS, ReadLimits
+from benchmark.rows import Reject, Row, iter_rows
 
 TEXT = "The council approved the new budget on Monday after a long debate."
 DEEP = '{"id": "deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}"

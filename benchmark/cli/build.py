@@ -11,7 +11,7 @@ import click
 
 from benchmark.cli.read_limits import read_limit_options
 from benchmark.errors import ConfigError
-from benchmark.rows import ReadLimits
+from benchmark.limits import ReadLimits
 
 
 def parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -19,7 +19,7 @@ import click
 from benchmark.cli.read_limits import read_limit_options
 from benchmark.cli.scoring_options import config_from_options
 from benchmark.cli.scoring_options import scoring_options as rouge_options
-from benchmark.rows import ReadLimits
+from benchmark.limits import ReadLimits
 
 if TYPE_CHECKING:
     from benchmark.schema import RunResult

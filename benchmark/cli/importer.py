@@ -9,7 +9,7 @@ import click
 from benchmark.cli.build import license_option, parse_field_map, provenance_options
 from benchmark.cli.read_limits import read_limit_options
 from benchmark.errors import ConfigError
-from benchmark.rows import ReadLimits
+from benchmark.limits import ReadLimits
 
 
 @click.command("import")

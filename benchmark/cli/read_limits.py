@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from benchmark.rows import DEFAULT_LIMITS, ReadLimits
+from benchmark.limits import DEFAULT_LIMITS, ReadLimits
 
 F = TypeVar("F", bound=Callable[..., Any])
 

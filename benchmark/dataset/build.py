@@ -33,7 +33,8 @@ from benchmark.dataset.split import check_ratios, split_examples
 from benchmark.errors import ConfigError, InputError
 from benchmark.group import GroupConfig, group_articles
 from benchmark.ingest import load_articles
-from benchmark.rows import DEFAULT_LIMITS, ReadLimits, is_stdin
+from benchmark.limits import DEFAULT_LIMITS, ReadLimits
+from benchmark.rows import is_stdin
 from benchmark.sentences import SPLITTER_NAME
 
 

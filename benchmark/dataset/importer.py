@@ -28,18 +28,9 @@ from benchmark.dataset.xsum_eval import FORMAT as XSUM_EVAL_FORMAT
 from benchmark.dataset.xsum_eval import looks_like_xsum_eval, read_xsum_human_eval
 from benchmark.errors import ConfigError, InputError, OutputError
 from benchmark.files import canonical_json, write_jsonl_atomic
+from benchmark.limits import DEFAULT_LIMITS, ReadLimits, not_finite
 from benchmark.metrics.fragments import fragment_stats
-from benchmark.rows import (
-    DEFAULT_LIMITS,
-    TABLE_FORMATS,
-    ReadLimits,
-    Reject,
-    Row,
-    detect_format,
-    is_stdin,
-    iter_rows,
-    not_finite,
-)
+from benchmark.rows import TABLE_FORMATS, Reject, Row, detect_format, is_stdin, iter_rows
 from benchmark.schema import Example
 
 #: our field -> default input column; ``document`` and ``reference`` are required

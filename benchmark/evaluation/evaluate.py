@@ -33,10 +33,10 @@ from benchmark.evaluation.results import (
     preview,
 )
 from benchmark.evaluation.signature import build_signature
+from benchmark.limits import DEFAULT_LIMITS, ReadLimits
 from benchmark.metrics.base import Metric, MetricOutput
 from benchmark.metrics.lengths import COPY_FLAG, EMPTY_FLAG, is_empty
 from benchmark.metrics.loader import build_metrics
-from benchmark.rows import DEFAULT_LIMITS, ReadLimits
 from benchmark.schema import Aggregate, Example, ExampleScore, RunResult, TokenAudit
 
 

@@ -22,17 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.errors import InputError
-from benchmark.rows import (
-    DEFAULT_LIMITS,
-    ColumnCheck,
-    ReadLimits,
-    Reject,
-    Row,
-    detect_format,
-    is_stdin,
-    iter_rows,
-    read_stdin,
-)
+from benchmark.limits import DEFAULT_LIMITS, ReadLimits
+from benchmark.rows import ColumnCheck, Reject, Row, detect_format, is_stdin, iter_rows, read_stdin
 
 ID_FIELD = "id"
 SUMMARY_FIELD = "summary"

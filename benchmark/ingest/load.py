@@ -11,7 +11,8 @@ from benchmark.files import write_jsonl_atomic
 from benchmark.ingest.article import clean_record
 from benchmark.ingest.readers import batched, duplicate_reason, iter_items
 from benchmark.ingest.records import raw_json
-from benchmark.rows import DEFAULT_LIMITS, ReadLimits, Reject
+from benchmark.limits import DEFAULT_LIMITS, ReadLimits
+from benchmark.rows import Reject
 from benchmark.schema import Article
 
 

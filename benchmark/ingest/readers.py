@@ -25,15 +25,8 @@ from benchmark.ingest.records import (
     raw_json,
     record_from_mapping,
 )
-from benchmark.rows import (
-    DEFAULT_LIMITS,
-    ColumnCheck,
-    ReadLimits,
-    Reject,
-    Row,
-    detect_format,
-    iter_rows,
-)
+from benchmark.limits import DEFAULT_LIMITS, ReadLimits
+from benchmark.rows import ColumnCheck, Reject, Row, detect_format, iter_rows
 
 __all__ = ["SeenIds", "batched", "duplicate_reason", "iter_items", "iter_raw_batches"]
 

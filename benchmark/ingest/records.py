@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from benchmark.errors import InputError
-from benchmark.rows import not_finite
+from benchmark.limits import not_finite
 
 __all__ = [
     "ALIASES",
