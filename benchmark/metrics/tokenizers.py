@@ -58,10 +58,11 @@ class Tokenizer(Protocol):
 
 @lru_cache(maxsize=1)
 def _porter_stem() -> Callable[[str], str]:
-    """NLTK's Porter stemmer (the one rouge-score uses), memoised: stemming is pure."""
-    from nltk.stem import porter
+    """The Porter stemmer rouge-score uses (NLTK's, re-implemented in
+    :mod:`benchmark.metrics.porter` so scoring never imports NLTK), memoised."""
+    from benchmark.metrics.porter import stem
 
-    return lru_cache(maxsize=1 << 18)(porter.PorterStemmer().stem)
+    return lru_cache(maxsize=1 << 18)(stem)
 
 
 @lru_cache(maxsize=32)
