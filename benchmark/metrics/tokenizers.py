@@ -96,6 +96,13 @@ class RougeScoreTokenizer:
         self.stemmer_name = "porter" if stem else "none"
         self._final: dict[str, str] = {}  # word -> stemmed token, "" if rouge-score drops it
 
+    def word_token(self, word: str) -> str:
+        """The token one ``[a-z0-9]+`` word becomes ("" if rouge-score drops it)."""
+        if not self.stem or len(word) <= 3:
+            return word
+        t = _porter_stem()(word)
+        return t if _VALID.match(t) else ""
+
     def tokenize(self, text: str) -> list[str]:
         """Tokens exactly as rouge-score's default tokenizer yields them."""
         words = _ASCII_WORD.findall(text.lower())
