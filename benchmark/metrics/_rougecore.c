@@ -14,7 +14,7 @@
  *   mapped through ``words`` (word -> id, -1 drops it). If any word is missing the
  *   distinct missing words come back as a list, for Python to stem and add. With
  *   ``lines`` true, lengths holds one entry per "\n"-separated line, else one.
- * score_pairs(preds, refs, pred_sents, ref_sents, kinds) -> list of float tuples
+ * score_pairs(preds, refs, pred_sents, ref_sents, kinds, keys) -> list of float tuples
  *   Many single-reference pairs at once: P, R, F per kind (n >= 1 ROUGE-n, 0 ROUGE-L,
  *   -1 ROUGE-Lsum), divided as rouge-score divides (checked against Python too).
  * counts(pred, ref, pred_sents, ref_sents, ns, want_l) -> tuple of ints
@@ -42,6 +42,32 @@ static int view_ids(PyObject *obj, ids_t *out) {
     out->v = (const int32_t *)PyBytes_AS_STRING(obj);
     out->n = PyBytes_GET_SIZE(obj) / (Py_ssize_t)sizeof(int32_t);
     return 0;
+}
+
+/* Per-batch scratch indexed by token id (all zero between uses): counts for clipped
+ * unigram matches and LCS match masks, so neither needs hashing nor an m x n scan. */
+typedef struct {
+    int32_t *cnt;
+    uint64_t *mask;
+    int32_t size;
+} scratch_t;
+
+static inline int in_scratch(const scratch_t *sc, const ids_t *a) {
+    if (!sc) return 0;
+    for (Py_ssize_t i = 0; i < a->n; i++)
+        if (a->v[i] < 0 || a->v[i] >= sc->size) return 0;
+    return 1;
+}
+
+/* Clipped matches of single tokens: sum over ids of min(count in a, count in b). */
+static long clip_ids(scratch_t *sc, const int32_t *a, Py_ssize_t na, const int32_t *b,
+                     Py_ssize_t nb) {
+    for (Py_ssize_t j = 0; j < nb; j++) sc->cnt[b[j]]++;
+    long hits = 0;
+    for (Py_ssize_t i = 0; i < na; i++)
+        if (sc->cnt[a[i]] > 0) { hits++; sc->cnt[a[i]]--; }
+    for (Py_ssize_t j = 0; j < nb; j++) sc->cnt[b[j]] = 0;
+    return hits;
 }
 
 /* ------------------------------------------------------------------ tokenizer */
@@ -174,9 +200,9 @@ static int cmp_gram(const void *a, const void *b) {
 }
 
 static int max_id_ok(const ids_t *a, int bits) {
-    int32_t lim = (int32_t)1 << bits;
+    int64_t lim = (int64_t)1 << bits;
     for (Py_ssize_t i = 0; i < a->n; i++)
-        if (a->v[i] < 0 || a->v[i] >= lim) return 0;
+        if (a->v[i] < 0 || (int64_t)a->v[i] >= lim) return 0;
     return 1;
 }
 
@@ -254,7 +280,8 @@ out:
 }
 
 /* Clipped n-gram matches; n-grams packed into one 64-bit key when the ids fit. */
-static long ngram_hits(const ids_t *p, const ids_t *r, int n) {
+static long ngram_hits(const ids_t *p, const ids_t *r, int n, scratch_t *sc) {
+    if (n == 1 && in_scratch(sc, p) && in_scratch(sc, r)) return clip_ids(sc, p->v, p->n, r->v, r->n);
     int bits = 64 / n;
     if (bits > 31) bits = 31;
     if (n > 3 || !max_id_ok(p, bits) || !max_id_ok(r, bits)) return ngram_generic(p, r, n);
@@ -285,7 +312,13 @@ static long ngram_hits(const ids_t *p, const ids_t *r, int n) {
  * ref[:i+1] and can[:j] grows, so LCS = m - popcount(V_n). ``match`` holds, per
  * position j of ``can``, W words of the mask of ref positions equal to can[j]. */
 static void build_match(const int32_t *ref, Py_ssize_t m, const int32_t *can, Py_ssize_t n,
-                        Py_ssize_t W, uint64_t *match) {
+                        Py_ssize_t W, uint64_t *match, scratch_t *sc) {
+    if (W == 1 && sc) {  /* ids checked to fit the scratch by the caller */
+        for (Py_ssize_t i = 0; i < m; i++) sc->mask[ref[i]] |= (uint64_t)1 << i;
+        for (Py_ssize_t j = 0; j < n; j++) match[j] = sc->mask[can[j]];
+        for (Py_ssize_t i = 0; i < m; i++) sc->mask[ref[i]] = 0;
+        return;
+    }
     memset(match, 0, sizeof(uint64_t) * (size_t)(n * W));
     for (Py_ssize_t j = 0; j < n; j++) {
         uint64_t *mj = match + j * W;
@@ -325,13 +358,14 @@ static inline long popcount_words(const uint64_t *v, Py_ssize_t W) {
     return c;
 }
 
-static long lcs_length(const int32_t *ref, Py_ssize_t m, const int32_t *can, Py_ssize_t n) {
+static long lcs_length(const int32_t *ref, Py_ssize_t m, const int32_t *can, Py_ssize_t n,
+                       scratch_t *sc) {
     if (m == 0 || n == 0) return 0;
     Py_ssize_t W = (m + 63) / 64;
     uint64_t *match = (uint64_t *)malloc(sizeof(uint64_t) * (size_t)(n * W + W));
     if (!match) return -1;
     uint64_t *v = match + n * W;
-    build_match(ref, m, can, n, W, match);
+    build_match(ref, m, can, n, W, match, sc);
     bit_columns(m, n, W, match, v, NULL);
     long out = (long)m - popcount_words(v, W);
     free(match);
@@ -350,11 +384,11 @@ static inline long cell(const uint64_t *col, Py_ssize_t i) {
 /* Mark the ref indices of the LCS rouge-score's backtrack picks (its _backtrack_norec
  * over the same DP table, read from the bit columns). */
 static void mark_lcs(const int32_t *ref, Py_ssize_t m, const int32_t *can, Py_ssize_t n,
-                     char *mark, uint64_t *work) {
+                     char *mark, uint64_t *work, scratch_t *sc) {
     Py_ssize_t W = (m + 63) / 64;
     uint64_t *match = work;  /* n*W + (n+1)*W + W words */
     uint64_t *cols = match + n * W, *v = cols + (n + 1) * W;
-    build_match(ref, m, can, n, W, match);
+    build_match(ref, m, can, n, W, match, sc);
     bit_columns(m, n, W, match, v, cols);
     Py_ssize_t i = m, j = n;
     while (i > 0 && j > 0) {
@@ -374,7 +408,9 @@ static void mark_lcs(const int32_t *ref, Py_ssize_t m, const int32_t *can, Py_ss
  * with every candidate sentence, each token counted at most as often as it occurs
  * in the candidate (the reference-side clip can never bind: the union holds
  * distinct reference positions). */
-static long lsum_hits(const ids_t *rt, const ids_t *rl, const ids_t *ct, const ids_t *cl) {
+static long lsum_hits(const ids_t *rt, const ids_t *rl, const ids_t *ct, const ids_t *cl,
+                      scratch_t *sc) {
+    if (sc && (!in_scratch(sc, rt) || !in_scratch(sc, ct))) sc = NULL;
     if (rt->n == 0 || ct->n == 0) return 0;
     Py_ssize_t max_r = 0, max_c = 0;
     for (Py_ssize_t a = 0; a < rl->n; a++) if (rl->v[a] > max_r) max_r = rl->v[a];
@@ -389,7 +425,7 @@ static long lsum_hits(const ids_t *rt, const ids_t *rl, const ids_t *ct, const i
         Py_ssize_t coff = 0, la = rl->v[a];
         for (Py_ssize_t b = 0; b < cl->n; b++) {
             Py_ssize_t lb = cl->v[b];
-            if (la && lb) mark_lcs(rt->v + roff, la, ct->v + coff, lb, mark + roff, work);
+            if (la && lb) mark_lcs(rt->v + roff, la, ct->v + coff, lb, mark + roff, work, sc);
             coff += lb;
         }
         roff += la;
@@ -398,9 +434,18 @@ static long lsum_hits(const ids_t *rt, const ids_t *rl, const ids_t *ct, const i
     Py_ssize_t np_ = 0;
     for (Py_ssize_t i = 0; i < rt->n; i++)
         if (mark[i]) picked[np_++] = (uint64_t)(uint32_t)rt->v[i];
-    uint64_t *cand = picked + np_;
-    for (Py_ssize_t i = 0; i < ct->n; i++) cand[i] = (uint64_t)(uint32_t)ct->v[i];
-    long hits = clip_hash(picked, np_, cand, ct->n);
+    long hits;
+    if (sc) {
+        hits = 0;  /* clip_ids on the picked ids (held in uint64 here) */
+        for (Py_ssize_t j = 0; j < ct->n; j++) sc->cnt[ct->v[j]]++;
+        for (Py_ssize_t i = 0; i < np_; i++)
+            if (sc->cnt[picked[i]] > 0) { hits++; sc->cnt[picked[i]]--; }
+        for (Py_ssize_t j = 0; j < ct->n; j++) sc->cnt[ct->v[j]] = 0;
+    } else {
+        uint64_t *cand = picked + np_;
+        for (Py_ssize_t i = 0; i < ct->n; i++) cand[i] = (uint64_t)(uint32_t)ct->v[i];
+        hits = clip_hash(picked, np_, cand, ct->n);
+    }
     free(mark);
     free(picked);
     return hits;
@@ -453,19 +498,19 @@ static PyObject *counts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "n-gram order must be 1..9");
             return NULL;
         }
-        long h = ngram_hits(&p, &r, (int)n);
+        long h = ngram_hits(&p, &r, (int)n, NULL);
         if (h < 0) return PyErr_NoMemory();
         out[at++] = h;
         out[at++] = p.n >= n ? (long)(p.n - n + 1) : 0;
         out[at++] = r.n >= n ? (long)(r.n - n + 1) : 0;
     }
     if (want_l) {
-        long l = lcs_length(r.v, r.n, p.v, p.n);
+        long l = lcs_length(r.v, r.n, p.v, p.n, NULL);
         if (l < 0) return PyErr_NoMemory();
         out[at++] = l;
     }
     if (want_lsum) {
-        long h = lsum_hits(&rt, &rl, &pt, &pl);
+        long h = lsum_hits(&rt, &rl, &pt, &pl, NULL);
         if (h < 0) return PyErr_NoMemory();
         out[at++] = h;
         out[at++] = (long)pt.n;
@@ -491,23 +536,24 @@ static inline void prf3(long hits, long pu, long ru, double *out) {
 
 /* One pair's P/R/F for every kind (n >= 1: ROUGE-n, 0: ROUGE-L, -1: ROUGE-Lsum). */
 static int pair_scores(PyObject *pred, PyObject *ref, PyObject *psents, PyObject *rsents,
-                       const int *kinds, Py_ssize_t nk, double *out) {
+                       const int *kinds, Py_ssize_t nk, double *out, scratch_t *sc) {
     ids_t p, r, pt, pl, rt, rl;
     if (view_ids(pred, &p) < 0 || view_ids(ref, &r) < 0) return -1;
     for (Py_ssize_t t = 0; t < nk; t++) {
         int kind = kinds[t];
         if (kind >= 1) {
-            long h = ngram_hits(&p, &r, kind);
+            long h = ngram_hits(&p, &r, kind, sc);
             if (h < 0) { PyErr_NoMemory(); return -1; }
             prf3(h, p.n >= kind ? (long)(p.n - kind + 1) : 0,
                  r.n >= kind ? (long)(r.n - kind + 1) : 0, out + 3 * t);
         } else if (kind == 0) {
-            long h = lcs_length(r.v, r.n, p.v, p.n);
+            long h = lcs_length(r.v, r.n, p.v, p.n,
+                                in_scratch(sc, &r) && in_scratch(sc, &p) ? sc : NULL);
             if (h < 0) { PyErr_NoMemory(); return -1; }
             prf3(h, (long)p.n, (long)r.n, out + 3 * t);
         } else {
             if (view_sents(psents, &pt, &pl) < 0 || view_sents(rsents, &rt, &rl) < 0) return -1;
-            long h = lsum_hits(&rt, &rl, &pt, &pl);
+            long h = lsum_hits(&rt, &rl, &pt, &pl, sc);
             if (h < 0) { PyErr_NoMemory(); return -1; }
             prf3(h, (long)pt.n, (long)rt.n, out + 3 * t);
         }
@@ -515,17 +561,57 @@ static int pair_scores(PyObject *pred, PyObject *ref, PyObject *psents, PyObject
     return 0;
 }
 
-/* score_pairs(preds, refs, pred_sents, ref_sents, kinds) -> list of tuples of floats:
- * P, R, F per kind, divided exactly as rouge-score divides (one reference each). */
+static PyObject *float_row(const double *out, Py_ssize_t k) {
+    PyObject *row = PyTuple_New(k);
+    if (!row) return NULL;
+    for (Py_ssize_t t = 0; t < k; t++) {
+        PyObject *v = PyFloat_FromDouble(out[t]);
+        if (!v) { Py_DECREF(row); return NULL; }
+        PyTuple_SET_ITEM(row, t, v);
+    }
+    return row;
+}
+
+/* ({key: value}, {key: [value]}): a single-reference MetricOutput's two dicts. */
+static PyObject *dict_row(const double *out, PyObject *keys) {
+    Py_ssize_t k = PyTuple_GET_SIZE(keys);
+    PyObject *scores = PyDict_New(), *per_ref = PyDict_New(), *row = NULL;
+    if (!scores || !per_ref) goto fail;
+    for (Py_ssize_t t = 0; t < k; t++) {
+        PyObject *key = PyTuple_GET_ITEM(keys, t);
+        PyObject *v = PyFloat_FromDouble(out[t]);
+        if (!v) goto fail;
+        PyObject *one = PyList_New(1);
+        if (!one) { Py_DECREF(v); goto fail; }
+        Py_INCREF(v);
+        PyList_SET_ITEM(one, 0, v);
+        int bad = PyDict_SetItem(scores, key, v) < 0 || PyDict_SetItem(per_ref, key, one) < 0;
+        Py_DECREF(v);
+        Py_DECREF(one);
+        if (bad) goto fail;
+    }
+    row = PyTuple_Pack(2, scores, per_ref);
+fail:
+    Py_XDECREF(scores);
+    Py_XDECREF(per_ref);
+    return row;
+}
+
+/* score_pairs(preds, refs, pred_sents, ref_sents, kinds, keys) -> list of tuples of floats:
+ * P, R, F per kind, divided exactly as rouge-score divides (one reference each); with
+ * ``keys`` (a tuple of 3 * len(kinds) names) the (scores, per_reference) dicts instead. */
 static PyObject *score_pairs(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     (void)self;
-    if (nargs != 5 || !PyList_Check(args[0]) || !PyList_Check(args[1]) ||
-        !PyList_Check(args[2]) || !PyList_Check(args[3]) || !PyTuple_Check(args[4])) {
+    if (nargs != 6 || !PyList_Check(args[0]) || !PyList_Check(args[1]) ||
+        !PyList_Check(args[2]) || !PyList_Check(args[3]) || !PyTuple_Check(args[4]) ||
+        (args[5] != Py_None && (!PyTuple_Check(args[5]) ||
+                                PyTuple_GET_SIZE(args[5]) != 3 * PyTuple_GET_SIZE(args[4])))) {
         PyErr_SetString(PyExc_TypeError,
                         "score_pairs(preds: list, refs: list, pred_sents: list, ref_sents: list, "
-                        "kinds: tuple)");
+                        "kinds: tuple, keys: tuple | None)");
         return NULL;
     }
+    PyObject *keys = args[5];
     Py_ssize_t n = PyList_GET_SIZE(args[0]), nk = PyTuple_GET_SIZE(args[4]);
     if (PyList_GET_SIZE(args[1]) != n || PyList_GET_SIZE(args[2]) != n ||
         PyList_GET_SIZE(args[3]) != n || nk > 16) {
@@ -541,31 +627,44 @@ static PyObject *score_pairs(PyObject *self, PyObject *const *args, Py_ssize_t n
         }
         kinds[t] = (int)k;
     }
+    /* scratch as large as the largest id in the batch (capped: beyond it, hashing) */
+    int32_t top = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        for (int side = 0; side < 2; side++) {
+            ids_t a;
+            if (view_ids(PyList_GET_ITEM(args[side], i), &a) < 0) return NULL;
+            for (Py_ssize_t j = 0; j < a.n; j++) if (a.v[j] > top) top = a.v[j];
+        }
+    }
+    scratch_t scratch = {NULL, NULL, 0}, *sc = NULL;
+    if (top >= 0 && top < (1 << 24)) {
+        scratch.size = top + 1;
+        scratch.cnt = (int32_t *)calloc((size_t)scratch.size, sizeof(int32_t));
+        scratch.mask = (uint64_t *)calloc((size_t)scratch.size, sizeof(uint64_t));
+        if (scratch.cnt && scratch.mask) sc = &scratch;
+    }
     PyObject *result = PyList_New(n);
-    if (!result) return NULL;
+    if (!result) { free(scratch.cnt); free(scratch.mask); return NULL; }
     double out[48];
     for (Py_ssize_t i = 0; i < n; i++) {
         if (pair_scores(PyList_GET_ITEM(args[0], i), PyList_GET_ITEM(args[1], i),
                         PyList_GET_ITEM(args[2], i), PyList_GET_ITEM(args[3], i), kinds, nk,
-                        out) < 0) {
-            Py_DECREF(result);
-            return NULL;
+                        out, sc) < 0) {
+            Py_CLEAR(result);
+            break;
         }
-        PyObject *row = PyTuple_New(3 * nk);
-        if (!row) { Py_DECREF(result); return NULL; }
-        for (Py_ssize_t t = 0; t < 3 * nk; t++) {
-            PyObject *v = PyFloat_FromDouble(out[t]);
-            if (!v) { Py_DECREF(row); Py_DECREF(result); return NULL; }
-            PyTuple_SET_ITEM(row, t, v);
-        }
+        PyObject *row = keys == Py_None ? float_row(out, 3 * nk) : dict_row(out, keys);
+        if (!row) { Py_CLEAR(result); break; }
         PyList_SET_ITEM(result, i, row);
     }
+    free(scratch.cnt);
+    free(scratch.mask);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"score_pairs", (PyCFunction)(void (*)(void))score_pairs, METH_FASTCALL,
-     "score_pairs(preds, refs, pred_sents, ref_sents, kinds) -> [(P, R, F, ...), ...]"},
+     "score_pairs(preds, refs, pred_sents, ref_sents, kinds, keys) -> [(P, R, F, ...), ...]"},
     {"tokenize", (PyCFunction)(void (*)(void))tokenize, METH_FASTCALL,
      "tokenize(text, words, lines) -> (packed ids, packed line lengths) | unknown words"},
     {"counts", (PyCFunction)(void (*)(void))counts, METH_FASTCALL,

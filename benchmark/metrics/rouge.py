@@ -217,7 +217,7 @@ def _self_check(core: Any) -> bool:
             lcs = expected[3 * len(ns)]
             want = [*counts[:len(ns)], (lcs, len(pred), len(ref)), tuple(expected[-3:])]
             row = core.score_pairs([pack(pred)], [pack(ref)], [_packed_sents(ps)],
-                                   [_packed_sents(rs)], (*ns, 0, -1))[0]
+                                   [_packed_sents(rs)], (*ns, 0, -1), None)[0]
             if row != tuple(x for c in want for x in prf(*c)):
                 return False
     plain = RougeScoreTokenizer(stem=False)
@@ -292,12 +292,13 @@ class RougeMetric(Metric):
         spots["rougeLsum"] = 3 * len(self._ns) + int(self._want_l)
         self._layout = [(t, spots[t]) for t in self.types]
         self._keys = [(t, spots[t], f"{t}_p", f"{t}_r", f"{t}_f") for t in self.types]
-        self._flat_keys = [k for row in self._keys for k in row[2:]]
+        self._flat_keys = tuple(k for row in self._keys for k in row[2:])
         kind = {"rougeL": 0, "rougeLsum": -1}
         self._kinds = tuple(kind[t] if t in kind else int(t[len("rouge"):]) for t in self.types)
         self.backend, core = rouge_backend.select(_self_check)
         self._core = core.counts if core is not None else None
         self._batch = core.score_pairs if core is not None else None
+        self.backend_version = rouge_backend.backend_version(self.backend)
         self._texts = TextPreparer(tokenizer, self.tokenizer, language=language, stem=stem,
                                    lsum=self._want_lsum, split=split, core=core)
 
@@ -428,13 +429,9 @@ class RougeMetric(Metric):
         assert self._batch is not None
         rows = self._batch([b[1].tokens for b in batch], [b[2].tokens for b in batch],
                            [b[1].sentences for b in batch], [b[2].sentences for b in batch],
-                           self._kinds)
-        keys = self._flat_keys
-        for (i, _, _), row in zip(batch, rows, strict=True):
-            outputs[i] = MetricOutput(scores=dict(zip(keys, row, strict=True)),
-                                      per_reference={k: [v] for k, v in zip(keys, row,
-                                                                               strict=True)},
-                                      flags=[])
+                           self._kinds, self._flat_keys)
+        for (i, _, _), (scores, per_reference) in zip(batch, rows, strict=True):
+            outputs[i] = MetricOutput(scores, per_reference, [])
 
 
 def _blank(text: str) -> bool:
