@@ -221,8 +221,9 @@ def main() -> None:  # noqa: C901 - one linear script
     if not XSUM.exists():
         sys.exit(f"needs the XSum sample at {XSUM} (set SUMBENCH_SHARED)")
     n_pairs, rounds = (300, 1) if args.smoke else (args.pairs, max(args.rounds, 1))
-    has_rs = shutil.which(sys.executable) is not None and _importable("rouge_score_rs")
-    sumbench = [sys.executable, "-m", "benchmark.cli"]
+    has_rs = _importable("rouge_score_rs")
+    exe = Path(sys.executable).with_name("sumbench")
+    sumbench = [str(exe) if exe.exists() else shutil.which("sumbench") or "sumbench"]
     me = [sys.executable, str(Path(__file__).resolve()), "--row"]
     python_env = {**os.environ, "SUMBENCH_ROUGE_BACKEND": "python"}
     with tempfile.TemporaryDirectory() as tmp:

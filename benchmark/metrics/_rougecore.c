@@ -17,6 +17,8 @@
  * score_pairs(preds, refs, pred_sents, ref_sents, kinds, keys) -> list of float tuples
  *   Many single-reference pairs at once: P, R, F per kind (n >= 1 ROUGE-n, 0 ROUGE-L,
  *   -1 ROUGE-Lsum), divided as rouge-score divides (checked against Python too).
+ * tokenize_many(texts, words, lines) -> list of (ids, lengths) | list of unknown words
+ *   tokenize over many texts in one call (all unknown words of all texts at once).
  * counts(pred, ref, pred_sents, ref_sents, ns, want_l) -> tuple of ints
  *   pred/ref: packed ids; *_sents: (packed ids, packed lengths) or None. For each
  *   n in ns: hits, prediction n-grams, reference n-grams; then the LCS length if
@@ -93,28 +95,24 @@ static inline int is_word_char(Py_UCS4 c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-static PyObject *tokenize(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    (void)self;
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "tokenize(text: str, words: dict, lines: bool)");
-        return NULL;
-    }
-    int lines = PyObject_IsTrue(args[2]);
-    if (lines < 0) return NULL;
-    PyObject *words = args[1];
+/* Tokenise one text. Words missing from ``words`` go into ``*missing`` (a set, made on
+ * first need) and then no result is built; otherwise returns (ids, lengths). Returns
+ * NULL with an exception set on error, or Py_None (new reference) when words were missing. */
+static PyObject *tokenize_one(PyObject *text, PyObject *words, int lines, PyObject **missing) {
     PyObject *low;
-    if (PyUnicode_IS_ASCII(args[0])) {
-        Py_INCREF(args[0]);
-        low = args[0];  /* upper-case ASCII letters are folded below */
+    if (PyUnicode_IS_ASCII(text)) {
+        Py_INCREF(text);
+        low = text;  /* upper-case ASCII letters are folded below */
     } else {
-        low = PyObject_CallMethod(args[0], "lower", NULL);  /* str.lower, as rouge-score */
+        low = PyObject_CallMethod(text, "lower", NULL);  /* str.lower, as rouge-score */
         if (!low) return NULL;
     }
     Py_ssize_t len = PyUnicode_GET_LENGTH(low);
     int kind = PyUnicode_KIND(low);
     const void *data = PyUnicode_DATA(low);
     buf_t ids = {NULL, 0, 0}, lens = {NULL, 0, 0};
-    PyObject *missing = NULL, *result = NULL;
+    PyObject *result = NULL;
+    int ok = 0, lacking = 0;
     char small[64];
     char *word = small;
     Py_ssize_t word_cap = (Py_ssize_t)sizeof(small);
@@ -153,20 +151,24 @@ static PyObject *tokenize(PyObject *self, PyObject *const *args, Py_ssize_t narg
         PyObject *val = PyDict_GetItemWithError(words, key);
         if (!val) {
             if (PyErr_Occurred()) { Py_DECREF(key); goto done; }
-            if (!missing && !(missing = PySet_New(NULL))) { Py_DECREF(key); goto done; }
-            int bad = PySet_Add(missing, key);
+            if (!*missing && !(*missing = PySet_New(NULL))) { Py_DECREF(key); goto done; }
+            int bad = PySet_Add(*missing, key);
             Py_DECREF(key);
             if (bad < 0) goto done;
+            lacking = 1;
             continue;
         }
         Py_DECREF(key);
         long id = PyLong_AsLong(val);
         if (id == -1 && PyErr_Occurred()) goto done;
-        if (id >= 0 && !missing && push(&ids, (int32_t)id) < 0) goto done;
+        if (id >= 0 && !lacking && push(&ids, (int32_t)id) < 0) goto done;
     }
-    if (missing) {
-        result = PySequence_List(missing);
-    } else {
+    ok = 1;
+done:
+    if (ok && lacking) {
+        Py_INCREF(Py_None);
+        result = Py_None;
+    } else if (ok) {
         PyObject *a = PyBytes_FromStringAndSize((const char *)ids.v,
                                                 (Py_ssize_t)sizeof(int32_t) * ids.n);
         PyObject *b = a ? PyBytes_FromStringAndSize((const char *)lens.v,
@@ -176,13 +178,63 @@ static PyObject *tokenize(PyObject *self, PyObject *const *args, Py_ssize_t narg
         Py_XDECREF(a);
         Py_XDECREF(b);
     }
-done:
     if (word != small) PyMem_Free(word);
     PyMem_Free(ids.v);
     PyMem_Free(lens.v);
-    Py_XDECREF(missing);
     Py_DECREF(low);
     return result;
+}
+
+static PyObject *tokenize(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "tokenize(text: str, words: dict, lines: bool)");
+        return NULL;
+    }
+    int lines = PyObject_IsTrue(args[2]);
+    if (lines < 0) return NULL;
+    PyObject *missing = NULL;
+    PyObject *got = tokenize_one(args[0], args[1], lines, &missing);
+    if (got == Py_None) {
+        Py_DECREF(got);
+        got = PySequence_List(missing);
+    }
+    Py_XDECREF(missing);
+    return got;
+}
+
+/* tokenize_many(texts, words, lines) -> list of (ids, lengths) | list of unknown words */
+static PyObject *tokenize_many(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "tokenize_many(texts: list, words: dict, lines: bool)");
+        return NULL;
+    }
+    int lines = PyObject_IsTrue(args[2]);
+    if (lines < 0) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(args[0]);
+    PyObject *result = PyList_New(n), *missing = NULL;
+    if (!result) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(args[0], i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "texts must be str");
+            goto fail;
+        }
+        PyObject *got = tokenize_one(text, args[1], lines, &missing);
+        if (!got) goto fail;
+        PyList_SET_ITEM(result, i, got);
+    }
+    if (missing) {
+        Py_DECREF(result);
+        result = PySequence_List(missing);
+        Py_DECREF(missing);
+    }
+    return result;
+fail:
+    Py_DECREF(result);
+    Py_XDECREF(missing);
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ n-grams */
@@ -629,15 +681,18 @@ static PyObject *score_pairs(PyObject *self, PyObject *const *args, Py_ssize_t n
     }
     /* scratch as large as the largest id in the batch (capped: beyond it, hashing) */
     int32_t top = -1;
+    Py_ssize_t total = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         for (int side = 0; side < 2; side++) {
             ids_t a;
             if (view_ids(PyList_GET_ITEM(args[side], i), &a) < 0) return NULL;
             for (Py_ssize_t j = 0; j < a.n; j++) if (a.v[j] > top) top = a.v[j];
+            total += a.n;
         }
     }
     scratch_t scratch = {NULL, NULL, 0}, *sc = NULL;
-    if (top >= 0 && top < (1 << 24)) {
+    /* ids are dense in practice; sparse huge ones would only cost a big allocation */
+    if (top >= 0 && top < (1 << 24) && top < 8 * total + 65536) {
         scratch.size = top + 1;
         scratch.cnt = (int32_t *)calloc((size_t)scratch.size, sizeof(int32_t));
         scratch.mask = (uint64_t *)calloc((size_t)scratch.size, sizeof(uint64_t));
@@ -663,6 +718,8 @@ static PyObject *score_pairs(PyObject *self, PyObject *const *args, Py_ssize_t n
 }
 
 static PyMethodDef methods[] = {
+    {"tokenize_many", (PyCFunction)(void (*)(void))tokenize_many, METH_FASTCALL,
+     "tokenize_many(texts, words, lines) -> [(packed ids, packed lengths)] | unknown words"},
     {"score_pairs", (PyCFunction)(void (*)(void))score_pairs, METH_FASTCALL,
      "score_pairs(preds, refs, pred_sents, ref_sents, kinds, keys) -> [(P, R, F, ...), ...]"},
     {"tokenize", (PyCFunction)(void (*)(void))tokenize, METH_FASTCALL,

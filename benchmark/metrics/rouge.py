@@ -402,38 +402,39 @@ class RougeMetric(Metric):
                 f"{len(predictions)} predictions but {len(references)} reference lists"
             )
         cache = self._texts.cache()
-        prepare = self._texts.prepare
-        outputs: list[MetricOutput | None] = []
-        batch: list[tuple[int, PreparedText, PreparedText]] = []  # one reference, non-empty
-        for i, (prediction, refs) in enumerate(zip(predictions, references, strict=True)):
+        for i, refs in enumerate(references):
             if isinstance(refs, str):
                 raise InputError(f"example {i}: references must be a list of strings",
                                  field="references")
             if not refs:
                 raise InputError(f"example {i} has no reference", field="references")
-            if self._batch is not None and len(refs) == 1 and _blank(prediction) is False:
-                ref = refs[0]
-                pred = cache.get(prediction) or prepare(prediction, cache)
-                if pred.n and _blank(ref) is False:
-                    batch.append((i, pred, cache.get(ref) or prepare(ref, cache)))
-                    outputs.append(None)
-                    continue
-            outputs.append(self.score_one(prediction, refs, cache))
-        if batch:
-            self._score_batch(batch, outputs)
+        outputs: list[MetricOutput | None] = [None] * len(predictions)
+        batch: list[int] = []  # one non-blank reference, a prediction with tokens
+        if self._batch is not None:
+            batch = [i for i, (p, refs) in enumerate(zip(predictions, references, strict=True))
+                     if len(refs) == 1 and p and not p.isspace()
+                     and refs[0] and not refs[0].isspace()]
+            self._texts.prepare_many([predictions[i] for i in batch]
+                                     + [references[i][0] for i in batch], cache)
+            prepare = self._texts.prepare
+            preds = [cache.get(predictions[i]) or prepare(predictions[i], cache) for i in batch]
+            keep = [k for k, pred in enumerate(preds) if pred.n]  # "no-tokens" needs its flag
+            if len(keep) < len(batch):
+                batch, preds = [batch[k] for k in keep], [preds[k] for k in keep]
+            refs_ = [cache.get(references[i][0]) or prepare(references[i][0], cache)
+                     for i in batch]
+            self._score_batch(batch, preds, refs_, outputs)
+        for i, out in enumerate(outputs):
+            if out is None:
+                outputs[i] = self.score_one(predictions[i], references[i], cache)
         return outputs  # type: ignore[return-value]  # every None was filled
 
-    def _score_batch(self, batch: list[tuple[int, PreparedText, PreparedText]],
-                     outputs: list[MetricOutput | None]) -> None:
+    def _score_batch(self, batch: list[int], preds: list[PreparedText],
+                     refs: list[PreparedText], outputs: list[MetricOutput | None]) -> None:
         """Score single-reference pairs in one C call (same floats as :meth:`score_one`)."""
         assert self._batch is not None
-        rows = self._batch([b[1].tokens for b in batch], [b[2].tokens for b in batch],
-                           [b[1].sentences for b in batch], [b[2].sentences for b in batch],
+        rows = self._batch([p.tokens for p in preds], [r.tokens for r in refs],
+                           [p.sentences for p in preds], [r.sentences for r in refs],
                            self._kinds, self._flat_keys)
-        for (i, _, _), (scores, per_reference) in zip(batch, rows, strict=True):
+        for i, (scores, per_reference) in zip(batch, rows, strict=True):
             outputs[i] = MetricOutput(scores, per_reference, [])
-
-
-def _blank(text: str) -> bool:
-    """Empty or whitespace only (``not text.strip()`` without building a copy)."""
-    return not text or text.isspace()

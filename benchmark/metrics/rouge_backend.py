@@ -54,14 +54,15 @@ def self_check_cases(n_cases: int = 60, seed: int = 7) -> list[tuple[Any, ...]]:
     rng = random.Random(seed)
     cases: list[tuple[Any, ...]] = []
     for k in range(n_cases):
-        vocab = rng.randint(1, 6) if k % 5 else rng.randint(2, 40)
-        longest = 9 if k % 5 else 150  # > 64 tokens: LCS over several machine words
+        long = k % 12 == 0  # sentences of 65-140 tokens: LCS over several machine words
+        vocab = rng.randint(2, 40) if long else rng.randint(1, 6)
         big = 3_000_000 if k % 11 == 3 else 0  # ids too large to pack three into 64 bits
 
-        def sents(rng: random.Random = rng, vocab: int = vocab, longest: int = longest,
+        def sents(rng: random.Random = rng, vocab: int = vocab, long: bool = long,
                   big: int = big, k: int = k) -> list[list[int]]:
-            return [[big + rng.randrange(vocab) for _ in range(rng.randint(0, longest))]
-                    for _ in range(rng.randint(0 if k % 7 == 0 else 1, 4))]
+            size = (65, 140) if long else (0, 9)
+            return [[big + rng.randrange(vocab) for _ in range(rng.randint(*size))]
+                    for _ in range(rng.randint(0 if k % 7 == 0 else 1, 2 if long else 4))]
 
         ps, rs = sents(), sents()
         cases.append(([t for s in ps for t in s], [t for s in rs for t in s], ps, rs,

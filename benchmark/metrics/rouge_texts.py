@@ -97,10 +97,9 @@ class TextPreparer:
         self.shared = profile in PROFILES
         key = (profile, language, stem, lsum, split, core is not None)
         self.vocab, self._texts = _state(key) if self.shared else (Vocab(), {})
-        self._ctok: Callable[..., Any] | None = (
-            core.tokenize if core is not None and isinstance(tokenizer, RougeScoreTokenizer)
-            else None
-        )
+        native = core is not None and isinstance(tokenizer, RougeScoreTokenizer)
+        self._ctok: Callable[..., Any] | None = core.tokenize if native else None
+        self._cmany: Callable[..., Any] | None = core.tokenize_many if native else None
 
     def cache(self) -> dict[str, PreparedText]:
         """The dict one ``score`` call uses: the shared one, or a new one."""
@@ -120,6 +119,50 @@ class TextPreparer:
                 cache.clear()
             cache[text] = got
         return got
+
+    def prepare_many(self, texts: list[str], cache: dict[str, PreparedText]) -> None:
+        """Prepare every text of ``texts`` not in ``cache`` yet (the C tokenizer takes them
+        all in one call; other tokenizers one by one)."""
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if not todo:
+            return
+        if self._cmany is None:
+            for text in todo:
+                self.prepare(text, cache)
+            return
+        if len(cache) + len(todo) > SHARED_TEXTS:
+            cache.clear()
+        if self.lsum and self.split == "newline":
+            for text, (ids, lens) in zip(todo, self._c_many(todo, True), strict=True):
+                cache[text] = PreparedText(ids, (ids, lens), len(ids) // 4)
+            return
+        sents = [self._sentences(t) for t in todo] if self.lsum else []
+        got = self._c_many(todo + [x for ss in sents for x in ss], False)
+        at = len(todo)
+        for i, text in enumerate(todo):
+            ids = got[i][0]
+            sentences = None
+            if self.lsum:
+                parts = got[at:at + len(sents[i])]
+                at += len(sents[i])
+                sentences = (b"".join(x[0] for x in parts), b"".join(x[1] for x in parts))
+            cache[text] = PreparedText(ids, sentences, len(ids) // 4)
+
+    def _c_many(self, texts: list[str], lines: bool) -> list[tuple[bytes, bytes]]:
+        assert self._cmany is not None
+        words = self.vocab.words
+        got: list[Any] = self._cmany(texts, words, lines)
+        if got and isinstance(got[0], str):  # words not seen yet: stem them, then again
+            self._add_words(got)
+            got = self._cmany(texts, words, lines)
+        return got
+
+    def _add_words(self, new: list[str]) -> None:
+        assert isinstance(self.tokenizer, RougeScoreTokenizer)
+        words, token, ids = self.vocab.words, self.tokenizer.word_token, self.vocab.ids
+        for w in new:
+            t = token(w)
+            words.setdefault(w, ids([t])[0] if t else -1)
 
     def _lists(self, text: str) -> PreparedText:
         tok, ids = self.tokenizer.tokenize, self.vocab.ids
@@ -152,10 +195,6 @@ class TextPreparer:
         words = self.vocab.words
         got = self._ctok(text, words, lines)
         if isinstance(got, list):  # words not seen yet: stem them once, then again
-            assert isinstance(self.tokenizer, RougeScoreTokenizer)
-            token, ids = self.tokenizer.word_token, self.vocab.ids
-            for w in got:
-                t = token(w)
-                words.setdefault(w, ids([t])[0] if t else -1)
+            self._add_words(got)
             got = self._ctok(text, words, lines)
         return got  # type: ignore[no-any-return]
