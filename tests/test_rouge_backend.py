@@ -110,9 +110,12 @@ def test_c_tokenizer_equals_rouge_score_tokenizer() -> None:
     for text in texts:
         words = {w: i for i, w in enumerate(sorted(set(plain.tokenize(text))))}
         names = sorted(words, key=words.__getitem__)
-        ids, _ = core.tokenize(text, words, False)
+        ids, _ = core.tokenize(text, words, False, words.__getitem__)
         assert [names[i] for i in array("i", ids)] == rs_tokenize(text, None), text
-    assert set(core.tokenize("New words, new!", {"words": 0}, False)) == {"new"}  # unknown
+    added: list[str] = []
+    ids, _ = core.tokenize("New words, new!", {"words": 0}, False,
+                           lambda w: added.append(w) or 5)  # type: ignore[func-returns-value]
+    assert list(array("i", ids)) == [5, 0, 5] and added == ["new", "new"]
 
 
 def _fake_core(counts: Any) -> types.ModuleType:

@@ -95,10 +95,9 @@ static inline int is_word_char(Py_UCS4 c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-/* Tokenise one text. Words missing from ``words`` go into ``*missing`` (a set, made on
- * first need) and then no result is built; otherwise returns (ids, lengths). Returns
- * NULL with an exception set on error, or Py_None (new reference) when words were missing. */
-static PyObject *tokenize_one(PyObject *text, PyObject *words, int lines, PyObject **missing) {
+/* Tokenise one text into (ids, lengths). A word missing from ``words`` is passed to
+ * ``add`` (a Python callable: word -> id, which also stores it in ``words``). */
+static PyObject *tokenize_one(PyObject *text, PyObject *words, int lines, PyObject *add) {
     PyObject *low;
     if (PyUnicode_IS_ASCII(text)) {
         Py_INCREF(text);
@@ -112,7 +111,6 @@ static PyObject *tokenize_one(PyObject *text, PyObject *words, int lines, PyObje
     const void *data = PyUnicode_DATA(low);
     buf_t ids = {NULL, 0, 0}, lens = {NULL, 0, 0};
     PyObject *result = NULL;
-    int ok = 0, lacking = 0;
     char small[64];
     char *word = small;
     Py_ssize_t word_cap = (Py_ssize_t)sizeof(small);
@@ -148,27 +146,22 @@ static PyObject *tokenize_one(PyObject *text, PyObject *words, int lines, PyObje
         i = j;
         PyObject *key = PyUnicode_FromStringAndSize(word, k);
         if (!key) goto done;
-        PyObject *val = PyDict_GetItemWithError(words, key);
-        if (!val) {
+        PyObject *val = PyDict_GetItemWithError(words, key);  /* borrowed */
+        long id;
+        if (val) {
+            id = PyLong_AsLong(val);
+        } else {
             if (PyErr_Occurred()) { Py_DECREF(key); goto done; }
-            if (!*missing && !(*missing = PySet_New(NULL))) { Py_DECREF(key); goto done; }
-            int bad = PySet_Add(*missing, key);
-            Py_DECREF(key);
-            if (bad < 0) goto done;
-            lacking = 1;
-            continue;
+            PyObject *made = PyObject_CallOneArg(add, key);
+            if (!made) { Py_DECREF(key); goto done; }
+            id = PyLong_AsLong(made);
+            Py_DECREF(made);
         }
         Py_DECREF(key);
-        long id = PyLong_AsLong(val);
         if (id == -1 && PyErr_Occurred()) goto done;
-        if (id >= 0 && !lacking && push(&ids, (int32_t)id) < 0) goto done;
+        if (id >= 0 && push(&ids, (int32_t)id) < 0) goto done;
     }
-    ok = 1;
-done:
-    if (ok && lacking) {
-        Py_INCREF(Py_None);
-        result = Py_None;
-    } else if (ok) {
+    {
         PyObject *a = PyBytes_FromStringAndSize((const char *)ids.v,
                                                 (Py_ssize_t)sizeof(int32_t) * ids.n);
         PyObject *b = a ? PyBytes_FromStringAndSize((const char *)lens.v,
@@ -178,6 +171,7 @@ done:
         Py_XDECREF(a);
         Py_XDECREF(b);
     }
+done:
     if (word != small) PyMem_Free(word);
     PyMem_Free(ids.v);
     PyMem_Free(lens.v);
@@ -187,54 +181,43 @@ done:
 
 static PyObject *tokenize(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     (void)self;
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "tokenize(text: str, words: dict, lines: bool)");
+    if (nargs != 4 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1]) ||
+        !PyCallable_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "tokenize(text: str, words: dict, lines: bool, add: callable)");
         return NULL;
     }
     int lines = PyObject_IsTrue(args[2]);
     if (lines < 0) return NULL;
-    PyObject *missing = NULL;
-    PyObject *got = tokenize_one(args[0], args[1], lines, &missing);
-    if (got == Py_None) {
-        Py_DECREF(got);
-        got = PySequence_List(missing);
-    }
-    Py_XDECREF(missing);
-    return got;
+    return tokenize_one(args[0], args[1], lines, args[3]);
 }
 
-/* tokenize_many(texts, words, lines) -> list of (ids, lengths) | list of unknown words */
+/* tokenize_many(texts, words, lines, add) -> list of (ids, lengths) */
 static PyObject *tokenize_many(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     (void)self;
-    if (nargs != 3 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "tokenize_many(texts: list, words: dict, lines: bool)");
+    if (nargs != 4 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) ||
+        !PyCallable_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "tokenize_many(texts: list, words: dict, lines: bool, add: callable)");
         return NULL;
     }
     int lines = PyObject_IsTrue(args[2]);
     if (lines < 0) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(args[0]);
-    PyObject *result = PyList_New(n), *missing = NULL;
+    PyObject *result = PyList_New(n);
     if (!result) return NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *text = PyList_GET_ITEM(args[0], i);
-        if (!PyUnicode_Check(text)) {
-            PyErr_SetString(PyExc_TypeError, "texts must be str");
-            goto fail;
+        PyObject *got = PyUnicode_Check(text) ? tokenize_one(text, args[1], lines, args[3])
+                                              : NULL;
+        if (!got) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "texts must be str");
+            Py_DECREF(result);
+            return NULL;
         }
-        PyObject *got = tokenize_one(text, args[1], lines, &missing);
-        if (!got) goto fail;
         PyList_SET_ITEM(result, i, got);
     }
-    if (missing) {
-        Py_DECREF(result);
-        result = PySequence_List(missing);
-        Py_DECREF(missing);
-    }
     return result;
-fail:
-    Py_DECREF(result);
-    Py_XDECREF(missing);
-    return NULL;
 }
 
 /* ------------------------------------------------------------------ n-grams */
@@ -719,11 +702,11 @@ static PyObject *score_pairs(PyObject *self, PyObject *const *args, Py_ssize_t n
 
 static PyMethodDef methods[] = {
     {"tokenize_many", (PyCFunction)(void (*)(void))tokenize_many, METH_FASTCALL,
-     "tokenize_many(texts, words, lines) -> [(packed ids, packed lengths)] | unknown words"},
+     "tokenize_many(texts, words, lines, add) -> [(packed ids, packed lengths)]"},
     {"score_pairs", (PyCFunction)(void (*)(void))score_pairs, METH_FASTCALL,
      "score_pairs(preds, refs, pred_sents, ref_sents, kinds, keys) -> [(P, R, F, ...), ...]"},
     {"tokenize", (PyCFunction)(void (*)(void))tokenize, METH_FASTCALL,
-     "tokenize(text, words, lines) -> (packed ids, packed line lengths) | unknown words"},
+     "tokenize(text, words, lines, add) -> (packed ids, packed line lengths)"},
     {"counts", (PyCFunction)(void (*)(void))counts, METH_FASTCALL,
      "counts(pred, ref, pred_sents, ref_sents, ns, want_l) -> ROUGE integer counts"},
     {NULL, NULL, 0, NULL},

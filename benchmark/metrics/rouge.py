@@ -224,7 +224,7 @@ def _self_check(core: Any) -> bool:
     for text in rouge_backend.SELF_CHECK_TEXTS:
         lines = text.split("\n")
         words = {w: i for i, w in enumerate(sorted(set(plain.tokenize(text))))}
-        ids, lens = core.tokenize(text, words, True)
+        ids, lens = core.tokenize(text, words, True, words.__getitem__)
         names = sorted(words, key=words.__getitem__)
         if ([names[i] for i in array("i", ids)] != plain.tokenize(text)
                 or list(array("i", lens)) != [len(plain.tokenize(x)) for x in lines]):

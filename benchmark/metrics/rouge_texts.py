@@ -150,19 +150,13 @@ class TextPreparer:
 
     def _c_many(self, texts: list[str], lines: bool) -> list[tuple[bytes, bytes]]:
         assert self._cmany is not None
-        words = self.vocab.words
-        got: list[Any] = self._cmany(texts, words, lines)
-        if got and isinstance(got[0], str):  # words not seen yet: stem them, then again
-            self._add_words(got)
-            got = self._cmany(texts, words, lines)
-        return got
+        return self._cmany(texts, self.vocab.words, lines, self._add_word)  # type: ignore[no-any-return]
 
-    def _add_words(self, new: list[str]) -> None:
+    def _add_word(self, word: str) -> int:
+        """Id of a word's token, stemmed once (-1: rouge-score drops it); C calls this."""
         assert isinstance(self.tokenizer, RougeScoreTokenizer)
-        words, token, ids = self.vocab.words, self.tokenizer.word_token, self.vocab.ids
-        for w in new:
-            t = token(w)
-            words.setdefault(w, ids([t])[0] if t else -1)
+        t = self.tokenizer.word_token(word)
+        return self.vocab.words.setdefault(word, self.vocab.ids([t])[0] if t else -1)
 
     def _lists(self, text: str) -> PreparedText:
         tok, ids = self.tokenizer.tokenize, self.vocab.ids
@@ -192,9 +186,4 @@ class TextPreparer:
 
     def _c_words(self, text: str, lines: bool) -> tuple[bytes, bytes]:
         assert self._ctok is not None
-        words = self.vocab.words
-        got = self._ctok(text, words, lines)
-        if isinstance(got, list):  # words not seen yet: stem them once, then again
-            self._add_words(got)
-            got = self._ctok(text, words, lines)
-        return got  # type: ignore[no-any-return]
+        return self._ctok(text, self.vocab.words, lines, self._add_word)  # type: ignore[no-any-return]
