@@ -25,7 +25,7 @@ SHARED_TEXTS = 200_000
 """Prepared texts kept per profile across calls before that cache starts afresh."""
 
 
-@dataclass
+@dataclass(slots=True)
 class PreparedText:
     """One text: token ids, Lsum sentences (or None), the token count, n-gram memo.
 
@@ -45,7 +45,7 @@ class Vocab:
 
     def __init__(self) -> None:
         self.known: dict[str, int] = {}
-        self.words: dict[str, int] = {}  # C tokenizer: word -> id of its token, -1 dropped
+        self.table: Any = None  # C tokenizer: word -> id of its token (core.new_words())
         self._next = itertools.count()
 
     def ids(self, tokens: list[str]) -> list[int]:
@@ -98,6 +98,10 @@ class TextPreparer:
         key = (profile, language, stem, lsum, split, core is not None)
         self.vocab, self._texts = _state(key) if self.shared else (Vocab(), {})
         native = core is not None and isinstance(tokenizer, RougeScoreTokenizer)
+        if native:
+            with _shared_lock:
+                if self.vocab.table is None:
+                    self.vocab.table = core.new_words()
         self._ctok: Callable[..., Any] | None = core.tokenize if native else None
         self._cmany: Callable[..., Any] | None = core.tokenize_many if native else None
 
@@ -150,13 +154,13 @@ class TextPreparer:
 
     def _c_many(self, texts: list[str], lines: bool) -> list[tuple[bytes, bytes]]:
         assert self._cmany is not None
-        return self._cmany(texts, self.vocab.words, lines, self._add_word)  # type: ignore[no-any-return]
+        return self._cmany(texts, self.vocab.table, lines, self._add_word)  # type: ignore[no-any-return]
 
     def _add_word(self, word: str) -> int:
         """Id of a word's token, stemmed once (-1: rouge-score drops it); C calls this."""
         assert isinstance(self.tokenizer, RougeScoreTokenizer)
         t = self.tokenizer.word_token(word)
-        return self.vocab.words.setdefault(word, self.vocab.ids([t])[0] if t else -1)
+        return self.vocab.ids([t])[0] if t else -1
 
     def _lists(self, text: str) -> PreparedText:
         tok, ids = self.tokenizer.tokenize, self.vocab.ids
@@ -186,4 +190,4 @@ class TextPreparer:
 
     def _c_words(self, text: str, lines: bool) -> tuple[bytes, bytes]:
         assert self._ctok is not None
-        return self._ctok(text, self.vocab.words, lines, self._add_word)  # type: ignore[no-any-return]
+        return self._ctok(text, self.vocab.table, lines, self._add_word)  # type: ignore[no-any-return]
