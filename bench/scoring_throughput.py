@@ -184,26 +184,38 @@ def _peer_script(mod: str, batch: bool) -> str:
 # --------------------------------------------------------------------- parent
 
 
+TIME = Path("/usr/bin/time")
+
+
 def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """CPU seconds (user + system) and peak RSS (MB) of one child process, its stdout."""
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        if proc.stderr:
-            proc.stderr.close()
-        if status != 0:
-            raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{err[-2000:]}")
-        out.seek(0)
-        text = out.read().decode()
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text
+    """CPU seconds (user + system) and peak RSS (MB) of one child process, its stdout.
+
+    Peak RSS comes from ``/usr/bin/time`` when it exists: a child forked straight from this
+    (large) process would report this process's high-water mark as its own.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        rss_file = Path(tmp) / "rss"
+        timed = [str(TIME), "-f", "%M", "-o", str(rss_file), *cmd] if TIME.exists() else cmd
+        with tempfile.TemporaryFile() as out:
+            proc = subprocess.Popen(timed, stdout=out, stderr=subprocess.PIPE, env=env)
+            _, status, usage = os.wait4(proc.pid, 0)
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            if proc.stderr:
+                proc.stderr.close()
+            if status != 0:
+                raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{err[-2000:]}")
+            out.seek(0)
+            text = out.read().decode()
+        peak = (float(rss_file.read_text().split()[-1]) if rss_file.exists()
+                else usage.ru_maxrss) / 1024
+    return usage.ru_utime + usage.ru_stime, peak, text
 
 
 def _mismatches(got: list[list[float]], want: list[list[float]]) -> int:
     return sum(1 for g, w in zip(got, want, strict=True) if g != w)
 
 
-def main() -> None:  # noqa: C901 - one linear script
+def main() -> None:
     """Run every row, print the table, write the JSON (see the module docstring)."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--pairs", type=int, default=10000)
@@ -235,44 +247,42 @@ def main() -> None:  # noqa: C901 - one linear script
         two = ["-p", str(folder / "preds2.txt"), "-r", str(folder / "refs2.txt")]
         rows: dict[str, tuple[str, list[str], dict[str, str] | None, int]] = {
             # name: (group, command, env, pairs)
-            "rouge-score loop": ("core", me + ["rouge-score", tmp], None, n_pairs),
-            "sumbench RougeMetric, cold": ("core", me + ["sumbench-core-cold", tmp], None,
+            "rouge-score loop": ("core", [*me, "rouge-score", tmp], None, n_pairs),
+            "sumbench RougeMetric, cold": ("core", [*me, "sumbench-core-cold", tmp], None,
                                            n_pairs),
-            "sumbench RougeMetric, warm": ("core", me + ["sumbench-core-warm", tmp], None,
+            "sumbench RougeMetric, warm": ("core", [*me, "sumbench-core-warm", tmp], None,
                                            n_pairs),
-            "sumbench RougeMetric, pure Python": ("core", me + ["sumbench-core-python", tmp],
+            "sumbench RougeMetric, pure Python": ("core", [*me, "sumbench-core-python", tmp],
                                                   python_env, n_pairs),
         }
         if has_rs:
-            rows["rouge-score-rs score_batch"] = ("core", me + ["rouge-score-rs", tmp], None,
+            rows["rouge-score-rs score_batch"] = ("core", [*me, "rouge-score-rs", tmp], None,
                                                   n_pairs)
+        score_cmd = [*sumbench, "score", "-p", files[0], "-r", files[1]]
+        peer_two = [str(folder / "preds2.txt"), str(folder / "refs2.txt")]
         if not args.smoke:
             rows.update({
                 "sumbench RougeMetric, own splitter": (
-                    "split", me + ["sumbench-split-cold", tmp], None, n_pairs),
+                    "split", [*me, "sumbench-split-cold", tmp], None, n_pairs),
                 "benchmark.score (audit, CIs, result)": (
-                    "split", me + ["sumbench-api", tmp], None, n_pairs),
-                "sumbench score": ("e2e", sumbench + ["score", "-p", files[0], "-r", files[1],
-                                                      "--out", str(folder / "out.json")],
-                                   None, n_pairs),
-                "sumbench score --jobs 2": ("e2e", sumbench + [
-                    "score", "-p", files[0], "-r", files[1], "--jobs", "2",
-                    "--out", str(folder / "out2.json")], None, n_pairs),
+                    "split", [*me, "sumbench-api", tmp], None, n_pairs),
+                "sumbench score": ("e2e", score_cmd, None, n_pairs),
+                "sumbench score --jobs 2": ("e2e", [*score_cmd, "--jobs", "2"], None, n_pairs),
+                "sumbench score --out (full result JSON)": (
+                    "e2e", [*score_cmd, "--out", str(folder / "out.json")], None, n_pairs),
                 "rouge-score + BootstrapAggregator": (
                     "e2e", [sys.executable, str(folder / "peer_rouge.py"), *files], None,
                     n_pairs),
-                "sumbench score, 2 lines": ("cold", sumbench + ["score", *two], None, 2),
-                "sumbench --help": ("cold", sumbench + ["--help"], None, 0),
+                "sumbench score, 2 lines": ("cold", [*sumbench, "score", *two], None, 2),
+                "sumbench --help": ("cold", [*sumbench, "--help"], None, 0),
                 "rouge-score, 2 lines": (
-                    "cold", [sys.executable, str(folder / "peer_rouge.py"),
-                             str(folder / "preds2.txt"), str(folder / "refs2.txt")], None, 2),
+                    "cold", [sys.executable, str(folder / "peer_rouge.py"), *peer_two], None, 2),
             })
             if has_rs:
                 rows["rouge-score-rs + BootstrapAggregator"] = (
                     "e2e", [sys.executable, str(folder / "peer_rs.py"), *files], None, n_pairs)
                 rows["rouge-score-rs, 2 lines"] = (
-                    "cold", [sys.executable, str(folder / "peer_rs.py"),
-                             str(folder / "preds2.txt"), str(folder / "refs2.txt")], None, 2)
+                    "cold", [sys.executable, str(folder / "peer_rs.py"), *peer_two], None, 2)
         cpu: dict[str, list[float]] = {k: [] for k in rows}
         rss: dict[str, float] = {k: 0.0 for k in rows}
         payload: dict[str, dict[str, Any]] = {}
@@ -287,11 +297,10 @@ def main() -> None:  # noqa: C901 - one linear script
                 print(f"round {r + 1}/{rounds} {name}: {cpu[name][-1]:.3f} CPU-s",
                       file=sys.stderr, flush=True)
             if not args.smoke and r == 0:
-                for out in ("out.json", "out2.json"):
-                    result = json.loads((folder / out).read_text(encoding="utf-8"))
-                    name = "sumbench score" if out == "out.json" else "sumbench score --jobs 2"
-                    payload[name] = {"scores": _flat([e["scores"] for e in result["examples"]]),
-                                     "backend": result["meta"]["versions"].get("rouge-backend")}
+                result = json.loads((folder / "out.json").read_text(encoding="utf-8"))
+                payload["sumbench score --out (full result JSON)"] = {
+                    "scores": _flat([e["scores"] for e in result["examples"]]),
+                    "backend": result["meta"]["versions"].get("rouge-backend")}
     want = payload["rouge-score loop"]["scores"]
     report: dict[str, Any] = {"pairs": n_pairs, "rounds": rounds, "python": sys.version.split()[0],
                               "rows": []}

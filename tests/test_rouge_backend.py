@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, SHARED
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmark.cli import main
 from benchmark.evaluation.evaluate import make_config
@@ -233,3 +235,31 @@ def test_bench_smoke_has_no_mismatch(backend: str) -> None:
     assert all(line.split("|")[-2].strip() == expect for line in rows
                if "pure Python" not in line)
     assert "identical to rouge-score on all 300 pairs" in proc.stdout
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner,
+                                                                 max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=JSON_VALUES)
+def test_pretty_json_writes_what_json_dumps_writes(value: Any) -> None:
+    from benchmark.files import pretty_json
+
+    assert pretty_json(value) == json.dumps(value, sort_keys=True, ensure_ascii=False,
+                                            indent=2) + "\n"
+
+
+def test_pretty_json_of_a_real_result(fresh_backend: None) -> None:
+    from benchmark.files import pretty_json
+
+    pairs = xsum_pairs(200)
+    result = score([p for p, _ in pairs], [[r] for _, r in pairs],
+                   config=make_config(metrics=["rouge"], n_resamples=20))
+    plain = result.model_dump(mode="json")
+    assert pretty_json(result) == json.dumps(plain, sort_keys=True, ensure_ascii=False,
+                                             indent=2) + "\n"

@@ -232,7 +232,7 @@ def _score_metric(metric: Metric, index: int, cfg: EvalConfig, jobs: int,
 def _backends(metrics: Sequence[Metric]) -> dict[str, str]:
     """Which engine computed each metric (``rouge-backend: c-1``): recorded, never signed,
     since every backend must give the same numbers."""
-    return {f"{m.name}-backend": str(getattr(m, "backend_version", m.backend))
+    return {f"{m.name}-backend": str(getattr(m, "backend_version", getattr(m, "backend", "")))
             for m in metrics if getattr(m, "backend", None)}
 
 

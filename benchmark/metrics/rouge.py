@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from typing import Any, Literal, get_args
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.metrics.base import Metric, MetricOutput, register_metric
 from benchmark.metrics import rouge_backend
+from benchmark.metrics.base import Metric, MetricOutput, register_metric
 from benchmark.metrics.rouge_texts import PreparedText, TextPreparer, pack
 from benchmark.metrics.tokenizers import (
     RougeScoreTokenizer,
@@ -213,7 +213,7 @@ def _self_check(core: Any) -> bool:
         if got != expected:
             return False
         if ps is not None and rs is not None:  # the floats of the batch path, too
-            counts = list(zip(*[iter(expected)] * 3))  # (hits, pred, ref) per n, then L, Lsum
+            counts = [expected[k:k + 3] for k in range(0, 3 * len(ns), 3)]  # (hits, pred, ref)
             lcs = expected[3 * len(ns)]
             want = [*counts[:len(ns)], (lcs, len(pred), len(ref)), tuple(expected[-3:])]
             row = core.score_pairs([pack(pred)], [pack(ref)], [_packed_sents(ps)],

@@ -154,7 +154,7 @@ class TextPreparer:
 
     def _c_many(self, texts: list[str], lines: bool) -> list[tuple[bytes, bytes]]:
         assert self._cmany is not None
-        return self._cmany(texts, self.vocab.table, lines, self._add_word)  # type: ignore[no-any-return]
+        return self._cmany(texts, self.vocab.table, lines, self._add_word)
 
     def _add_word(self, word: str) -> int:
         """Id of a word's token, stemmed once (-1: rouge-score drops it); C calls this."""
@@ -190,4 +190,4 @@ class TextPreparer:
 
     def _c_words(self, text: str, lines: bool) -> tuple[bytes, bytes]:
         assert self._ctok is not None
-        return self._ctok(text, self.vocab.table, lines, self._add_word)  # type: ignore[no-any-return]
+        return self._ctok(text, self.vocab.table, lines, self._add_word)
