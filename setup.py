@@ -1,4 +1,4 @@
-"""Builds the optional C core of ROUGE (benchmark/metrics/_rougecore.c).
+"""Builds the optional C core of ROUGE (benchmark/metrics/_rouge*.c).
 
 Everything else lives in pyproject.toml. ``optional=True``: where no C compiler or
 Python headers are available the install still succeeds and ROUGE runs its
@@ -11,7 +11,12 @@ setup(
     ext_modules=[
         Extension(
             "benchmark.metrics._rougecore",
-            sources=["benchmark/metrics/_rougecore.c"],
+            sources=[
+                "benchmark/metrics/_rougecore.c",
+                "benchmark/metrics/_rougelcs.c",
+                "benchmark/metrics/_rougetok.c",
+            ],
+            depends=["benchmark/metrics/_rougecore.h"],
             optional=True,
         )
     ]

@@ -33,7 +33,7 @@ from benchmark.evaluation.results import (
     preview,
 )
 from benchmark.evaluation.signature import build_signature
-from benchmark.metrics.base import Metric, MetricOutput
+from benchmark.metrics.base import Metric, MetricOutput, gc_paused
 from benchmark.metrics.lengths import COPY_FLAG, EMPTY_FLAG, is_empty
 from benchmark.metrics.loader import build_metrics
 from benchmark.schema import Aggregate, Example, ExampleScore, RunResult, TokenAudit
@@ -259,6 +259,30 @@ def score_items(
     ``reasons`` maps ids that were scored as empty on purpose (missing, failed) to
     their flag; every empty output scores 0 on every metric.
     """
+    with gc_paused():
+        return _score_items(ids, predictions, references, documents, config=config,
+                            metrics=metrics, reasons=reasons, dataset_name=dataset_name,
+                            fingerprint=fingerprint, split=split, system=system,
+                            system_config=system_config, failures=failures, counts=counts)
+
+
+def _score_items(
+    ids: Sequence[str],
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    documents: Sequence[str],
+    *,
+    config: EvalConfig | None,
+    metrics: Sequence[Metric] | None,
+    reasons: Mapping[str, str] | None,
+    dataset_name: str,
+    fingerprint: str,
+    split: str,
+    system: str,
+    system_config: Mapping[str, Any] | None,
+    failures: Mapping[str, str] | None,
+    counts: Mapping[str, int] | None,
+) -> RunResult:
     cfg = config_or_default(config)
     started = time.perf_counter()
     metric_objs = list(metrics) if metrics is not None else make_metrics(cfg)
@@ -300,7 +324,7 @@ def score_items(
     timings["bootstrap"] = round(time.perf_counter() - t0, 6)
     audit = _audit(metric_objs, cfg, ids, predictions, references)
     if audit is not None and audit.warning:
-        warnings.warn(f"tokenisation audit: {audit.warning}", TokenisationWarning, stacklevel=3)
+        warnings.warn(f"tokenisation audit: {audit.warning}", TokenisationWarning, stacklevel=4)
     all_counts = {
         "examples": n,
         "empty_predictions": sum(

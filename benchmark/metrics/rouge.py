@@ -24,7 +24,7 @@ from typing import Any, Literal, get_args
 
 from benchmark.errors import ConfigError, InputError
 from benchmark.metrics import rouge_backend
-from benchmark.metrics.base import Metric, MetricOutput, register_metric
+from benchmark.metrics.base import Metric, MetricOutput, gc_paused, register_metric
 from benchmark.metrics.rouge_texts import PreparedText, TextPreparer, pack
 from benchmark.metrics.tokenizers import (
     RougeScoreTokenizer,
@@ -402,6 +402,11 @@ class RougeMetric(Metric):
             raise InputError(
                 f"{len(predictions)} predictions but {len(references)} reference lists"
             )
+        with gc_paused():
+            return self._score(predictions, references)
+
+    def _score(self, predictions: Sequence[str],
+               references: Sequence[Sequence[str]]) -> list[MetricOutput]:
         cache = self._texts.cache()
         for i, refs in enumerate(references):
             if isinstance(refs, str):
