@@ -6,9 +6,11 @@ Usage::
     python bench/scoring_throughput.py --pairs 2000    # shorter
     python bench/scoring_throughput.py --smoke         # 300 pairs, 1 round, correctness only
 
-Every row runs in its own process (CPU seconds and peak RSS from ``wait4``), rounds
-interleaved so load from other processes hits all rows alike; min and median of
-the rounds are reported, ratios are median against median of rouge-score's loop.
+Every row runs in its own process (CPU seconds from ``wait4``, peak RSS from
+``/usr/bin/time``), rounds interleaved so load from other processes hits all rows alike;
+min and median of the rounds are reported, ratios are median against median of
+rouge-score's loop. ``wall s`` is the whole child process's elapsed time (it includes
+start-up for every row; on a shared machine it is only indicative).
 
 Workload: seeded pairs of 1-4 sentence predictions and 1-3 sentence references
 drawn from the sentences of the XSum sample's ``Document-Full`` sections (English
@@ -187,8 +189,9 @@ def _peer_script(mod: str, batch: bool) -> str:
 TIME = Path("/usr/bin/time")
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """CPU seconds (user + system) and peak RSS (MB) of one child process, its stdout.
+def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, str]:
+    """CPU seconds (user + system), wall seconds and peak RSS (MB) of one child process,
+    and its stdout.
 
     Peak RSS comes from ``/usr/bin/time`` when it exists: a child forked straight from this
     (large) process would report this process's high-water mark as its own.
@@ -197,8 +200,10 @@ def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
         rss_file = Path(tmp) / "rss"
         timed = [str(TIME), "-f", "%M", "-o", str(rss_file), *cmd] if TIME.exists() else cmd
         with tempfile.TemporaryFile() as out:
+            started = time.perf_counter()
             proc = subprocess.Popen(timed, stdout=out, stderr=subprocess.PIPE, env=env)
             _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - started
             err = proc.stderr.read().decode() if proc.stderr else ""
             if proc.stderr:
                 proc.stderr.close()
@@ -208,7 +213,7 @@ def _run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
             text = out.read().decode()
         peak = (float(rss_file.read_text().split()[-1]) if rss_file.exists()
                 else usage.ru_maxrss) / 1024
-    return usage.ru_utime + usage.ru_stime, peak, text
+    return usage.ru_utime + usage.ru_stime, wall, peak, text
 
 
 def _mismatches(got: list[list[float]], want: list[list[float]]) -> int:
@@ -284,13 +289,15 @@ def main() -> None:
                 rows["rouge-score-rs, 2 lines"] = (
                     "cold", [sys.executable, str(folder / "peer_rs.py"), *peer_two], None, 2)
         cpu: dict[str, list[float]] = {k: [] for k in rows}
+        wall: dict[str, list[float]] = {k: [] for k in rows}
         rss: dict[str, float] = {k: 0.0 for k in rows}
         payload: dict[str, dict[str, Any]] = {}
         for r in range(rounds):
             for name, (group, cmd, env, _) in rows.items():
-                total, peak, text = _run(cmd, env)
+                total, elapsed, peak, text = _run(cmd, env)
                 got = json.loads(text) if cmd[:len(me)] == me else {}
                 cpu[name].append(got.get("cpu", total) if group in ("core", "split") else total)
+                wall[name].append(elapsed)
                 rss[name] = max(rss[name], peak)
                 if r == 0:
                     payload[name] = got
@@ -314,6 +321,7 @@ def main() -> None:
             "pairs_per_s": round(pairs / med) if pairs and med else None,
             "x_rouge_score": round(base / med * pairs / n_pairs, 1) if group in (
                 "core", "split") and med else None,
+            "process_wall_median_s": round(statistics.median(wall[name]), 3),
             "peak_rss_mb": round(rss[name], 1),
             "mismatches": _mismatches(scores, want) if scores is not None
             and name != "rouge-score loop" else None,
@@ -346,14 +354,14 @@ def _importable(module: str) -> bool:
 def table(report: dict[str, Any]) -> str:
     """The report as a Markdown table."""
     lines = ["| row | group | CPU s min | CPU s median | pairs/s | x rouge-score | "
-             "x rs e2e | peak RSS MB | mismatches | backend |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "x rs e2e | wall s | peak RSS MB | mismatches | backend |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in report["rows"]:
         cells = [r["row"], r["group"], f"{r['cpu_min_s']:.3f}", f"{r['cpu_median_s']:.3f}",
                  f"{r['pairs_per_s']:,}" if r["pairs_per_s"] else "",
                  f"{r['x_rouge_score']}x" if r["x_rouge_score"] else "",
                  f"{r['x_rouge_score_rs_e2e']}x" if r.get("x_rouge_score_rs_e2e") else "",
-                 f"{r['peak_rss_mb']:.0f}",
+                 f"{r['process_wall_median_s']:.2f}", f"{r['peak_rss_mb']:.0f}",
                  "" if r["mismatches"] is None else str(r["mismatches"]), r["backend"] or ""]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

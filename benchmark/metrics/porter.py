@@ -125,11 +125,24 @@ def _step1c(word: str) -> str:
     return word
 
 
+def _by_last_letter(
+    rules: tuple[tuple[str, str], ...],
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The rules whose suffix ends in each letter, in their order: a word can only match
+    those, so the first match is the same and most words try no suffix at all."""
+    return {c: tuple(r for r in rules if r[0].endswith(c)) for c in {r[0][-1] for r in rules}}
+
+
+_STEP2_BY = _by_last_letter(_STEP2)
+_STEP3_BY = _by_last_letter(_STEP3)
+_STEP4_BY = _by_last_letter(tuple((suffix, "") for suffix in _STEP4))
+
+
 def _rule_list(
-    word: str, rules: tuple[tuple[str, str], ...], ok: Callable[[str], bool]
+    word: str, rules: dict[str, tuple[tuple[str, str], ...]], ok: Callable[[str], bool]
 ) -> str:
     """Apply the first rule whose suffix matches (if ``ok(stem)``), else keep the word."""
-    for suffix, replacement in rules:
+    for suffix, replacement in rules.get(word[-1:], ()):
         if word.endswith(suffix):
             stem = word[: len(word) - len(suffix)]
             return stem + replacement if ok(stem) else word
@@ -143,14 +156,14 @@ def _positive(stem: str) -> bool:
 def _step2(word: str) -> str:
     if word.endswith("alli") and _measure(word, len(word) - 4) > 0:
         return _step2(word[:-2])
-    if word.endswith("logi") and not word.endswith(tuple(s for s, _ in _STEP2)):
+    if word.endswith("logi"):  # no other step-2 suffix ends in "gi"
         # the 'l' stays with the stem when measuring, so 'geologi' -> 'geolog'
         return word[:-1] if _measure(word, len(word) - 3) > 0 else word
-    return _rule_list(word, _STEP2, _positive)
+    return _rule_list(word, _STEP2_BY, _positive)
 
 
 def _step4(word: str) -> str:
-    for suffix in _STEP4:
+    for suffix, _ in _STEP4_BY.get(word[-1:], ()):
         if word.endswith(suffix):
             stem = word[: len(word) - len(suffix)]
             ok = _measure(stem) > 1 and (suffix != "ion" or stem[-1:] in ("s", "t"))
@@ -177,5 +190,5 @@ def stem(word: str) -> str:
     if len(word) <= 2:
         return w
     w = _step1c(_step1b(_step1a(w)))
-    w = _rule_list(_step2(w), _STEP3, _positive)
+    w = _rule_list(_step2(w), _STEP3_BY, _positive)
     return _step5(_step4(w))
