@@ -27,6 +27,7 @@ BBC news). Rows:
   rouge-score-rs and rouge-score with their ``BootstrapAggregator``.
 * cold start: each command on 2 lines, and ``sumbench --help``.
 
+The rouge-score-rs rows run when it is installed (``pip install -e ".[bench]"``).
 Every sumbench row's P/R/F must equal rouge-score's with ``==`` on every pair
 (mismatches are counted; ``--smoke`` exits 1 on any). Results go to
 ``bench/scoring_throughput.json``.

@@ -1,13 +1,15 @@
-"""ROUGE-N/L/Lsum per example, equal to ``rouge-score`` and several times faster.
+"""ROUGE-N/L/Lsum per example, equal to ``rouge-score`` and over a hundred times faster.
 
 Why not call ``RougeScorer`` per pair: it re-tokenises and re-stems every text
 for every pair and fills a full Python DP table per LCS. Here each distinct text
-is tokenised once per ``score`` call (stems memoised), n-gram overlaps are
-integer counts, ROUGE-L's LCS length comes from a bit-parallel algorithm, and
+is prepared once per process (:mod:`benchmark.metrics.rouge_texts`), n-gram overlaps
+are integer counts, ROUGE-L's LCS length comes from a bit-parallel algorithm, and
 ROUGE-Lsum's union LCS reads the *same* DP table rouge-score backtracks through,
-rebuilt from bit vectors. Every number is the integer rouge-score would count,
-divided and combined with its exact float expressions, so results are equal, not
-close (tests compare them on the seeds and on generated text).
+rebuilt from bit vectors. The counting runs in a small C core when it was built
+(:mod:`benchmark.metrics.rouge_backend`), else in the Python below. Every number is
+the integer rouge-score would count, divided and combined with its exact float
+expressions, so results are equal, not close (tests compare them on the seeds, on
+generated text and on 10,000 pairs in ``bench/scoring_throughput.py``).
 
 Lsum sentences come from :func:`benchmark.sentences.split_sentences` (rouge-score
 splits only on newlines and its NLTK option needs a download); the result equals
@@ -336,22 +338,11 @@ class RougeMetric(Metric):
 
     def _one_reference(self, pred: PreparedText, ref: PreparedText) -> MetricOutput:
         """:meth:`score_one` for a non-empty prediction and one reference (same floats)."""
-        if self._core is not None:
-            flat = self._core(pred.tokens, ref.tokens, pred.sentences, ref.sentences,
-                              self._ns, self._want_l)
-        else:
-            flat = py_counts(pred, ref, self._ns, self._want_l)
+        counts = self._counts(pred, ref)
         scores: dict[str, float] = {}
         per_reference: dict[str, list[float]] = {}
-        for t, at, kp, kr, kf in self._keys:
-            hits = flat[at]
-            if t == "rougeL":
-                precision = hits / max(pred.n, 1)
-                recall = hits / max(ref.n, 1)
-            else:
-                precision = hits / max(flat[at + 1], 1)
-                recall = hits / max(flat[at + 2], 1)
-            f = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+        for t, _, kp, kr, kf in self._keys:
+            precision, recall, f = prf(*counts[t])
             scores[kp], scores[kr], scores[kf] = precision, recall, f
             per_reference[kp], per_reference[kr], per_reference[kf] = [precision], [recall], [f]
         return MetricOutput(scores=scores, per_reference=per_reference, flags=[])
