@@ -263,3 +263,20 @@ def test_pretty_json_of_a_real_result(fresh_backend: None) -> None:
     plain = result.model_dump(mode="json")
     assert pretty_json(result) == json.dumps(plain, sort_keys=True, ensure_ascii=False,
                                              indent=2) + "\n"
+
+
+def test_audit_shortcuts_count_what_the_letter_loop_counts(seed_paths: list[Path]) -> None:
+    from benchmark.metrics.audit import count_letters, token_audit
+    from benchmark.metrics.tokenizers import get_tokenizer
+
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in seed_paths}
+    texts.update({"mixed": "Ça coûte 5 € — Москва, ǅ ﬁ x²", "ascii": "Plain ASCII, 42 words."})
+    for text in texts.values():
+        assert count_letters(text) == sum(1 for ch in text if ch.isalpha())
+    for profile in ("rouge-score", "unicode"):
+        audit = token_audit(texts, profile)
+        tok = get_tokenizer(profile, stem=False)
+        for key, text in texts.items():
+            letters = sum(1 for ch in text if ch.isalpha())
+            kept = sum(1 for t in tok.tokenize(text) for ch in t if ch.isalpha())
+            assert audit.per_example[key] == (max(letters - kept, 0) / letters if letters else 0.0)
