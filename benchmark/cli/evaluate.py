@@ -41,8 +41,14 @@ def scoring_options(default_metrics: tuple[str, ...]) -> Callable[[F], F]:
         help="Write the full result (per-example scores, audit, meta) as JSON.",
     )
 
+    jobs = click.option(
+        "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+        help="Processes that score the examples (never changes a number; pays from a few "
+        "thousand examples up, on idle cores).",
+    )
+
     def deco(f: F) -> F:
-        return shared(as_json(out(f)))
+        return shared(as_json(out(jobs(f))))
 
     return deco
 
@@ -88,6 +94,10 @@ def report(result: RunResult, *, as_json: bool, out: Path | None, confidence: fl
         click.echo(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         click.echo(format_table(result, confidence))
+        engines = {k: v for k, v in result.meta.get("versions", {}).items()
+                   if k.endswith("-backend")}
+        if engines:  # which engine scored: never part of the signature (same numbers)
+            click.echo("scored by: " + ", ".join(f"{k} {v}" for k, v in sorted(engines.items())))
         click.echo(f"signature: {result.signature}")
     if out is not None:
         write_result(result, out)

@@ -107,5 +107,7 @@ def config_from_options(default_metrics: tuple[str, ...], **opts: Any) -> Any:
     settings = {k: v for k, v in values.items() if _given(param.get(k, k))}
     if opts.get("missing", "error") != "error":
         settings["missing"] = opts["missing"]
+    if opts.get("jobs", 1) != 1:
+        settings["jobs"] = opts["jobs"]
     return make_config(metrics=list(opts["metrics"] or default_metrics), **settings)
 

@@ -34,7 +34,7 @@ from benchmark.evaluation.results import (
 )
 from benchmark.evaluation.signature import build_signature
 from benchmark.limits import DEFAULT_LIMITS, ReadLimits
-from benchmark.metrics.base import Metric, MetricOutput
+from benchmark.metrics.base import Metric, MetricOutput, gc_paused
 from benchmark.metrics.lengths import COPY_FLAG, EMPTY_FLAG, is_empty
 from benchmark.metrics.loader import build_metrics
 from benchmark.schema import Aggregate, Example, ExampleScore, RunResult, TokenAudit
@@ -84,6 +84,8 @@ class EvalConfig(BaseModel):
     #: longest prediction or reference scored, in characters: ROUGE-L is quadratic, so a
     #: 50 MB output would hang the run instead of failing (``--max-text-chars``)
     max_text_chars: int = Field(default=DEFAULT_MAX_TEXT_CHARS, ge=1)
+    jobs: int = Field(default=1, ge=1)
+    """Processes that score examples (metrics built from this config); never changes numbers."""
 
 
 def config_or_default(config: EvalConfig | None) -> EvalConfig:
@@ -117,16 +119,28 @@ def _check_outputs(metric: Metric, outputs: Sequence[MetricOutput], n: int) -> N
                 raise ConfigError(f"metric '{metric.name}' returned a non-finite {key}={value}")
 
 
-def _merge(
-    into: dict[str, Any], new: Mapping[str, Any], owner: dict[str, str], metric: str
-) -> None:
-    for key, value in new.items():
-        if key in owner and owner[key] != metric:
+def _claim(owners: dict[str, str], metric: str, outputs: Sequence[MetricOutput]) -> None:
+    """Record which metric produces each key; two metrics producing one key is an error."""
+    keys: set[str] = set().union(*(o.scores.keys() for o in outputs),
+                                 *(o.per_reference.keys() for o in outputs))
+    for key in sorted(keys):
+        if owners.get(key, metric) != metric:
             raise ConfigError(
-                f"metrics '{owner[key]}' and '{metric}' both produce '{key}'; select only one"
+                f"metrics '{owners[key]}' and '{metric}' both produce '{key}'; select only one"
             )
-        owner[key] = metric
-        into[key] = value
+        owners[key] = metric
+
+
+def _example_score(ex_id: str, scores: dict[str, float], per_ref: dict[str, list[float]],
+                   flags: list[str]) -> ExampleScore:
+    """An :class:`ExampleScore`, built without re-validation when every value is already a
+    float in a list (validating 10,000 of them was a large share of a run's overhead)."""
+    if ({type(v) for v in scores.values()} <= {float}
+            and {type(v) for v in per_ref.values()} <= {list}
+            and {type(x) for v in per_ref.values() for x in v} <= {float}):
+        return ExampleScore.model_construct(id=ex_id, scores=scores, per_reference=per_ref,
+                                            flags=flags)
+    return ExampleScore(id=ex_id, scores=scores, per_reference=per_ref, flags=flags)
 
 
 # --------------------------------------------------------------------------- core
@@ -189,6 +203,46 @@ def _versions() -> dict[str, str]:
     return out
 
 
+_MIN_PARALLEL = 2000
+"""Fewer examples than this are scored in one process: starting workers costs more."""
+
+
+def _score_chunk(config: EvalConfig, index: int, predictions: list[str],
+                 references: list[list[str]], documents: list[str]) -> list[MetricOutput]:
+    """In a worker: metric ``index`` of ``config`` on one contiguous chunk of examples."""
+    return make_metrics(config)[index].score(predictions, references, documents)
+
+
+def _score_metric(metric: Metric, index: int, cfg: EvalConfig, jobs: int,
+                  predictions: list[str], references: list[list[str]],
+                  documents: list[str]) -> Sequence[MetricOutput]:
+    """``metric.score`` on every example, split over ``jobs`` processes when asked.
+
+    Every example is scored on its own, so the outputs equal one process's. Workers
+    are forked where the platform allows (they inherit the imports and prepared texts).
+    """
+    if jobs <= 1:
+        return metric.score(predictions, references, documents)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = -(-len(predictions) // jobs)
+    bounds = [(a, min(a + size, len(predictions))) for a in range(0, len(predictions), size)]
+    with ProcessPoolExecutor(max_workers=jobs,
+                             mp_context=multiprocessing.get_context(method)) as pool:
+        parts = [pool.submit(_score_chunk, cfg, index, predictions[a:b], references[a:b],
+                             documents[a:b]) for a, b in bounds]
+        return [out for part in parts for out in part.result()]
+
+
+def _backends(metrics: Sequence[Metric]) -> dict[str, str]:
+    """Which engine computed each metric (``rouge-backend: c-1``): recorded, never signed,
+    since every backend must give the same numbers."""
+    return {f"{m.name}-backend": str(getattr(m, "backend_version", getattr(m, "backend", "")))
+            for m in metrics if getattr(m, "backend", None)}
+
+
 def score_items(
     ids: Sequence[str],
     predictions: Sequence[str],
@@ -212,6 +266,30 @@ def score_items(
     ``reasons`` maps ids that were scored as empty on purpose (missing, failed) to
     their flag; every empty output scores 0 on every metric.
     """
+    with gc_paused():
+        return _score_items(ids, predictions, references, documents, config=config,
+                            metrics=metrics, reasons=reasons, dataset_name=dataset_name,
+                            fingerprint=fingerprint, split=split, system=system,
+                            system_config=system_config, failures=failures, counts=counts)
+
+
+def _score_items(
+    ids: Sequence[str],
+    predictions: Sequence[str],
+    references: Sequence[Sequence[str]],
+    documents: Sequence[str],
+    *,
+    config: EvalConfig | None,
+    metrics: Sequence[Metric] | None,
+    reasons: Mapping[str, str] | None,
+    dataset_name: str,
+    fingerprint: str,
+    split: str,
+    system: str,
+    system_config: Mapping[str, Any] | None,
+    failures: Mapping[str, str] | None,
+    counts: Mapping[str, int] | None,
+) -> RunResult:
     cfg = config_or_default(config)
     started = time.perf_counter()
     metric_objs = list(metrics) if metrics is not None else make_metrics(cfg)
@@ -227,14 +305,17 @@ def score_items(
     flags: list[set[str]] = [set() for _ in range(n)]
     owners: dict[str, str] = {}
     timings: dict[str, float] = {}
-    for metric in metric_objs:
+    jobs = cfg.jobs if metrics is None and n >= _MIN_PARALLEL else 1
+    for k, metric in enumerate(metric_objs):
         t0 = time.perf_counter()
-        outputs = metric.score(list(predictions), [list(r) for r in references], list(documents))
+        outputs = _score_metric(metric, k, cfg, jobs, list(predictions),
+                                [list(r) for r in references], list(documents))
         timings[metric.name or type(metric).__name__] = round(time.perf_counter() - t0, 6)
         _check_outputs(metric, outputs, n)
+        _claim(owners, metric.name, outputs)
         for i, out in enumerate(outputs):
-            _merge(scores[i], out.scores, owners, metric.name)
-            _merge(per_ref[i], out.per_reference, owners, metric.name)
+            scores[i].update(out.scores)
+            per_ref[i].update(out.per_reference)
             flags[i].update(out.flags)
     examples: list[ExampleScore] = []
     for i, ex_id in enumerate(ids):
@@ -244,20 +325,14 @@ def score_items(
             flags[i].add(EMPTY_FLAG)
             scores[i] = {k: 0.0 for k in scores[i]}
             per_ref[i] = {k: [0.0] * len(v) for k, v in per_ref[i].items()}
-        examples.append(
-            ExampleScore(
-                id=ex_id,
-                scores=dict(sorted(scores[i].items())),
-                per_reference=dict(sorted(per_ref[i].items())),
-                flags=sorted(flags[i]),
-            )
-        )
+        examples.append(_example_score(ex_id, dict(sorted(scores[i].items())),
+                                       dict(sorted(per_ref[i].items())), sorted(flags[i])))
     t0 = time.perf_counter()
     aggregates = _aggregate(examples, cfg)
     timings["bootstrap"] = round(time.perf_counter() - t0, 6)
     audit = _audit(metric_objs, cfg, ids, predictions, references)
     if audit is not None and audit.warning:
-        warnings.warn(f"tokenisation audit: {audit.warning}", TokenisationWarning, stacklevel=3)
+        warnings.warn(f"tokenisation audit: {audit.warning}", TokenisationWarning, stacklevel=4)
     all_counts = {
         "examples": n,
         "empty_predictions": sum(
@@ -286,7 +361,7 @@ def score_items(
             "host": platform.node(),
             "platform": platform.platform(),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "versions": _versions(),
+            "versions": {**_versions(), **_backends(metric_objs)},
             "eval_config": cfg.model_dump(mode="json"),
         },
     )

@@ -1,13 +1,15 @@
-"""ROUGE-N/L/Lsum per example, equal to ``rouge-score`` and several times faster.
+"""ROUGE-N/L/Lsum per example, equal to ``rouge-score`` and over a hundred times faster.
 
 Why not call ``RougeScorer`` per pair: it re-tokenises and re-stems every text
 for every pair and fills a full Python DP table per LCS. Here each distinct text
-is tokenised once per ``score`` call (stems memoised), n-gram overlaps are
-integer counts, ROUGE-L's LCS length comes from a bit-parallel algorithm, and
+is prepared once per process (:mod:`benchmark.metrics.rouge_texts`), n-gram overlaps
+are integer counts, ROUGE-L's LCS length comes from a bit-parallel algorithm, and
 ROUGE-Lsum's union LCS reads the *same* DP table rouge-score backtracks through,
-rebuilt from bit vectors. Every number is the integer rouge-score would count,
-divided and combined with its exact float expressions, so results are equal, not
-close (tests compare them on the seeds and on generated text).
+rebuilt from bit vectors. The counting runs in a small C core when it was built
+(:mod:`benchmark.metrics.rouge_backend`), else in the Python below. Every number is
+the integer rouge-score would count, divided and combined with its exact float
+expressions, so results are equal, not close (tests compare them on the seeds, on
+generated text and on 10,000 pairs in ``bench/scoring_throughput.py``).
 
 Lsum sentences come from :func:`benchmark.sentences.split_sentences` (rouge-score
 splits only on newlines and its NLTK option needs a download); the result equals
@@ -17,17 +19,25 @@ rouge-score given those sentences joined with newlines.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.metrics.base import Metric, MetricOutput, register_metric
-from benchmark.metrics.tokenizers import Tokenizer, get_tokenizer, stemmer_name
-from benchmark.sentences import SPLITTER_NAME, split_sentences
+from benchmark.metrics import rouge_backend
+from benchmark.metrics.base import Metric, MetricOutput, gc_paused, register_metric
+from benchmark.metrics.rouge_texts import PreparedText, TextPreparer, pack
+from benchmark.metrics.tokenizers import (
+    RougeScoreTokenizer,
+    Tokenizer,
+    get_tokenizer,
+    stemmer_name,
+)
+from benchmark.sentences import SPLITTER_NAME
 
 MultiRef = Literal["max", "mean", "pooled", "jackknife"]
+Split = Literal["sentences", "newline"]
 MULTIREF_MODES: tuple[str, ...] = get_args(MultiRef)
 DEFAULT_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 _TYPE_RE = re.compile(r"^(?:rouge)?([1-9]|L|Lsum)$")
@@ -169,19 +179,60 @@ def summary_lcs_counts(ref_sents: list[list[str]], can_sents: list[list[str]]) -
     return hits, n, m
 
 
-@dataclass
-class _Text:
-    """A text tokenised once: tokens, n-gram counters on demand, Lsum sentences."""
+def _grams(text: PreparedText, n: int) -> Counter[object]:
+    got = text.ngrams.get(n)
+    if got is None:
+        got = text.ngrams[n] = ngram_counts(text.tokens, n)
+    return got
 
-    tokens: list[str]
-    sentences: list[list[str]] | None = None
-    ngrams: dict[int, Counter[object]] = field(default_factory=dict)
 
-    def grams(self, n: int) -> Counter[object]:
-        got = self.ngrams.get(n)
-        if got is None:
-            got = self.ngrams[n] = ngram_counts(self.tokens, n)
-        return got
+def py_counts(pred: PreparedText, ref: PreparedText, ns: tuple[int, ...],
+              want_l: bool) -> tuple[int, ...]:
+    """The pure-Python backend, laid out as the C core's ``counts`` (see _rougecore.c)."""
+    out: list[int] = []
+    for n in ns:
+        p, r = _grams(pred, n), _grams(ref, n)
+        out += (overlap(p, r), sum(p.values()), sum(r.values()))
+    if want_l:
+        out.append(lcs_length(ref.tokens, pred.tokens))
+    if pred.sentences is not None and ref.sentences is not None:
+        out += summary_lcs_counts(ref.sentences, pred.sentences)
+    return tuple(out)
+
+
+def _packed_sents(sents: list[list[int]] | None) -> tuple[bytes, bytes] | None:
+    return None if sents is None else (pack([t for s in sents for t in s]),
+                                       pack([len(s) for s in sents]))
+
+
+def _self_check(core: Any) -> bool:
+    """Does the C core return the pure-Python counts and rouge-score's tokens?"""
+    for pred, ref, ps, rs, ns, want_l in rouge_backend.self_check_cases():
+        expected = py_counts(PreparedText(pred, ps, len(pred)), PreparedText(ref, rs, len(ref)),
+                             ns, want_l)
+        got = core.counts(pack(pred), pack(ref), _packed_sents(ps), _packed_sents(rs), ns,
+                          want_l)
+        if got != expected:
+            return False
+        if ps is not None and rs is not None:  # the floats of the batch path, too
+            counts = [expected[k:k + 3] for k in range(0, 3 * len(ns), 3)]  # (hits, pred, ref)
+            lcs = expected[3 * len(ns)]
+            want = [*counts[:len(ns)], (lcs, len(pred), len(ref)), tuple(expected[-3:])]
+            row = core.score_pairs([pack(pred)], [pack(ref)], [_packed_sents(ps)],
+                                   [_packed_sents(rs)], (*ns, 0, -1), None)[0]
+            if row != tuple(x for c in want for x in prf(*c)):
+                return False
+    plain = RougeScoreTokenizer(stem=False)
+    for text in rouge_backend.SELF_CHECK_TEXTS:
+        lines = text.split("\n")
+        words = {w: i for i, w in enumerate(sorted(set(plain.tokenize(text))))}
+        names = sorted(words, key=words.__getitem__)
+        for table in (words, core.new_words()):  # a dict, and the core's own word table
+            ids, lens = core.tokenize(text, table, True, words.__getitem__)
+            if ([names[i] for i in array("i", ids)] != plain.tokenize(text)
+                    or list(array("i", lens)) != [len(plain.tokenize(x)) for x in lines]):
+                return False
+    return True
 
 
 def _mean(rows: list[PRF]) -> PRF:
@@ -220,6 +271,7 @@ class RougeMetric(Metric):
         stem: bool = True,
         multiref: MultiRef = "max",
         language: str | None = None,
+        split: Split = "sentences",
     ) -> None:
         if multiref not in MULTIREF_MODES:
             raise ConfigError(
@@ -229,9 +281,29 @@ class RougeMetric(Metric):
         self.profile = tokenizer
         self.stem = stem
         self.multiref: str = multiref
+        if split not in get_args(Split):
+            raise ConfigError(f"unknown Lsum split '{split}': use sentences or newline")
+        self.split: str = split
         self.language = language
         self.tokenizer: Tokenizer = get_tokenizer(tokenizer, language=language, stem=stem)
-        self._split_language = language or "en"
+        self._ns = tuple(int(t[len("rouge"):]) for t in self.types if t[len("rouge"):].isdigit())
+        self._want_l = "rougeL" in self.types
+        self._want_lsum = "rougeLsum" in self.types
+        # where each type's counts sit in the backend's flat tuple
+        spots = {f"rouge{n}": 3 * k for k, n in enumerate(self._ns)}
+        spots["rougeL"] = 3 * len(self._ns)
+        spots["rougeLsum"] = 3 * len(self._ns) + int(self._want_l)
+        self._layout = [(t, spots[t]) for t in self.types]
+        self._keys = [(t, spots[t], f"{t}_p", f"{t}_r", f"{t}_f") for t in self.types]
+        self._flat_keys = tuple(k for row in self._keys for k in row[2:])
+        kind = {"rougeL": 0, "rougeLsum": -1}
+        self._kinds = tuple(kind[t] if t in kind else int(t[len("rouge"):]) for t in self.types)
+        self.backend, core = rouge_backend.select(_self_check)
+        self._core = core.counts if core is not None else None
+        self._batch = core.score_pairs if core is not None else None
+        self.backend_version = rouge_backend.backend_version(self.backend)
+        self._texts = TextPreparer(tokenizer, self.tokenizer, language=language, stem=stem,
+                                   lsum=self._want_lsum, split=split, core=core)
 
     def signature(self) -> str:
         """E.g. ``rouge:1,2,L,Lsum|tok:rouge-score|stem:porter|split:...|multiref:max``."""
@@ -243,36 +315,40 @@ class RougeMetric(Metric):
         if self.language:
             parts.append(f"lang:{self.language}")
         if "rougeLsum" in self.types:
-            parts.append(f"split:{SPLITTER_NAME}")
+            parts.append(f"split:{SPLITTER_NAME if self.split == 'sentences' else 'newline'}")
         parts.append(f"multiref:{self.multiref}")
         return "|".join(parts)
 
-    def _prepare(self, text: str, cache: dict[str, _Text]) -> _Text:
-        got = cache.get(text)
-        if got is None:
-            tok = self.tokenizer.tokenize
-            got = _Text(tokens=tok(text))
-            if "rougeLsum" in self.types:
-                got.sentences = [tok(s) for s in split_sentences(text, self._split_language)]
-            cache[text] = got
-        return got
+    def _prepare(self, text: str, cache: dict[str, PreparedText]) -> PreparedText:
+        return self._texts.prepare(text, cache)
 
-    def _counts(self, pred: _Text, ref: _Text) -> dict[str, Counts]:
+    def _counts(self, pred: PreparedText, ref: PreparedText) -> dict[str, Counts]:
+        if self._core is not None:
+            flat = self._core(pred.tokens, ref.tokens, pred.sentences, ref.sentences,
+                              self._ns, self._want_l)
+        else:
+            flat = py_counts(pred, ref, self._ns, self._want_l)
         out: dict[str, Counts] = {}
-        for t in self.types:
+        for t, at in self._layout:
             if t == "rougeL":
-                out[t] = (lcs_length(ref.tokens, pred.tokens), len(pred.tokens), len(ref.tokens))
-            elif t == "rougeLsum":
-                assert pred.sentences is not None and ref.sentences is not None
-                out[t] = summary_lcs_counts(ref.sentences, pred.sentences)
+                out[t] = (flat[at], pred.n, ref.n)
             else:
-                n = int(t[len("rouge"):])
-                p, r = pred.grams(n), ref.grams(n)
-                out[t] = (overlap(p, r), sum(p.values()), sum(r.values()))
+                out[t] = (flat[at], flat[at + 1], flat[at + 2])
         return out
 
+    def _one_reference(self, pred: PreparedText, ref: PreparedText) -> MetricOutput:
+        """:meth:`score_one` for a non-empty prediction and one reference (same floats)."""
+        counts = self._counts(pred, ref)
+        scores: dict[str, float] = {}
+        per_reference: dict[str, list[float]] = {}
+        for t, _, kp, kr, kf in self._keys:
+            precision, recall, f = prf(*counts[t])
+            scores[kp], scores[kr], scores[kf] = precision, recall, f
+            per_reference[kp], per_reference[kr], per_reference[kf] = [precision], [recall], [f]
+        return MetricOutput(scores=scores, per_reference=per_reference, flags=[])
+
     def score_one(self, prediction: str, references: Sequence[str],
-                  cache: dict[str, _Text] | None = None) -> MetricOutput:
+                  cache: dict[str, PreparedText] | None = None) -> MetricOutput:
         """Score one prediction against its references (see :meth:`score`)."""
         cache = {} if cache is None else cache
         flags: list[str] = []
@@ -283,6 +359,8 @@ class RougeMetric(Metric):
         pred = self._prepare(prediction, cache)
         if not pred.tokens and "empty-prediction" not in flags:
             flags.append("no-tokens")
+        if len(references) == 1 and not flags:  # the common case, without the folding
+            return self._one_reference(pred, self._prepare(references[0], cache))
         per_ref_counts = [self._counts(pred, self._prepare(r, cache)) for r in references]
         scores: dict[str, float] = {}
         per_reference: dict[str, list[float]] = {}
@@ -315,13 +393,45 @@ class RougeMetric(Metric):
             raise InputError(
                 f"{len(predictions)} predictions but {len(references)} reference lists"
             )
-        cache: dict[str, _Text] = {}
-        outputs: list[MetricOutput] = []
-        for i, (prediction, refs) in enumerate(zip(predictions, references, strict=True), 1):
+        with gc_paused():
+            return self._score(predictions, references)
+
+    def _score(self, predictions: Sequence[str],
+               references: Sequence[Sequence[str]]) -> list[MetricOutput]:
+        cache = self._texts.cache()
+        for i, refs in enumerate(references, 1):
             if isinstance(refs, str):
                 raise InputError(f"example {i}: references must be a list of strings",
                                  field="references")
             if not refs:
                 raise InputError(f"example {i} has no reference", field="references")
-            outputs.append(self.score_one(prediction, refs, cache))
-        return outputs
+        outputs: list[MetricOutput | None] = [None] * len(predictions)
+        batch: list[int] = []  # one non-blank reference, a prediction with tokens
+        if self._batch is not None:
+            batch = [i for i, (p, refs) in enumerate(zip(predictions, references, strict=True))
+                     if len(refs) == 1 and p and not p.isspace()
+                     and refs[0] and not refs[0].isspace()]
+            self._texts.prepare_many([predictions[i] for i in batch]
+                                     + [references[i][0] for i in batch], cache)
+            prepare = self._texts.prepare
+            preds = [cache.get(predictions[i]) or prepare(predictions[i], cache) for i in batch]
+            keep = [k for k, pred in enumerate(preds) if pred.n]  # "no-tokens" needs its flag
+            if len(keep) < len(batch):
+                batch, preds = [batch[k] for k in keep], [preds[k] for k in keep]
+            refs_ = [cache.get(references[i][0]) or prepare(references[i][0], cache)
+                     for i in batch]
+            self._score_batch(batch, preds, refs_, outputs)
+        for i, out in enumerate(outputs):
+            if out is None:
+                outputs[i] = self.score_one(predictions[i], references[i], cache)
+        return outputs  # type: ignore[return-value]  # every None was filled
+
+    def _score_batch(self, batch: list[int], preds: list[PreparedText],
+                     refs: list[PreparedText], outputs: list[MetricOutput | None]) -> None:
+        """Score single-reference pairs in one C call (same floats as :meth:`score_one`)."""
+        assert self._batch is not None
+        rows = self._batch([p.tokens for p in preds], [r.tokens for r in refs],
+                           [p.sentences for p in preds], [r.sentences for r in refs],
+                           self._kinds, self._flat_keys)
+        for i, (scores, per_reference) in zip(batch, rows, strict=True):
+            outputs[i] = MetricOutput(scores, per_reference, [])

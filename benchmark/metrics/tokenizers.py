@@ -58,10 +58,11 @@ class Tokenizer(Protocol):
 
 @lru_cache(maxsize=1)
 def _porter_stem() -> Callable[[str], str]:
-    """NLTK's Porter stemmer (the one rouge-score uses), memoised: stemming is pure."""
-    from nltk.stem import porter
+    """The Porter stemmer rouge-score uses (NLTK's, re-implemented in
+    :mod:`benchmark.metrics.porter` so scoring never imports NLTK), memoised."""
+    from benchmark.metrics.porter import stem
 
-    return lru_cache(maxsize=1 << 18)(porter.PorterStemmer().stem)
+    return lru_cache(maxsize=1 << 18)(stem)
 
 
 @lru_cache(maxsize=32)
@@ -94,6 +95,13 @@ class RougeScoreTokenizer:
         self.stem = stem
         self.stemmer_name = "porter" if stem else "none"
         self._final: dict[str, str] = {}  # word -> stemmed token, "" if rouge-score drops it
+
+    def word_token(self, word: str) -> str:
+        """The token one ``[a-z0-9]+`` word becomes ("" if rouge-score drops it)."""
+        if not self.stem or len(word) <= 3:
+            return word
+        t = _porter_stem()(word)
+        return t if _VALID.match(t) else ""
 
     def tokenize(self, text: str) -> list[str]:
         """Tokens exactly as rouge-score's default tokenizer yields them."""
