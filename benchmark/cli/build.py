@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +83,20 @@ license_option = click.option(
     help="YAML/JSON file with any BuildConfig setting (filters, group, ...); options given "
     "on the command line win.",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(["default", "fast", "lexical"]),
+    default=None,
+    help="Grouping profile: default = TF-IDF, entities, dates, USE and e5 encoders; fast = "
+    "without e5 (e5 is most of the CPU); lexical = no sentence encoder [default].",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    help="Progress on stderr: a bar with rate and ETA on a terminal, a line every few "
+    "seconds otherwise (logs, CI).",
+)
 @license_option
 def command(
     input_path: Path,
@@ -98,6 +111,8 @@ def command(
     chronological: bool | None,
     ratios: str | None,
     config_path: Path | None,
+    profile: str | None,
+    progress: bool,
     license_: str | None,
 ) -> None:
     """Build a benchmark dataset from INPUT (a folder of .txt, JSONL, CSV, Parquet or a
@@ -105,6 +120,8 @@ def command(
     split by cluster and export (Parquet, JSONL, save_to_disk, card, schemas).
 
     Example: sumbench build data/raw --out data/seeds
+
+    A large corpus: sumbench build crawl.jsonl --out bench --profile fast
     """
     from benchmark.dataset.build import build_config, build_dataset
 
@@ -114,6 +131,7 @@ def command(
         "seed": seed,
         "chronological": chronological,
         "license": license_,
+        "profile": profile,
     }
     if ratios is not None:
         parts = ratios.split(",")
@@ -133,6 +151,6 @@ def command(
         input_format=input_format,
         skip_invalid=skip_invalid,
         overwrite=overwrite,
-        progress=sys.stderr.isatty(),
+        progress=progress,
     )
     click.echo(report.summary())
