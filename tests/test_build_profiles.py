@@ -56,7 +56,7 @@ def test_progress_off_a_terminal_is_a_line_every_few_seconds() -> None:
     lines = out.getvalue().splitlines()
     assert "\r" not in out.getvalue()
     assert lines[0] == "sumbench: profiling: 5/20 articles (25%), 1/s, ETA 15.0s"
-    assert len(lines) == 5  # 4 interval lines for 20 s, then the closing line
+    assert len(lines) == 4  # at 5, 10 and 15 of 20, then the closing line (not "20/20")
     assert lines[-1] == "sumbench: profiling: 20 articles in 21.0s (0.952/s)"
     quiet = io.StringIO()
     assert list(track([1, 2], "x", stream=quiet, interval=5)) == [1, 2]
@@ -111,3 +111,21 @@ def test_no_progress_keeps_stderr_quiet(seeds_dir: Path, tmp_path: Path) -> None
                                       "--profile", "lexical", "--no-progress"])
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+def test_running_out_of_memory_says_what_to_change(seeds_dir: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import benchmark.dataset.build as build_module
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(build_module, "group_articles", exhausted)
+    out = tmp_path / "oom"
+    with pytest.raises(ConfigError, match=r"out of memory during the group stage: build with "
+                                          r"--profile fast or --profile lexical"):
+        build_module.build_dataset(seeds_dir, out, BuildConfig())
+    assert not out.exists()
+    result = CliRunner().invoke(cli, ["build", str(seeds_dir), "--out", str(out),
+                                      "--profile", "fast"])
+    assert result.exit_code != 0 and "--profile lexical" in str(result.exception or "")

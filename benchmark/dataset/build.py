@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,24 @@ STAGES = ("ingest", "group", "profiling", "candidates", "judging", "linking", "e
           "split", "export")
 
 
+@contextmanager
+def _memory_advice(clock: StageClock, out: Path, profile: str) -> Iterator[None]:
+    """A MemoryError becomes a message saying what to change, not a traceback.
+
+    (An operating system may kill the process before Python sees a MemoryError;
+    then only the progress lines say how far the build got.)
+    """
+    try:
+        yield
+    except MemoryError:
+        lighter = {"default": "--profile fast or --profile lexical",
+                   "fast": "--profile lexical"}.get(profile, "a smaller group.neighbours")
+        raise ConfigError(
+            f"out of memory during the {clock.current or 'build'} stage: build with "
+            f"{lighter}, lower group.neighbours, or build the corpus in parts; nothing was "
+            f"written to {out}") from None
+
+
 def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
            progress: bool) -> list[Cluster]:
     """Group with a progress display and a time for each step of the grouper."""
@@ -255,7 +274,7 @@ def build_dataset(
     check_output_dir(out, overwrite=overwrite, inputs=[input_path])
     name = config.name or out.resolve().name
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(
+    with _memory_advice(clock, out, config.profile), tempfile.TemporaryDirectory(
         prefix=f".{out.name}.rejects-", dir=out.resolve().parent
     ) as tmpd:
         rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None

@@ -35,6 +35,11 @@ def duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
+def _rate(per_second: float) -> str:
+    """``1104.2`` -> ``'1104/s'``, ``0.4517`` -> ``'0.452/s'``: readable at any speed."""
+    return f"{per_second:.0f}/s" if per_second >= 100 else f"{per_second:.3g}/s"
+
+
 class _Lines:
     """The non-terminal display: one line per interval, and one when the stage ends."""
 
@@ -48,7 +53,8 @@ class _Lines:
     def update(self, n: int = 1) -> None:
         self.n += n
         now = self.clock()
-        if now - self.last >= self.interval:
+        finished = self.total is not None and self.n >= self.total  # close() says it
+        if now - self.last >= self.interval and not finished:
             self.last = now
             self._print(self.line(now))
 
@@ -60,14 +66,14 @@ class _Lines:
             eta = f", ETA {duration((self.total - self.n) / rate)}" if rate > 0 else ""
         else:
             done, eta = f"{self.n} {self.unit}s", ""
-        return f"{self.desc}: {done}, {rate:.3g}/s{eta}"
+        return f"{self.desc}: {done}, {_rate(rate)}{eta}"
 
     def close(self) -> None:
         now = self.clock()
         if now - self.start >= self.interval:  # short stages stay silent
             rate = self.n / max(now - self.start, 1e-9)
             self._print(f"{self.desc}: {self.n} {self.unit}s in {duration(now - self.start)} "
-                        f"({rate:.3g}/s)")
+                        f"({_rate(rate)})")
 
     def _print(self, text: str) -> None:
         print(f"sumbench: {text}", file=self.stream, flush=True)
@@ -120,11 +126,13 @@ class StageClock:
         self.clock = clock
         self.seconds: dict[str, float] = {}
         self.marks: dict[str, tuple[float, float]] = {}
+        self.current: str | None = None  # the stage running now (for error messages)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         """Time the block as ``name`` (added to any earlier time of the same name)."""
         start = self.clock()
+        self.current = name
         try:
             yield
         finally:
@@ -133,6 +141,7 @@ class StageClock:
     def timed(self, items: Iterable[T], name: str) -> Iterator[T]:
         """Yield ``items``, timing from the first request to exhaustion as ``name``."""
         start = self.clock()
+        self.current = name
         yield from items
         self._add(name, start, self.clock())
 
