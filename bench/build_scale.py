@@ -12,8 +12,8 @@ built on the same corpora in the same run, at the sizes it can reach.
 A least-squares fit of log(wall) on log(size) per code and profile gives the
 scaling exponent; larger sizes are extrapolated from it and marked as such.
 
-    python bench/build_scale.py --sizes 300,1000,3000 --profiles default,fast \\
-        --max default=1000 --baseline-sizes 300,1000 --json build_scale.json
+    python bench/build_scale.py --sizes 300,600,1000,3000 --profiles fast,default \\
+        --max default=600 --baseline-sizes 300,1000 --baseline-max default=300
 
 Writes the JSON (every measurement) and prints a Markdown table (docs/building.md).
 """
@@ -30,7 +30,7 @@ import sys
 import tarfile
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -172,6 +172,8 @@ def main() -> None:
                         help="git revision of the baseline code ('' = no baseline)")
     parser.add_argument("--baseline-sizes", default="300,1000",
                         help="sizes the baseline builds (it cannot reach large ones)")
+    parser.add_argument("--baseline-max", action="append", default=[], metavar="PROFILE=N",
+                        help="largest size the baseline builds with a profile")
     parser.add_argument("--project", default="10000,100000,1000000",
                         help="sizes to extrapolate to from the fitted exponent")
     parser.add_argument("--seed", type=int, default=12345)
@@ -183,8 +185,9 @@ def main() -> None:
 
     sizes, profiles = _ints(args.sizes), [p for p in args.profiles.split(",") if p]
     limits = {k: int(v) for k, _, v in (m.partition("=") for m in args.max)}
+    base_limits = {k: int(v) for k, _, v in (m.partition("=") for m in args.baseline_max)}
     results: dict[str, Any] = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                    f"{platform.python_version()}",
         "seed": args.seed, "baseline_ref": args.baseline_ref, "runs": [], "fits": []}
@@ -204,7 +207,8 @@ def main() -> None:
                 if code != "current" and n not in _ints(args.baseline_sizes):
                     continue
                 for profile in profiles:
-                    if n > limits.get(profile, n):
+                    limit = limits if code == "current" else {**limits, **base_limits}
+                    if n > limit.get(profile, n):
                         continue
                     work = Path(tempfile.mkdtemp(dir=tmp))
                     row = build_once(root, corpus, work, profile, truth, args.timeout)

@@ -108,7 +108,7 @@ def test_pairwise_scores_count_pairs() -> None:
 
 
 def test_lexical_grouper_recovers_the_stories(tmp_path: Path) -> None:
-    """On 200 articles the lexical grouper measured P 0.95 / R 0.99 / F1 0.97 (seed 12345)."""
+    """On 200 articles the lexical grouper measured P 0.90 / R 0.98 / F1 0.94 (seed 12345)."""
     path = tmp_path / "c.jsonl"
     write_synthetic_corpus(path, 200)
     clusters = group_articles(load_articles(path).articles, GroupConfig(use_embeddings=False))

@@ -21,9 +21,9 @@ PROFILES: dict[str, dict[str, bool]] = {
 
 #: One line per profile for ``--help`` and the dataset card.
 PROFILE_NOTES: dict[str, str] = {
-    "default": "word/char TF-IDF, entities, dates, USE and e5 encoders",
-    "fast": "as default without e5 (most of the CPU)",
-    "lexical": "no sentence encoder: TF-IDF, entities, numbers and dates only",
+    "default": "TF-IDF, entities, dates, USE and e5 encoders",
+    "fast": "TF-IDF, entities, dates and USE; no e5, the costliest encoder",
+    "lexical": "TF-IDF, entities, numbers and dates; no sentence encoder",
 }
 
 

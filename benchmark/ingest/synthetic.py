@@ -191,7 +191,7 @@ def _render(story: _Story, lang: str, rng: Random) -> _Telling:
     title = _fill(rng.choice(event["head"]), facts, rng)
     lead = _fill(rng.choice(event["lead"]), facts, rng)
     details = rng.sample(event["detail"], rng.randint(2, len(event["detail"])))
-    filler = rng.choices(FILLER[lang], k=rng.randint(2, 7))
+    filler = rng.sample(FILLER[lang], min(rng.randint(6, 14), len(FILLER[lang])))
     sentences = list(dict.fromkeys(_fill(t, facts | {"R": str(rng.randint(2, 90))}, rng)
                                    for t in details + filler))
     rng.shuffle(sentences)

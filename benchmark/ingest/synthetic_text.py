@@ -352,19 +352,49 @@ FILLER: dict[str, tuple[str, ...]] = {
            "statistics office.",
            "The {ministry|government} of $K {has spent|spent} $R million on $T since $Y0.",
            "{Earlier this year|Last month}, $PS {visited|travelled to} $K2 for {talks|a "
-           "conference} on $T."),
+           "conference} on $T.",
+           "The {opposition|main opposition party} {criticised|questioned} the {government's "
+           "record|policy} on $T, saying {too little|not enough} had been done since $Y0.",
+           "{According to|Figures from} the central bank, {inflation|unemployment} in $K "
+           "{stood at|reached} $R percent {last year|in the first quarter}.",
+           "{Local|Regional} officials in $C said {roads|schools|hospitals} in the area "
+           "{needed|would receive} {new investment|more funding} of about $R million.",
+           "{Critics|Some economists} {warn|argue} that $K {depends too much|relies heavily} "
+           "on imports from $K2, which {account for|make up} $R percent of the total.",
+           "A {spokesman|spokeswoman} for $PS {declined to comment|did not respond to a "
+           "request for comment} {on the matter|further}.",
+           "{Earlier|Previously}, $K and $K2 {signed|agreed on} a {framework|memorandum} on $T "
+           "{in|back in} $Y0.",
+           "{Polls|Surveys} show that $R percent of {voters|residents} in $K {support|back} "
+           "closer ties with $K2."),
     "de": ("Weitere Einzelheiten wurden nicht bekannt.",
            "$PS ist seit $Y0 im Amt.",
-           "$C ist eine der größten Städte in $K."),
+           "$C ist eine der größten Städte in $K.",
+           "Die Inflation in $K lag im vergangenen Jahr bei $R Prozent.",
+           "Die Opposition kritisierte die Politik der Regierung im Bereich $T.",
+           "Rund $R Prozent der Importe von $K stammen aus $K2.",
+           "Ein Sprecher von $PS wollte sich nicht äußern."),
     "es": ("No se dieron más detalles.",
            "$PS ocupa el cargo desde $Y0.",
-           "$C es una de las mayores ciudades de $K."),
+           "$C es una de las mayores ciudades de $K.",
+           "La inflación en $K fue del $R por ciento el año pasado.",
+           "La oposición criticó la política del gobierno en materia de $T.",
+           "Alrededor del $R por ciento de las importaciones de $K proceden de $K2.",
+           "Un portavoz de $PS declinó hacer comentarios."),
     "fr": ("Aucun autre détail n'a été communiqué.",
            "$PS occupe ce poste depuis $Y0.",
-           "$C est l'une des plus grandes villes de $K."),
+           "$C est l'une des plus grandes villes de $K.",
+           "L'inflation en $K a atteint $R pour cent l'an dernier.",
+           "L'opposition a critiqué la politique du gouvernement en matière de $T.",
+           "Environ $R pour cent des importations de $K proviennent de $K2.",
+           "Un porte-parole de $PS n'a pas souhaité faire de commentaire."),
     "ru": ("Подробности не сообщаются.",
            "$PS занимает эту должность с $Y0 года.",
-           "$C является одним из крупнейших городов страны."),
+           "$C является одним из крупнейших городов страны.",
+           "Инфляция в стране в прошлом году составила $R процентов.",
+           "Оппозиция раскритиковала политику правительства в сфере $T.",
+           "Около $R процентов импорта страны приходится на $K2.",
+           "Представитель $PS отказался от комментариев."),
 }
 
 #: Outlet furniture added around reprints (the cleaner removes some of it, as on the web).
