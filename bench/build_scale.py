@@ -119,6 +119,23 @@ def exponent(points: list[tuple[int, float]]) -> float | None:
         (x - mx) ** 2 for x in xs)
 
 
+def fits(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per code and profile: the exponent of CPU and wall time in the corpus size."""
+    out = []
+    for code, profile in dict.fromkeys((r["code"], r["profile"]) for r in runs):
+        pts = [r for r in runs if r["code"] == code and r["profile"] == profile
+               and "error" not in r]
+        if not pts:
+            continue
+        last = max(pts, key=lambda r: r["articles"])
+        out.append({
+            "code": code, "profile": profile, "largest": last["articles"],
+            "cpu_at_largest": last["cpu"], "wall_at_largest": last["wall"],
+            "exponent_cpu": exponent([(r["articles"], r["cpu"]) for r in pts]),
+            "exponent_wall": exponent([(r["articles"], r["wall"]) for r in pts])})
+    return out
+
+
 def _fmt_s(seconds: float) -> str:
     if seconds < 60:
         return f"{seconds:.1f} s"
@@ -179,7 +196,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per build")
     parser.add_argument("--json", type=Path, default=Path("build_scale.json"))
+    parser.add_argument("--table-only", action="store_true",
+                        help="print the table of an existing --json file (e.g. a run "
+                        "stopped early) instead of measuring")
     args = parser.parse_args()
+    if args.table_only:
+        saved = json.loads(args.json.read_text(encoding="utf-8"))
+        saved["fits"] = fits(saved["runs"])
+        print(f"{saved['date']}, {saved['machine']}, seed {saved['seed']}\n")
+        print(table(saved, _ints(args.project)))
+        return
 
     from benchmark.ingest.synthetic import read_story_labels, write_synthetic_corpus
 
@@ -218,18 +244,7 @@ def main() -> None:
                         {k: row.get(k) for k in ("wall", "cpu", "peak_rss_mb", "f1",
                                                  "error")}), file=sys.stderr, flush=True)
                     args.json.write_text(json.dumps(results, indent=2) + "\n")
-    for code in codes:
-        for profile in profiles:
-            pts = [r for r in results["runs"] if r["code"] == code and
-                   r["profile"] == profile and "error" not in r]
-            if not pts:
-                continue
-            last = max(pts, key=lambda r: r["articles"])
-            results["fits"].append({
-                "code": code, "profile": profile, "largest": last["articles"],
-                "cpu_at_largest": last["cpu"], "wall_at_largest": last["wall"],
-                "exponent_cpu": exponent([(r["articles"], r["cpu"]) for r in pts]),
-                "exponent_wall": exponent([(r["articles"], r["wall"]) for r in pts])})
+    results["fits"] = fits(results["runs"])
     args.json.write_text(json.dumps(results, indent=2) + "\n")
     print(f"{results['date']}, {results['machine']}, seed {args.seed}\n")
     print(table(results, _ints(args.project)))
