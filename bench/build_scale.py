@@ -132,8 +132,19 @@ def fits(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "code": code, "profile": profile, "largest": last["articles"],
             "cpu_at_largest": last["cpu"], "wall_at_largest": last["wall"],
             "exponent_cpu": exponent([(r["articles"], r["cpu"]) for r in pts]),
-            "exponent_wall": exponent([(r["articles"], r["wall"]) for r in pts])})
+            "exponent_wall": exponent([(r["articles"], r["wall"]) for r in pts]),
+            "rss_mb_per_1000": slope([(r["articles"], r["peak_rss_mb"]) for r in pts], 1000)})
     return out
+
+
+def slope(points: list[tuple[int, float]], per: int) -> float | None:
+    """Least-squares growth of y per ``per`` units of n (memory is a constant plus a slope)."""
+    if len({n for n, _ in points}) < 2:
+        return None
+    mx = sum(n for n, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    return per * sum((n - mx) * (y - my) for n, y in points) / sum(
+        (n - mx) ** 2 for n, _ in points)
 
 
 def _fmt_s(seconds: float) -> str:
@@ -162,16 +173,17 @@ def table(results: dict[str, Any], project: list[int]) -> str:
             f"| {r['code']} | {r['profile']} | {r['articles']} | {_fmt_s(r['wall'])} | "
             f"{_fmt_s(r['cpu'])} | {r['peak_rss_mb']:.0f} MB | {r['precision']:.3f} | "
             f"{r['recall']:.3f} | {r['f1']:.3f} | {_stages(r.get('seconds') or {})} |")
-    lines += ["", "| code | profile | exponent (CPU) | " + " | ".join(
+    lines += ["", "| code | profile | exponent (CPU) | RSS per 1,000 articles | " + " | ".join(
         f"CPU at {n:,} (projected)" for n in project) + " |",
-        "|---|---|---:|" + "---:|" * len(project)]
+        "|---|---|---:|---:|" + "---:|" * len(project)]
     for fit in results["fits"]:
-        k = fit["exponent_cpu"]
-        cells = [_fmt_s(fit["cpu_at_largest"] * (n / fit["largest"]) ** k) if k else "-"
-                 for n in project]
+        k, rss = fit["exponent_cpu"], fit.get("rss_mb_per_1000")
+        cells = [_fmt_s(fit["cpu_at_largest"] * (n / fit["largest"]) ** k)
+                 if k is not None else "-" for n in project]
         lines.append(f"| {fit['code']} | {fit['profile']} | "
-                     f"{k:.2f} | " + " | ".join(cells) + " |" if k is not None else
-                     f"| {fit['code']} | {fit['profile']} | - |" + " - |" * len(project))
+                     + (f"{k:.2f}" if k is not None else "-") + " | "
+                     + (f"+{rss:.0f} MB" if rss is not None else "-") + " | "
+                     + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
