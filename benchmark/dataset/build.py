@@ -227,9 +227,11 @@ def _memory_advice(clock: StageClock, out: Path, profile: str) -> Iterator[None]
 def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
            progress: bool) -> list[Cluster]:
     """Group with a progress display and a time for each step of the grouper."""
-    def profiling(arts: list[Article]) -> Iterable[Article]:
-        shown = track(arts, "profiling", unit="article", enabled=progress)
-        return clock.timed(shown, "profiling")
+    def profiling(arts: list[Article]) -> Iterator[Article]:
+        yield from clock.timed(track(arts, "profiling", unit="article", enabled=progress),
+                               "profiling")
+        # the candidate search has no count to show: say that it runs
+        _stage(f"finding candidate pairs among {len(arts)} articles", progress)
 
     def judging(pairs: list[tuple[str, str]]) -> Iterable[tuple[str, str]]:
         _stage(f"judging {len(pairs)} candidate pairs", progress)
