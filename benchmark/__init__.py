@@ -51,6 +51,9 @@ _API: dict[str, str] = {
     "validate_dataset_dir": "benchmark.dataset.folder",
     "split_sentences": "benchmark.sentences",
     "fragment_stats": "benchmark.metrics.fragments",
+    **{n: "benchmark.ingest.synthetic" for n in (
+        "write_synthetic_corpus", "read_story_labels", "pairwise_scores",
+    )},
     # evaluator
     "evaluate_predictions": "benchmark.evaluation.evaluate",
     "EvalConfig": "benchmark.evaluation.evaluate",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -104,6 +103,20 @@ def provenance_options(fn: F) -> F:
     help="YAML/JSON file with any BuildConfig setting (filters, group, ...); options given "
     "on the command line win.",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(["default", "fast", "lexical"]),
+    default=None,
+    help="Grouping profile: default = TF-IDF, entities, dates, USE and e5 encoders; fast = "
+    "without e5 (e5 is most of the CPU); lexical = no sentence encoder [default].",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    help="Progress on stderr: a bar with rate and ETA on a terminal, a line every few "
+    "seconds otherwise (logs, CI).",
+)
 @license_option
 @provenance_options
 @read_limit_options
@@ -120,6 +133,8 @@ def command(
     chronological: bool | None,
     ratios: str | None,
     config_path: Path | None,
+    profile: str | None,
+    progress: bool,
     license_: str | None,
     description: str | None,
     source_url: str | None,
@@ -132,6 +147,8 @@ def command(
     split by cluster and export (Parquet, JSONL, save_to_disk, card, schemas).
 
     Example: sumbench build data/raw --out data/seeds
+
+    A large corpus: sumbench build crawl.jsonl --out bench --profile fast
     """
     from benchmark.dataset.build import build_config, build_dataset
 
@@ -144,6 +161,7 @@ def command(
         "description": description,
         "source_url": source_url,
         "citation": citation,
+        "profile": profile,
     }
     if ratios is not None:
         parts = ratios.split(",")
@@ -163,7 +181,7 @@ def command(
         input_format=input_format,
         skip_invalid=skip_invalid,
         overwrite=overwrite,
-        progress=sys.stderr.isatty(),
+        progress=progress,
         limits=limits,
     )
     click.echo(report.summary())

@@ -12,7 +12,8 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +30,15 @@ __all__ = ["BuildConfig", "BuildReport", "build_config", "build_dataset"]
 
 from benchmark.dataset.export import check_output_dir, write_dataset
 from benchmark.dataset.pairs import STRATEGIES, FilterConfig, Strategy, build_examples
+from benchmark.dataset.profiles import PROFILE_NOTES, ProfileName, apply_profile
+from benchmark.dataset.progress import StageClock, format_times, meter, track
 from benchmark.dataset.split import check_ratios, split_examples
 from benchmark.errors import ConfigError, InputError
 from benchmark.group import GroupConfig, group_articles
 from benchmark.ingest import load_articles
 from benchmark.limits import DEFAULT_LIMITS, ReadLimits
 from benchmark.rows import is_stdin
+from benchmark.schema import Article, Cluster
 from benchmark.sentences import SPLITTER_NAME
 
 
@@ -60,11 +64,33 @@ class BuildConfig(BaseModel):
         description="below this many example-bearing clusters, everything goes to test",
     )
     filters: FilterConfig = Field(default_factory=FilterConfig)
+    profile: ProfileName = Field(
+        default="default",
+        description="grouping profile: "
+        + "; ".join(f"{k}: {v}" for k, v in PROFILE_NOTES.items())
+        + " (sets group.use_embeddings and group.use_e5)",
+    )
     group: GroupConfig = Field(default_factory=GroupConfig)
     license: str = Field(default="unknown", description="licence written to the dataset card")
     description: str = Field(default="", description="first paragraph of the dataset card")
     source_url: str = Field(default="", description="where the input articles came from (card)")
     citation: str = Field(default="", description="how to cite the input (card)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_profile(cls, data: Any) -> Any:
+        """The profile fixes the encoder settings; without one it is derived from them."""
+        if not isinstance(data, dict):
+            return data
+        group = data.get("group")
+        if isinstance(group, GroupConfig):
+            values, explicit = group.model_dump(), set(group.model_fields_set)
+        elif isinstance(group, Mapping) or group is None:
+            values, explicit = dict(group or {}), set(group or {})
+        else:
+            return data  # the field's validator says what is wrong
+        name, values = apply_profile(data.get("profile"), values, explicit)
+        return {**data, "profile": name, "group": values}
 
     @field_validator("strategy")
     @classmethod
@@ -105,6 +131,10 @@ class BuildReport(BaseModel):
     unit: str = Field(
         default="articles", description="what was read: 'articles' (build) or 'rows' (import)"
     )
+    profile: str | None = Field(default=None, description="the build profile (builds only)")
+    seconds: dict[str, float] = Field(
+        default_factory=dict, description="wall time per stage and 'total' (not in build.json)"
+    )
 
     def summary(self) -> str:
         """A short, human-readable account of the build."""
@@ -114,7 +144,8 @@ class BuildReport(BaseModel):
             lines = [
                 f"articles: {self.articles_read} read, {self.articles_cleaned} cleaned, "
                 f"{self.articles_rejected} rejected",
-                f"clusters: {self.clusters} ({self.multi_article_clusters} with 2+ articles)",
+                f"clusters: {self.clusters} ({self.multi_article_clusters} with 2+ articles)"
+                + (f", profile {self.profile}" if self.profile else ""),
             ]
         else:
             lines = [
@@ -137,6 +168,8 @@ class BuildReport(BaseModel):
         if self.rejects_path:
             lines.append(f"rejected rows written to {self.rejects_path}")
         lines += [f"warning: {w}" for w in self.warnings]
+        if self.seconds:
+            lines.append(f"time: {format_times(self.seconds)}")
         lines.append(f"wrote {self.path} (fingerprint {self.fingerprint[:16]})")
         return "\n".join(lines)
 
@@ -177,12 +210,50 @@ def _stage(message: str, enabled: bool) -> None:
         print(f"sumbench: {message} ...", file=sys.stderr, flush=True)
 
 
-def _progress(items: list[Any], desc: str, enabled: bool, unit: str = "cluster") -> Any:
-    if not enabled:
-        return items
-    from tqdm import tqdm
+#: Stages of a build in the order they run (the summary lists them in this order).
+STAGES = ("ingest", "group", "profiling", "candidates", "judging", "linking", "examples",
+          "split", "export")
 
-    return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False)
+
+@contextmanager
+def _memory_advice(clock: StageClock, out: Path, profile: str) -> Iterator[None]:
+    """A MemoryError becomes a message saying what to change, not a traceback.
+
+    (An operating system may kill the process before Python sees a MemoryError;
+    then only the progress lines say how far the build got.)
+    """
+    try:
+        yield
+    except MemoryError:
+        lighter = {"default": "--profile fast or --profile lexical",
+                   "fast": "--profile lexical"}.get(profile, "a smaller group.neighbours")
+        raise ConfigError(
+            f"out of memory during the {clock.current or 'build'} stage: build with "
+            f"{lighter}, lower group.neighbours, or build the corpus in parts; nothing was "
+            f"written to {out}") from None
+
+
+def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
+           progress: bool) -> list[Cluster]:
+    """Group with a progress display and a time for each step of the grouper."""
+    def profiling(arts: list[Article]) -> Iterator[Article]:
+        yield from clock.timed(track(arts, "profiling", unit="article", enabled=progress),
+                               "profiling")
+        # the candidate search has no count to show: say that it runs
+        _stage(f"finding candidate pairs among {len(arts)} articles", progress)
+
+    def judging(pairs: list[tuple[str, str]]) -> Iterable[tuple[str, str]]:
+        _stage(f"judging {len(pairs)} candidate pairs", progress)
+        return clock.timed(track(pairs, "judging", unit="pair", enabled=progress), "judging")
+
+    with clock.stage("group"):
+        clusters = group_articles(articles, config, progress=profiling, pair_progress=judging)
+    marks = clock.marks
+    if {"profiling", "judging"} <= marks.keys():  # the grouper called both hooks
+        clock.seconds["candidates"] = marks["judging"][0] - marks["profiling"][1]
+        clock.seconds["linking"] = marks["group"][1] - marks["judging"][1]
+        del clock.seconds["group"]
+    return sorted(clusters, key=lambda c: c.id)
 
 
 def build_dataset(
@@ -207,42 +278,44 @@ def build_dataset(
     ``overwrite``. ``limits`` bounds each input row (:class:`benchmark.rows.ReadLimits`).
     """
     config = config or BuildConfig()
+    clock = StageClock()
+    started = clock.clock()
     input_path, out = Path(input_path), Path(out)
     if not input_path.exists() and not is_stdin(input_path):
         raise InputError("input not found", path=input_path)
     check_output_dir(out, overwrite=overwrite, inputs=[input_path])
     name = config.name or out.resolve().name
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(
+    with _memory_advice(clock, out, config.profile), tempfile.TemporaryDirectory(
         prefix=f".{out.name}.{os.getpid()}.rejects-", suffix=".tmp", dir=out.resolve().parent
     ) as tmpd:
         rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None
-        _stage(f"reading {input_path}", progress)
-        ingested = load_articles(
-            input_path,
-            field_map=dict(field_map) if field_map else None,
-            input_format=input_format,
-            skip_invalid=skip_invalid,
-            rejects_path=rejects,
-            limits=limits,
-        )
+        _stage(f"reading {input_path} (profile {config.profile})", progress)
+        with clock.stage("ingest"), meter("ingest", unit="row", enabled=progress) as update:
+            ingested = load_articles(
+                input_path,
+                field_map=dict(field_map) if field_map else None,
+                input_format=input_format,
+                skip_invalid=skip_invalid,
+                rejects_path=rejects,
+                limits=limits,
+                on_batch=update,
+            )
         articles = sorted(ingested.articles, key=lambda a: a.id)
         by_id = {a.id: a for a in articles}
         _stage(f"grouping {len(articles)} articles", progress)
-        clusters = sorted(
-            group_articles(articles, config.group,
-                           progress=lambda arts: _progress(arts, "profiling articles", progress,
-                                                           "article")),
-            key=lambda c: c.id)
-        pairs = build_examples(
-            _progress(clusters, "building examples", progress),
-            by_id,
-            config.strategy,
-            config.filters,
-        )
-        splits, warnings = split_examples(
-            pairs.examples, clusters, by_id, seed=config.seed, ratios=config.ratios,
-            chronological=config.chronological, min_clusters=config.min_split_clusters)
+        clusters = _group(articles, config.group, clock, progress)
+        with clock.stage("examples"):
+            pairs = build_examples(
+                track(clusters, "examples", unit="cluster", enabled=progress),
+                by_id,
+                config.strategy,
+                config.filters,
+            )
+        with clock.stage("split"):
+            splits, warnings = split_examples(
+                pairs.examples, clusters, by_id, seed=config.seed, ratios=config.ratios,
+                chronological=config.chronological, min_clusters=config.min_split_clusters)
         filtered = {s: dict(pairs.filtered[s]) for s in config.strategy}
         strategies = dict(sorted(Counter(e.strategy for e in pairs.examples).items()))
         if not pairs.examples:
@@ -276,19 +349,20 @@ def build_dataset(
         }
         has_rejects = rejects is not None and rejects.exists() and ingested.rejected > 0
         _stage(f"writing {sum(map(len, splits.values()))} examples to {out}", progress)
-        info = write_dataset(
-            out,
-            name=name,
-            splits=splits,
-            settings=settings,
-            counts=counts,
-            articles=articles,
-            clusters=clusters,
-            extra_files={"rejects.jsonl": rejects} if has_rejects and rejects else None,
-            license=config.license,
-            description=config.description,
-            overwrite=overwrite,
-        )
+        with clock.stage("export"):
+            info = write_dataset(
+                out,
+                name=name,
+                splits=splits,
+                settings=settings,
+                counts=counts,
+                articles=articles,
+                clusters=clusters,
+                extra_files={"rejects.jsonl": rejects} if has_rejects and rejects else None,
+                license=config.license,
+                description=config.description,
+                overwrite=overwrite,
+            )
     return BuildReport(
         name=name,
         path=str(out),
@@ -304,4 +378,8 @@ def build_dataset(
         filtered={str(k): v for k, v in filtered.items()},
         warnings=warnings,
         rejects_path=str(out / "rejects.jsonl") if has_rejects else None,
+        profile=config.profile,
+        seconds={**{k: round(v, 3) for k, v in sorted(
+                    clock.seconds.items(), key=lambda kv: STAGES.index(kv[0]))},
+                 "total": round(clock.clock() - started, 3)},
     )

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmark.dataset.profiles import PROFILE_NOTES
 from benchmark.dataset.split import RANKING_RULE
 from benchmark.metrics.fragments import (
     ABSTRACTIVE_MAX_DENSITY,
@@ -283,6 +284,13 @@ def _histogram(rows: list[tuple[str, int]], width: int = 40) -> str:
     return "\n".join(lines)
 
 
+def _profile_note(profile: Any) -> str:
+    """`` with the `fast` build profile (...)`` for the card, when the build recorded one."""
+    if profile not in PROFILE_NOTES:
+        return ""
+    return f" with the `{profile}` build profile ({PROFILE_NOTES[profile]})"
+
+
 def render_card(
     info: BuildInfo,
     stats: CardStats,
@@ -313,7 +321,8 @@ def render_card(
             f"({counts.get('articles_cleaned', stats.n_articles)} kept after cleaning, "
             f"{counts.get('articles_rejected', 0)} rejected) grouped into "
             f"{counts.get('clusters', '?')} event clusters "
-            f"({counts.get('multi_article_clusters', '?')} with two or more articles).\n\n"
+            f"({counts.get('multi_article_clusters', '?')} with two or more articles)"
+            f"{_profile_note(info.settings.get('profile'))}.\n\n"
         )
     elif "rows_read" in counts:
         rejected = counts.get("rows_rejected", 0)

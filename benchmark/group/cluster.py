@@ -27,6 +27,9 @@ from benchmark.group.features import (
 from benchmark.group.lexical import lsh_pairs, neighbour_pairs
 from benchmark.schema import Article, Cluster, Edge
 
+#: Wraps the candidate pairs being judged (e.g. a progress bar); yields them unchanged.
+PairProgress = Callable[[list[tuple[str, str]]], Iterable[tuple[str, str]]]
+
 
 class PairJudge:
     """Decides (and caches) whether a pair of articles is joined by an edge."""
@@ -143,11 +146,12 @@ def link(ids: Sequence[str], edges: Sequence[Edge], judge: PairJudge,
 
 def group_articles(articles: Sequence[Article], config: GroupConfig | None = None, *,
                    progress: Callable[[list[Article]], Iterable[Article]] | None = None,
-                   ) -> list[Cluster]:
+                   pair_progress: PairProgress | None = None) -> list[Cluster]:
     """Group articles into same-event clusters; every article lands in exactly one.
 
     ``progress`` wraps the per-article profiling loop (the slow part with the
     encoders on), e.g. with a tqdm bar; it must yield the articles unchanged.
+    ``pair_progress`` wraps the judging of the candidate pairs the same way.
 
     Independent of input order: articles are sorted by id first, pair scores
     come from a pure function of the canonically ordered pair, and the linkage
@@ -162,11 +166,12 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     articles_iter = progress(ordered) if progress is not None else ordered
     profiles = [profile(a, embeddings=config.use_embeddings, e5=config.e5)
                 for a in articles_iter]
-    return group_profiles(profiles, config)
+    return group_profiles(profiles, config, pair_progress=pair_progress)
 
 
 def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
-                   model: EventModel | None = None) -> list[Cluster]:
+                   model: EventModel | None = None, *,
+                   pair_progress: PairProgress | None = None) -> list[Cluster]:
     """:func:`group_articles` on already computed profiles (unique ids).
 
     Lets a caller that already has profiles (the benchmark, a distributed map
@@ -175,7 +180,8 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     profiles = sorted(profiles, key=lambda p: p.id)
     stats = corpus_stats(profiles)
     judge = PairJudge(profiles, stats, config, model)
-    edges = [e for a, b in candidate_pairs(profiles, stats, config)
+    pairs = candidate_pairs(profiles, stats, config)
+    edges = [e for a, b in (pair_progress(pairs) if pair_progress else pairs)
              if (e := judge.edge(a, b)) is not None]
     clusters = link([p.id for p in profiles], edges, judge, config)
     owner = {m: members[0] for members in clusters for m in members}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +51,8 @@ class _Kept:
 def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = None,
                   input_format: str | None = None, skip_invalid: bool = False,
                   rejects_path: Path | None = None, batch_size: int = 1000,
-                  limits: ReadLimits = DEFAULT_LIMITS) -> IngestResult:
+                  limits: ReadLimits = DEFAULT_LIMITS,
+                  on_batch: Callable[[int], object] | None = None) -> IngestResult:
     """Read every article of ``path`` into validated, cleaned Articles sorted by id.
 
     Strict by default: the first bad row raises :class:`InputError` naming file,
@@ -61,6 +62,7 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
     Duplicate ids are an error; under ``skip_invalid`` the copy with the smallest
     content hash is kept, so the result does not depend on input order. A row past
     ``limits`` (line or text size, JSON nesting) is a bad row like any other.
+    ``on_batch(n)`` is called after each batch of ``n`` rows (progress display).
     """
     kept: dict[str, _Kept] = {}
     rejects: list[Reject] = []
@@ -84,6 +86,8 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
                 continue
             _add(kept, _Kept(art, item.path, item.line, item.id is None, item.id_field), rejects,
                  skip_invalid)
+        if on_batch is not None:
+            on_batch(len(batch))
     articles = [kept[k].article for k in sorted(kept)]
     rejects.sort(key=lambda r: (r.path, r.line or 0, r.reason))
     written: Path | None = None
