@@ -218,12 +218,17 @@ def _char_grams(words: list[str]) -> Counter[str]:
     return Counter(grams)
 
 
+def encoder_text(article: Article) -> str:
+    """The text the encoders read (normalised title + body; e5 then cuts its head)."""
+    return _normalise(_text_of(article))
+
+
 def profile(article: Article, *, embeddings: bool = False, e5: bool = False) -> Profile:
     """Reduce an article to the evidence the grouper compares (pure).
 
     ``embeddings`` adds the USE vector, ``e5`` the multilingual-e5-small vector.
     """
-    text = _normalise(_text_of(article))
+    text = encoder_text(article)
     words = [w.lower() for w in _WORD.findall(text)]
     shingles = frozenset(
         " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
@@ -313,11 +318,13 @@ def _published_year_conflict(pa: Profile, pb: Profile) -> float:
 
 
 def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
-                     cache: dict[str, Vectors] | None = None) -> dict[str, float]:
+                     cache: dict[str, Vectors] | None = None, *, e5: bool = True,
+                     ) -> dict[str, float]:
     """Pair features of two profiles (pure; symmetric by canonical ordering).
 
     ``cache`` (profile id -> :func:`vectors`) only saves recomputing the TF-IDF
-    vectors; it must belong to the same ``stats``.
+    vectors; it must belong to the same ``stats``. ``e5=False`` leaves ``cos_e5``
+    out even when both profiles carry e5 vectors (the gate's first look).
     """
     if pb.id < pa.id:
         pa, pb = pb, pa
@@ -360,7 +367,7 @@ def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
     }
     if pa.embedding is not None and pb.embedding is not None:
         out["cos_embed"] = embed_cosine(pa.embedding, pb.embedding)
-    if pa.embedding_e5 is not None and pb.embedding_e5 is not None:
+    if e5 and pa.embedding_e5 is not None and pb.embedding_e5 is not None:
         out["cos_e5"] = embed_cosine(pa.embedding_e5, pb.embedding_e5)
     return out
 

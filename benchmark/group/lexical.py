@@ -57,13 +57,14 @@ def _sparse(vecs: Sequence[dict[str, float]]) -> Any:
     return csr_matrix((np.array(vals), (rows, cols)), shape=(len(vecs), len(vocab)))
 
 
-def neighbour_pairs(
+def exact_neighbour_pairs(
     profiles: Sequence[Profile], stats: CorpusStats, k: int, block: int = 128
 ) -> set[tuple[str, str]]:
     """Each article's ``k`` most similar others in word TF-IDF, char TF-IDF and embedding space.
 
-    Similarities are computed block by block (``block`` rows at a time), so
-    memory grows with ``block x corpus``, not with the square of the corpus.
+    Exact search over all rows (``block`` rows at a time): O(n^2) work. Kept as
+    the reference the approximate search (:func:`neighbour_pairs`) is measured
+    against (bench/candidates.py, tests).
     """
     import numpy as np
 
