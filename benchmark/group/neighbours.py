@@ -11,9 +11,7 @@ whenever the true neighbours are in the pool:
   pools on every run);
 * **word pool**: the word TF-IDF product restricted to terms in at most
   :data:`PRUNE_DF` of the documents (stop words and their like add little to a
-  cosine but most of the work; the exact re-rank puts them back), rows
-  compared only within their language bucket when the corpus has more than one
-  language.
+  cosine but most of the work; the exact re-rank puts them back).
 
 Character n-gram neighbours are ranked within the union of both pools: an
 exact character search is the costliest part of exact search (every 3-gram
@@ -35,7 +33,7 @@ from benchmark.group.lexical import _sparse
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 128
 #: Pool per article and per search, as a multiple of ``k`` (then ranked exactly).
-POOL_FACTOR = 3
+POOL_FACTOR = 6
 #: Terms in more than this share of the documents (and more than :data:`PRUNE_MIN_DF`
 #: documents) are left out of the word pool search.
 PRUNE_DF = 0.05
@@ -61,34 +59,23 @@ def _dense_pools(matrix: Any, pool: int) -> Any:
     return found
 
 
-def _word_pools(matrix: Any, languages: Sequence[str], pool: int) -> list[Any]:
-    """Pool of each row's likely word neighbours: pruned sparse product within its language."""
+def _word_pools(matrix: Any, pool: int) -> list[Any]:
+    """Pool of each row's likely word neighbours: the product over rarer terms only."""
     import numpy as np
 
     n = matrix.shape[0]
     df = np.diff(matrix.tocsc().indptr)
     keep = np.flatnonzero(df <= max(PRUNE_MIN_DF, PRUNE_DF * n))
     pruned = matrix[:, keep].tocsr()
-    out: list[Any] = [np.empty(0, dtype=np.int64)] * n
-    buckets: dict[str, list[int]] = {}
-    for i, lang in enumerate(languages):
-        buckets.setdefault(lang, []).append(i)
-    for rows in buckets.values():
-        members = np.array(rows, dtype=np.int64)
-        sub_t = pruned[members].T.tocsr()
-        for start in range(0, len(members), BLOCK):
-            block = members[start : start + BLOCK]
-            sims = (pruned[block] @ sub_t).toarray()
-            for r, i in enumerate(block):
-                row = sims[r]
-                row[start + r] = 0.0
-                take = min(pool, len(members) - 1)
-                if take <= 0:
-                    continue
-                top = (np.argpartition(-row, take - 1)[:take] if take < len(row)
-                       else np.arange(len(row)))
-                top = top[row[top] > 0]
-                out[int(i)] = members[top]
+    pruned_t = pruned.T.tocsr()
+    take = min(pool, n - 1)
+    out: list[Any] = []
+    for start in range(0, n, BLOCK):
+        sims = (pruned[start : start + BLOCK] @ pruned_t).toarray()
+        for r, row in enumerate(sims):
+            row[start + r] = 0.0
+            top = np.argpartition(-row, take - 1)[:take] if take < n else np.arange(n)
+            out.append(top[row[top] > 0])
     return out
 
 
@@ -122,7 +109,7 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     if all(p.embedding is not None for p in profiles):
         dense = np.vstack([p.embedding for p in profiles]).astype(np.float64)
         dense_pool = _dense_pools(dense, pool)
-    word_pool = _word_pools(words, [p.language or "" for p in profiles], pool)
+    word_pool = _word_pools(words, pool)
     found: list[Any] = []
     for i in range(n):
         parts = [word_pool[i]]
