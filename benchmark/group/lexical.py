@@ -20,7 +20,7 @@ def minhash(profile: Profile, num_perm: int, seed: int) -> Any:
     from datasketch import MinHash
 
     m = MinHash(num_perm=num_perm, seed=seed)
-    m.update_batch([s.encode("utf-8") for s in sorted(profile.shingles)])
+    m.update_batch([h.tobytes() for h in profile.shingles])
     return m
 
 

@@ -34,12 +34,17 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 128
 #: Pool per article and per search, as a multiple of ``k`` (then ranked exactly).
 POOL_FACTOR = 6
+#: Character neighbours are ranked within the first ``CHAR_POOL_FACTOR x k`` of each pool
+#: (a character row holds ~10x the terms of a word row, so its ranking costs the most).
+CHAR_POOL_FACTOR = 6
 #: Terms in more than this share of the documents (and more than :data:`PRUNE_MIN_DF`
 #: documents) are left out of the word pool search.
 PRUNE_DF = 0.05
 PRUNE_MIN_DF = 100
 #: Rows of the pruned word product computed at a time (memory ``block x corpus``).
 BLOCK = 256
+#: Articles whose pools are ranked in one batch (memory ~ rows x pool x nonzeros per row).
+RERANK_ROWS = 32
 #: Decimals kept of a TF-IDF cosine when ranking (as in exact search).
 TFIDF_DECIMALS = 9
 
@@ -75,18 +80,43 @@ def _word_pools(matrix: Any, pool: int) -> list[Any]:
         for r, row in enumerate(sims):
             row[start + r] = 0.0
             top = np.argpartition(-row, take - 1)[:take] if take < n else np.arange(n)
-            out.append(top[row[top] > 0])
+            top = top[row[top] > 0]
+            out.append(top[np.lexsort((top, -row[top]))])  # best first, ties by index
     return out
 
 
-def _top(i: int, pool: Any, sims: Any, k: int, decimals: int) -> Any:
-    """The exact top ``k`` of a pool: (-rounded similarity, index) order, similarity > 0."""
+def _pool(i: int, words: Any, dense: Any, limit: int | None) -> Any:
+    """Sorted unique candidates of row ``i``: the first ``limit`` of each pool (all if None)."""
+    import numpy as np
+
+    parts = [words[:limit]]
+    if dense is not None:
+        parts.append(dense[: (limit or len(dense)) + 1])
+    cand = np.unique(np.concatenate(parts).astype(np.int64))
+    return cand[(cand >= 0) & (cand != i)]
+
+
+def _rowwise(matrix: Any, left: Any, right: Any) -> Any:
+    """Dot products of rows ``left[t]`` and ``right[t]`` of a CSR matrix, for every t."""
+    import numpy as np
+
+    return np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
+
+
+def _top_per_row(left: Any, right: Any, sims: Any, k: int, decimals: int) -> Any:
+    """Per ``left`` row, the ``k`` pairs of highest rounded similarity (> 0), ties by index."""
     import numpy as np
 
     sims = np.round(sims, decimals)
     keep = sims > 0
-    pool, sims = pool[keep], sims[keep]
-    return pool[np.lexsort((pool, -sims))[:k]]
+    left, right, sims = left[keep], right[keep], sims[keep]
+    order = np.lexsort((right, -sims, left))
+    left, right = left[order], right[order]
+    starts = np.searchsorted(left, left, side="left")
+    rank = np.arange(len(left)) - starts
+    chosen = rank < k
+    return np.stack([np.minimum(left[chosen], right[chosen]),
+                     np.maximum(left[chosen], right[chosen])], axis=1)
 
 
 def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
@@ -94,7 +124,8 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     """Candidate pairs (row indices ``i < j``, sorted, unique) from each article's ``k`` nearest.
 
     ``profiles`` must be sorted by id (indices are id order). ``vecs`` are the
-    articles' TF-IDF vectors if the caller already has them.
+    articles' TF-IDF vectors if the caller already has them. Pools are ranked
+    :data:`RERANK_ROWS` articles at a time, all their pairs in one sparse product.
     """
     import numpy as np
 
@@ -106,30 +137,35 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     chars = _sparse([v[1] for v in vecs])
     pool = POOL_FACTOR * k
     dense = None
+    dense_pool = None
     if all(p.embedding is not None for p in profiles):
         dense = np.vstack([p.embedding for p in profiles]).astype(np.float64)
         dense_pool = _dense_pools(dense, pool)
     word_pool = _word_pools(words, pool)
     found: list[Any] = []
-    for i in range(n):
-        parts = [word_pool[i]]
-        if dense is not None:
-            parts.append(dense_pool[i])
-        cand = np.unique(np.concatenate(parts).astype(np.int64))
-        cand = cand[(cand >= 0) & (cand != i)]
-        if not len(cand):
+    short = CHAR_POOL_FACTOR * k
+    for start in range(0, n, RERANK_ROWS):
+        rows = range(start, min(n, start + RERANK_ROWS))
+        pools = [_pool(i, word_pool[i], None if dense_pool is None else dense_pool[i], None)
+                 for i in rows]
+        left = np.repeat(np.array(rows, dtype=np.int64), [len(c) for c in pools])
+        right = np.concatenate(pools)
+        if not len(left):
             continue
-        spaces: list[tuple[Any, int]] = [
-            ((words[cand] @ words[i].T).toarray().ravel(), TFIDF_DECIMALS),
-            ((chars[cand] @ chars[i].T).toarray().ravel(), TFIDF_DECIMALS)]
+        found.append(_top_per_row(left, right, _rowwise(words, left, right), k, TFIDF_DECIMALS))
+        # characters: ranked within the best of both pools only (their rows are long)
+        pools = [_pool(i, word_pool[i], None if dense_pool is None else dense_pool[i], short)
+                 for i in rows]
+        cl = np.repeat(np.array(rows, dtype=np.int64), [len(c) for c in pools])
+        cr = np.concatenate(pools)
+        found.append(_top_per_row(cl, cr, _rowwise(chars, cl, cr), k, TFIDF_DECIMALS))
         if dense is not None:
-            spaces.append((dense[cand] @ dense[i], EMBED_DECIMALS))
-        for sims, decimals in spaces:
-            top = _top(i, cand, sims, k, decimals)
-            found.append(np.stack([np.minimum(top, i), np.maximum(top, i)], axis=1))
+            sims = np.einsum("ij,ij->i", dense[left], dense[right])
+            found.append(_top_per_row(left, right, sims, k, EMBED_DECIMALS))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found)[:, 0] * n + np.concatenate(found)[:, 1])
+    both = np.concatenate(found)
+    codes = np.unique(both[:, 0] * n + both[:, 1])
     return np.stack([codes // n, codes % n], axis=1)
 
 
