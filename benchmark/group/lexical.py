@@ -47,14 +47,15 @@ def _sparse(vecs: Sequence[dict[str, float]]) -> Any:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    vocab = {t: i for i, t in enumerate(sorted({t for v in vecs for t in v}))}
-    rows, cols, vals = [], [], []
-    for r, vec in enumerate(vecs):
-        for t, w in vec.items():
-            rows.append(r)
-            cols.append(vocab[t])
-            vals.append(w)
-    return csr_matrix((np.array(vals), (rows, cols)), shape=(len(vecs), len(vocab)))
+    vocab = {t: i for i, t in enumerate(sorted(set().union(*vecs)))}
+    indptr = np.zeros(len(vecs) + 1, dtype=np.int64)
+    np.cumsum([len(v) for v in vecs], out=indptr[1:])
+    total = int(indptr[-1])
+    cols = np.fromiter((vocab[t] for v in vecs for t in v), dtype=np.int64, count=total)
+    vals = np.fromiter((w for v in vecs for w in v.values()), dtype=np.float64, count=total)
+    matrix = csr_matrix((vals, cols, indptr), shape=(len(vecs), len(vocab)))
+    matrix.sort_indices()
+    return matrix
 
 
 def exact_neighbour_pairs(
