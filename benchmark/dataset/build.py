@@ -221,7 +221,8 @@ def build_dataset(
         clusters = sorted(
             group_articles(articles, config.group,
                            progress=lambda arts: _progress(arts, "profiling articles", progress,
-                                                           "article")),
+                                                           "article"),
+                           log=lambda message: _stage(message, progress)),
             key=lambda c: c.id)
         pairs = build_examples(
             _progress(clusters, "building examples", progress),
