@@ -164,13 +164,22 @@ def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers
 
         step = max(8, min(256, len(missing) // (workers * 8)))
         chunks = [missing[s : s + step] for s in range(0, len(missing), step)]
+        from concurrent.futures.process import BrokenProcessPool
+
         # spawn: a forked child would inherit the parent's OpenMP state of the engines
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-            results = pool.map(_encode_chunk, [kind] * len(chunks),
-                               [[texts[i] for _, i in c] for c in chunks])
-            for chunk, blobs in zip(chunks, results, strict=True):
-                for (k, _), blob in zip(chunk, blobs, strict=True):
-                    made[k] = np.frombuffer(blob, dtype="<f4")
+        try:
+            with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+                results = pool.map(_encode_chunk, [kind] * len(chunks),
+                                   [[texts[i] for _, i in c] for c in chunks])
+                for chunk, blobs in zip(chunks, results, strict=True):
+                    for (k, _), blob in zip(chunk, blobs, strict=True):
+                        made[k] = np.frombuffer(blob, dtype="<f4")
+        except (BrokenProcessPool, RuntimeError) as exc:
+            raise ConfigError(
+                f"the {workers} encoder worker processes stopped ({exc}); a script that "
+                "groups articles must start under `if __name__ == \"__main__\":` (worker "
+                "processes re-import it), or set group.workers: 1"
+            ) from exc
     else:
         for k, i in missing:
             made[k] = _encode_one(kind, texts[i])
