@@ -75,7 +75,7 @@ def test_vector_cache_hit_miss_and_model_change(tmp_path: Path,
     assert hits == 2 and calls == []
     assert all(np.array_equal(first[i], again[i]) for i in texts)
     # a new text misses and is encoded alone
-    more, hits = enc.encode_texts("use", {**texts, "c": "A new text."}, cache=cache)
+    _, hits = enc.encode_texts("use", {**texts, "c": "A new text."}, cache=cache)
     assert hits == 2 and calls == ["A new text."]
     # another model version: nothing stored under it may be used
     monkeypatch.setattr(enc, "model_key", lambda kind: f"{kind}:other-model-1.0")
