@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from benchmark.group.encoders import EMBED_DECIMALS
+from benchmark.group.encoders import EMBED_DECIMALS, _require
 from benchmark.group.features import CorpusStats, Profile, Vectors, vectors
 from benchmark.group.lexical import _sparse
 
@@ -51,9 +51,9 @@ TFIDF_DECIMALS = 9
 
 def _dense_pools(matrix: Any, pool: int) -> Any:
     """Pool of each row's approximate nearest rows by inner product (HNSW, one thread)."""
-    import faiss
     import numpy as np
 
+    faiss = _require("faiss", "faiss-cpu", "use_embeddings")
     faiss.omp_set_num_threads(1)  # insertion order and levels fixed: a deterministic graph
     index = faiss.IndexHNSWFlat(matrix.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
