@@ -39,7 +39,13 @@ from shared_data import require, shared_file
 
 from benchmark.group import GroupConfig, PairJudge, Profile, corpus_stats, group_profiles, profile
 from benchmark.group.encoders import E5_HEAD_CHARS, embed, embed_e5
-from benchmark.group.event import EventModel, best_threshold, fit_event_model, model_features
+from benchmark.group.event import (
+    E5_GATE,
+    EventModel,
+    best_threshold,
+    fit_event_model,
+    model_features,
+)
 from benchmark.group.features import _normalise, _text_of
 from benchmark.group.lexical import minhash
 from benchmark.schema import Article
@@ -49,6 +55,8 @@ SEED = 12345
 FOLDS = 5
 #: Fold seeds of the repeated CV (the first is the main table's).
 REPEAT_SEEDS = (SEED, 1, 2, 3, 4)
+#: e5 gate bands compared under CV (USE-only probability range sent to the full model).
+GATE_BANDS = ((0.1, 0.9), (0.15, 0.85), (0.2, 0.8), (0.25, 0.75), (0.3, 0.7))
 
 
 class Pair:
@@ -168,18 +176,29 @@ def encoder_vectors(articles: dict[str, Article], ids: Sequence[str],
 
 def cv_grouper(profiles: Sequence[Profile], stats: Any, config: GroupConfig,
                feats: Sequence[dict[str, float]], pairs: Sequence[Pair],
-               test_folds: list[list[int]]) -> list[bool]:
-    """Out-of-fold edges of the grouper: weights and threshold fitted on the other folds."""
+               test_folds: list[list[int]], gate: tuple[float, float] | None = None,
+               sent: list[int] | None = None) -> list[bool]:
+    """Out-of-fold edges of the grouper: weights and threshold fitted on the other folds.
+
+    With ``gate`` the USE-only model (fitted on the same training folds) judges
+    first and the full model only pairs whose USE-only probability is in the
+    band, as the grouper does on large corpora; ``sent`` collects how many test
+    pairs went to e5.
+    """
     names = model_features(config.use_embeddings, config.e5)
     pred = [False] * len(pairs)
     for test in test_folds:
         held = set(test)
         train = [i for i in range(len(pairs)) if i not in held]
-        model: EventModel = fit_event_model([feats[i] for i in train],
-                                            [pairs[i].label for i in train], features=names)
-        judge = PairJudge(profiles, stats, config, model=model)
+        train_rows, train_labels = [feats[i] for i in train], [pairs[i].label for i in train]
+        model: EventModel = fit_event_model(train_rows, train_labels, features=names)
+        gate_model = (fit_event_model(train_rows, train_labels,
+                                      features=model_features(True, False)) if gate else None)
+        judge = PairJudge(profiles, stats, config, model=model, gate=gate, gate_model=gate_model)
         for i in test:
             pred[i] = judge.edge(pairs[i].a, pairs[i].b) is not None
+            if sent is not None and gate is not None:
+                sent.append(judge.needs_e5(pairs[i].a, pairs[i].b))
     return pred
 
 
@@ -237,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
         GroupConfig(conflict_threshold=None), full)
     for name, (config, base) in cv_configs.items():
         rows[name] = cv_grouper(base, stats, config, feats, pairs, test_folds)
+    gate_share: dict[str, float] = {}
+    for band in (E5_GATE, *(b for b in GATE_BANDS if b != E5_GATE)):
+        sent: list[int] = []
+        name = f"grouper CV, USE + e5 gated {band[0]:g}-{band[1]:g}"
+        rows[name] = cv_grouper(full, stats, GroupConfig(), feats, pairs, test_folds, band, sent)
+        gate_share[name] = sum(sent) / len(sent)
     cos = [f["cos_word"] for f in feats]
     mh = {p.id: minhash(p, 128, SEED) for p in lexical}
     mh_j = [mh[p.a].jaccard(mh[p.b]) for p in pairs]
@@ -247,15 +272,21 @@ def main(argv: list[str] | None = None) -> int:
     per_fold = {name: [score(pairs, test, pred) for test in test_folds]
                 for name, pred in rows.items()}
     print(render(rows, per_fold, pairs, cos, mh_j))
+    for name, share in gate_share.items():
+        print(f"- {name}: {share:.1%} of the labelled pairs went to e5")
 
     repeated: dict[str, dict[str, list[float]]] = {}
     fold_f1: dict[str, dict[str, list[float]]] = {}
-    for name in (*(n for n in cv_configs if "conflict" not in n), "TF-IDF word cosine CV"):
+    gated = f"grouper CV, USE + e5 gated {E5_GATE[0]:g}-{E5_GATE[1]:g}"
+    for name in (*(n for n in cv_configs if "conflict" not in n), gated,
+                 "TF-IDF word cosine CV"):
         repeated[name] = {s: [] for s in SUBSETS}
         fold_f1[name] = {s: [] for s in SUBSETS}
         for seed in REPEAT_SEEDS:
             tf = folds(pairs, seed)
-            if name in cv_configs:
+            if name == gated:
+                pred = cv_grouper(full, stats, GroupConfig(), feats, pairs, tf, E5_GATE)
+            elif name in cv_configs:
                 pred = cv_grouper(cv_configs[name][1], stats, cv_configs[name][0], feats,
                                   pairs, tf)
             else:
@@ -289,14 +320,15 @@ def corpus_mode(profiles: Sequence[Profile], pairs: Sequence[Pair]) -> str:
     of the file. The shipped weights were fitted on these pairs (in-sample).
     """
     t0 = time.perf_counter()
-    clusters = group_profiles(profiles, GroupConfig())
+    said: list[str] = []
+    clusters = group_profiles(profiles, GroupConfig(), log=said.append)
     took = time.perf_counter() - t0
     owner = {m: c.id for c in clusters for m in c.members}
     pred = [owner[p.a] == owner[p.b] for p in pairs]
     sizes = sorted((len(c.members) for c in clusters), reverse=True)
     lines = [f"\ncorpus mode: {len(profiles)} texts grouped as one corpus with default settings "
              f"in {took:.1f}s (profiles precomputed): {len(clusters)} clusters, "
-             f"{sum(s > 1 for s in sizes)} with 2+ members, largest {sizes[:8]}"]
+             f"{sum(s > 1 for s in sizes)} with 2+ members, largest {sizes[:8]}", *said]
     for name, keep in SUBSETS.items():
         sel = [i for i, p in enumerate(pairs) if keep(p)]
         prec, rec, f1 = prf([pred[i] for i in sel], [pairs[i].label for i in sel])

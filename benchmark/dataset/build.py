@@ -247,7 +247,8 @@ def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
         return clock.timed(track(pairs, "judging", unit="pair", enabled=progress), "judging")
 
     with clock.stage("group"):
-        clusters = group_articles(articles, config, progress=profiling, pair_progress=judging)
+        clusters = group_articles(articles, config, progress=profiling, pair_progress=judging,
+                                  log=lambda message: _stage(message, progress))
     marks = clock.marks
     if {"profiling", "judging"} <= marks.keys():  # the grouper called both hooks
         clock.seconds["candidates"] = marks["judging"][0] - marks["profiling"][1]

@@ -10,21 +10,28 @@ a chain A-B-C from pulling in a C that has nothing to do with A.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from itertools import combinations, pairwise
+from typing import Any
 
 from benchmark.errors import InputError
 from benchmark.group.config import GroupConfig
-from benchmark.group.event import EventModel, shipped_model
+from benchmark.group.encoders import embed_cosine, encode_texts
+from benchmark.group.event import E5_GATE, EventModel, shipped_model
 from benchmark.group.features import (
     CorpusStats,
     Profile,
     Vectors,
     corpus_stats,
+    encoder_text,
     profile,
     profile_features,
+    vectors,
 )
-from benchmark.group.lexical import lsh_pairs, neighbour_pairs
+from benchmark.group.lexical import lsh_pairs
+from benchmark.group.neighbours import neighbour_index_pairs
+from benchmark.group.vectorcache import VectorCache
 from benchmark.schema import Article, Cluster, Edge
 
 #: Wraps the candidate pairs being judged (e.g. a progress bar); yields them unchanged.
@@ -32,10 +39,22 @@ PairProgress = Callable[[list[tuple[str, str]]], Iterable[tuple[str, str]]]
 
 
 class PairJudge:
-    """Decides (and caches) whether a pair of articles is joined by an edge."""
+    """Decides (and caches) whether a pair of articles is joined by an edge.
+
+    With ``gate`` = (lo, hi) the e5 encoder is spent only where it can change
+    the verdict: a pair is first judged by the USE-only model
+    (:data:`~benchmark.group.event.EVENT_MODEL_USE`); only when that
+    probability falls inside the band does the pair get e5 vectors and the full
+    model's verdict. The rule is a pure function of the pair, so which other
+    articles happen to have e5 vectors cannot change a decision.
+    ``e5_source`` (ids -> vectors) supplies vectors that the profiles lack.
+    """
 
     def __init__(self, profiles: Sequence[Profile], stats: CorpusStats, config: GroupConfig,
-                 model: EventModel | None = None) -> None:
+                 model: EventModel | None = None, *, gate: tuple[float, float] | None = None,
+                 gate_model: EventModel | None = None,
+                 e5_source: Callable[[list[str]], Mapping[str, Any]] | None = None,
+                 vectors: dict[str, Vectors] | None = None) -> None:
         self.profiles = {p.id: p for p in profiles}
         self.stats = stats
         self.config = config
@@ -43,21 +62,73 @@ class PairJudge:
         self.threshold = (
             config.event_threshold if config.event_threshold is not None else self.model.threshold
         )
-        self._cache: dict[tuple[str, str], Edge | None] = {}
-        self._vectors: dict[str, Vectors] = {}
+        self.gate = gate if config.e5 else None
+        self.gate_model = gate_model or shipped_model(True, False)
+        self.gate_threshold = (config.event_threshold if config.event_threshold is not None
+                               else self.gate_model.threshold)
+        self.e5_source = e5_source
+        self.e5: dict[str, Any] = {}
+        self._cache: dict[tuple[str, str], Edge] = {}
+        self._rejected: set[tuple[str, str]] = set()
+        self._vectors: dict[str, Vectors] = vectors if vectors is not None else {}
+
+    def _e5_of(self, ids: Sequence[str]) -> None:
+        """Make sure ``self.e5`` holds the e5 vectors of ``ids``."""
+        todo = sorted({i for i in ids if i not in self.e5})
+        for i in list(todo):
+            vec = self.profiles[i].embedding_e5
+            if vec is not None:
+                self.e5[i] = vec
+                todo.remove(i)
+        if todo:
+            if self.e5_source is None:
+                raise ValueError(f"no e5 vector for {todo[:3]} and no e5_source")
+            self.e5.update(self.e5_source(todo))
+
+    def needs_e5(self, a: str, b: str) -> bool:
+        """Whether the gate sends this pair to the e5 model (always False without a gate)."""
+        if self.gate is None:
+            return False
+        pa, pb = self.profiles[a], self.profiles[b]
+        if not pa.words or not pb.words:
+            return False
+        features = profile_features(pa, pb, self.stats, self._vectors, e5=False)
+        if features["shingle_jaccard"] >= self.config.reprint_threshold:
+            return False
+        p = self.gate_model.probability(features)
+        return self.gate[0] <= p <= self.gate[1]
+
+    def prefetch_e5(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Encode, in one batch, every article of a pair the gate sends to e5; returns how many."""
+        need: set[str] = set()
+        for a, b in pairs:
+            if self.needs_e5(a, b):
+                need.update((a, b))
+        self._e5_of(sorted(need))
+        return len(need)
 
     def evidence(self, a: str, b: str) -> tuple[dict[str, float], float]:
         """Pair features plus the model's same-event probability.
 
         A text without a single word ("... !!!") gives no evidence, so its
         probability is 0: encoders map any two such texts to nearly the same
-        vector, which the model would read as the same story.
+        vector, which the model would read as the same story. Under a gate,
+        ``cos_e5`` is in the features only when the full model judged the pair.
         """
         pa, pb = self.profiles[a], self.profiles[b]
-        features = profile_features(pa, pb, self.stats, self._vectors)
+        if self.gate is None:
+            features = profile_features(pa, pb, self.stats, self._vectors)
+            model = self.model
+        else:
+            features = profile_features(pa, pb, self.stats, self._vectors, e5=False)
+            model = self.gate_model
+            if self.needs_e5(a, b):
+                self._e5_of((a, b))
+                features["cos_e5"] = embed_cosine(self.e5[a], self.e5[b])
+                model = self.model
         if not pa.words or not pb.words:
             return features, 0.0
-        return features, self.model.probability(features)
+        return features, model.probability(features)
 
     def verdict(self, features: dict[str, float], prob: float) -> str:
         """Why a pair is or is not an edge: 'reprint', 'event', or 'no: <reason>'.
@@ -72,7 +143,9 @@ class PairJudge:
         """
         if features["shingle_jaccard"] >= self.config.reprint_threshold:
             return "reprint"
-        if prob < self.threshold:
+        threshold = self.threshold if self.gate is None or "cos_e5" in features \
+            else self.gate_threshold
+        if prob < threshold:
             return "no: below threshold"
         limit = self.config.max_date_gap_days
         if limit is not None and features["date_gap_days"] > limit:
@@ -88,9 +161,16 @@ class PairJudge:
         """The accepted edge between ``a`` and ``b`` (any order), or None."""
         a, b = min(a, b), max(a, b)
         key = (a, b)
-        if key not in self._cache:
-            self._cache[key] = self._judge(a, b)
-        return self._cache[key]
+        if key in self._cache:
+            return self._cache[key]
+        if key in self._rejected:
+            return None
+        edge = self._judge(a, b)
+        if edge is None:
+            self._rejected.add(key)
+        else:
+            self._cache[key] = edge
+        return edge
 
     def _judge(self, a: str, b: str) -> Edge | None:
         features, prob = self.evidence(a, b)
@@ -105,19 +185,28 @@ class PairJudge:
                         evidence=evidence)
         return None
 
+    def forget_rejections(self) -> None:
+        """Drop the memo of rejected pairs (the candidate pass leaves millions of them)."""
+        self._rejected.clear()
+
     def accepted(self) -> list[Edge]:
         """Every accepted edge judged so far, sorted by (a, b)."""
-        return [e for _, e in sorted(self._cache.items()) if e is not None]
+        return [e for _, e in sorted(self._cache.items())]
 
 
 def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
-                    config: GroupConfig) -> list[tuple[str, str]]:
-    """All pairs on small corpora; LSH + nearest-neighbour candidates on large ones."""
+                    config: GroupConfig, vecs: Sequence[Vectors] | None = None,
+                    ) -> list[tuple[str, str]]:
+    """All pairs on small corpora; LSH + approximate nearest-neighbour candidates on large ones.
+
+    ``profiles`` sorted by id; ``vecs`` their TF-IDF vectors if already computed.
+    """
     ids = [p.id for p in profiles]
     if len(ids) <= config.exhaustive_below:
         return list(combinations(ids, 2))
     pairs = lsh_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
-    pairs |= neighbour_pairs(profiles, stats, config.neighbours)
+    found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs)
+    pairs.update((ids[a], ids[b]) for a, b in found.tolist())
     return sorted(pairs)
 
 
@@ -146,12 +235,21 @@ def link(ids: Sequence[str], edges: Sequence[Edge], judge: PairJudge,
 
 def group_articles(articles: Sequence[Article], config: GroupConfig | None = None, *,
                    progress: Callable[[list[Article]], Iterable[Article]] | None = None,
-                   pair_progress: PairProgress | None = None) -> list[Cluster]:
+                   pair_progress: PairProgress | None = None,
+                   log: Callable[[str], None] | None = None,
+                   ) -> list[Cluster]:
     """Group articles into same-event clusters; every article lands in exactly one.
 
-    ``progress`` wraps the per-article profiling loop (the slow part with the
-    encoders on), e.g. with a tqdm bar; it must yield the articles unchanged.
-    ``pair_progress`` wraps the judging of the candidate pairs the same way.
+    ``progress`` wraps the per-article profiling loop, e.g. with a tqdm bar; it
+    must yield the articles unchanged. ``pair_progress`` wraps the judging of the
+    candidate pairs the same way. ``log`` receives one-line reports (how many
+    encoder vectors came from the on-disk cache, how many articles the e5 gate sent
+    to the encoder).
+
+    Encoder vectors come from the on-disk cache (:mod:`benchmark.group.vectorcache`)
+    where present and are computed by ``config.workers`` processes otherwise.
+    On corpora larger than ``exhaustive_below`` e5 reads only the articles of
+    pairs whose USE-only verdict it can change (:data:`~benchmark.group.event.E5_GATE`).
 
     Independent of input order: articles are sorted by id first, pair scores
     come from a pure function of the canonically ordered pair, and the linkage
@@ -164,25 +262,69 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
             raise InputError(f"duplicate article id {cur.id!r}: ids must be unique to group",
                              field="id")
     articles_iter = progress(ordered) if progress is not None else ordered
-    profiles = [profile(a, embeddings=config.use_embeddings, e5=config.e5)
-                for a in articles_iter]
-    return group_profiles(profiles, config, pair_progress=pair_progress)
+    profiles = [profile(a) for a in articles_iter]
+    if not config.use_embeddings:
+        return group_profiles(profiles, config, pair_progress=pair_progress)
+    cache = VectorCache(config.cache_dir) if config.vector_cache else None
+    texts = {a.id: encoder_text(a) for a in ordered}
+    try:
+        use, hits = encode_texts("use", texts, cache=cache, workers=config.workers)
+        _say(log, f"USE vectors: {len(texts)} articles, {hits} from the cache")
+        profiles = [replace(p, embedding=use[p.id]) for p in profiles]
+        del use
+
+        def e5_of(ids: list[str]) -> dict[str, Any]:
+            vecs, got = encode_texts("e5", {i: texts[i] for i in ids}, cache=cache,
+                                     workers=config.workers)
+            _say(log, f"e5 vectors: {len(ids)} articles, {got} from the cache")
+            return vecs
+
+        if config.e5 and len(profiles) <= config.exhaustive_below:
+            e5 = e5_of([p.id for p in profiles])
+            profiles = [replace(p, embedding_e5=e5[p.id]) for p in profiles]
+        return group_profiles(profiles, config, e5_source=e5_of if config.e5 else None, log=log,
+                              pair_progress=pair_progress)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _say(log: Callable[[str], None] | None, message: str) -> None:
+    if log is not None:
+        log(message)
 
 
 def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
                    model: EventModel | None = None, *,
+                   gate: tuple[float, float] | str | None = "auto",
+                   e5_source: Callable[[list[str]], Mapping[str, Any]] | None = None,
+                   log: Callable[[str], None] | None = None,
                    pair_progress: PairProgress | None = None) -> list[Cluster]:
     """:func:`group_articles` on already computed profiles (unique ids).
 
     Lets a caller that already has profiles (the benchmark, a distributed map
-    step) skip recomputing them, and try another ``model``.
+    step) skip recomputing them, and try another ``model``. ``gate`` "auto"
+    applies :data:`~benchmark.group.event.E5_GATE` above ``exhaustive_below``
+    articles (with the shipped model); ``None`` judges every pair with the full
+    model. e5 vectors come from the profiles, else from ``e5_source``.
     """
     profiles = sorted(profiles, key=lambda p: p.id)
     stats = corpus_stats(profiles)
-    judge = PairJudge(profiles, stats, config, model)
-    pairs = candidate_pairs(profiles, stats, config)
+    vecs = [vectors(p, stats) for p in profiles]
+    if gate == "auto":
+        gate = E5_GATE if (model is None and len(profiles) > config.exhaustive_below) else None
+    judge = PairJudge(profiles, stats, config, model,
+                      gate=gate if isinstance(gate, tuple) else None, e5_source=e5_source,
+                      vectors={p.id: v for p, v in zip(profiles, vecs, strict=True)})
+    pairs = candidate_pairs(profiles, stats, config, vecs)
+    if judge.gate is not None:
+        sent = judge.prefetch_e5(pairs)
+        _say(log, f"e5 gate: {sent} of {len(profiles)} articles sit in a pair whose verdict "
+             "e5 can change")
     edges = [e for a, b in (pair_progress(pairs) if pair_progress else pairs)
              if (e := judge.edge(a, b)) is not None]
+    judge.forget_rejections()
+    del pairs
     clusters = link([p.id for p in profiles], edges, judge, config)
     owner = {m: members[0] for members in clusters for m in members}
     inside: dict[str, list[Edge]] = {members[0]: [] for members in clusters}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -59,6 +61,22 @@ class GroupConfig(BaseModel):
         "TF-IDF, embedding) kept as candidates on large corpora",
     )
     seed: int = Field(default=12345, description="MinHash seed")
+    # Run-time settings below change how fast a build is, never what it outputs, so they are
+    # not recorded in build.json (exclude=True).
+    workers: int = Field(
+        default_factory=lambda: max(1, min(os.cpu_count() or 1, 8)), ge=1, exclude=True,
+        description="processes that compute encoder vectors (vectors do not depend on it)",
+    )
+    vector_cache: bool = Field(
+        default=True, exclude=True,
+        description="keep encoder vectors in an on-disk cache keyed by model and text, so a "
+        "rebuild encodes only new texts",
+    )
+    cache_dir: str | None = Field(
+        default=None, exclude=True,
+        description="directory of the vector cache; None = $SUMBENCH_CACHE_DIR, else the "
+        "user cache directory (~/.cache/sumbench on Linux)",
+    )
 
     @property
     def e5(self) -> bool:

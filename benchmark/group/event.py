@@ -185,6 +185,13 @@ EVENT_MODEL_NO_EMBEDDINGS = EventModel(
 )
 
 
+#: The e5 gate on corpora larger than ``exhaustive_below``: a pair goes to the full (USE + e5)
+#: model only when the USE-only model's probability lies in this band; elsewhere the
+#: USE-only verdict stands. Chosen under cross-validation on the public pairs
+#: (bench/grouping.py, docs/grouping.md).
+E5_GATE: tuple[float, float] = (0.15, 0.85)
+
+
 def shipped_model(embeddings: bool, e5: bool = True) -> EventModel:
     """The default model for a configuration (``e5`` counts only with ``embeddings``)."""
     if not embeddings:

@@ -12,6 +12,7 @@ score of a pair never depends on which side came first.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 import unicodedata
@@ -86,7 +87,7 @@ class Profile:
     published_ordinal: int | None
     words: Mapping[str, int]
     chars: Mapping[str, int]
-    shingles: frozenset[str]
+    shingles: Any  # sorted unique uint64 hashes of the 5-word shingles (8 bytes each, not a str)
     entities: frozenset[str]
     numbers: frozenset[str]
     years: frozenset[int]
@@ -210,16 +211,42 @@ def _char_grams(words: list[str]) -> Counter[str]:
     return Counter(grams)
 
 
+def encoder_text(article: Article) -> str:
+    """The text the encoders read (normalised title + body; e5 then cuts its head)."""
+    return _normalise(_text_of(article))
+
+
+def shingle_hashes(shingles: Iterable[str]) -> Any:
+    """Sorted unique 64-bit BLAKE2b hashes of shingles: 8 bytes each instead of a string.
+
+    A Jaccard over hashes equals the one over strings unless two distinct shingles
+    collide in 64 bits (about 1 in 10^10 for a 100k-article corpus's shingle pairs).
+    """
+    import numpy as np
+
+    digests = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
+                       for s in shingles)
+    return np.unique(np.frombuffer(digests, dtype="<u8"))
+
+
+def _hash_jaccard(a: Any, b: Any) -> float:
+    import numpy as np
+
+    inter = int(np.intersect1d(a, b, assume_unique=True).size)
+    union = int(a.size) + int(b.size) - inter
+    return inter / union if union else 0.0
+
+
 def profile(article: Article, *, embeddings: bool = False, e5: bool = False) -> Profile:
     """Reduce an article to the evidence the grouper compares (pure).
 
     ``embeddings`` adds the USE vector, ``e5`` the multilingual-e5-small vector.
     """
-    text = _normalise(_text_of(article))
+    text = encoder_text(article)
     words = [w.lower() for w in _WORD.findall(text)]
-    shingles = frozenset(
-        " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
-    ) or (frozenset([" ".join(words)]) if words else frozenset())
+    shingles = shingle_hashes(
+        {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+        or ({" ".join(words)} if words else set()))
     numbers, years = _numbers(text)
     if article.published is not None:
         years = years | {article.published.year}
@@ -305,11 +332,13 @@ def _published_year_conflict(pa: Profile, pb: Profile) -> float:
 
 
 def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
-                     cache: dict[str, Vectors] | None = None) -> dict[str, float]:
+                     cache: dict[str, Vectors] | None = None, *, e5: bool = True,
+                     ) -> dict[str, float]:
     """Pair features of two profiles (pure; symmetric by canonical ordering).
 
     ``cache`` (profile id -> :func:`vectors`) only saves recomputing the TF-IDF
-    vectors; it must belong to the same ``stats``.
+    vectors; it must belong to the same ``stats``. ``e5=False`` leaves ``cos_e5``
+    out even when both profiles carry e5 vectors (the gate's first look).
     """
     if pb.id < pa.id:
         pa, pb = pb, pa
@@ -336,7 +365,7 @@ def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
     out = {
         "cos_word": _dot(va[0], vb[0]),
         "cos_char": _dot(va[1], vb[1]),
-        "shingle_jaccard": _jaccard(pa.shingles, pb.shingles),
+        "shingle_jaccard": _hash_jaccard(pa.shingles, pb.shingles),
         "entity_overlap": shared / min(wa, wb) if min(wa, wb) > 0 else 0.0,
         "entity_jaccard": shared / union if union > 0 else 0.0,
         "number_overlap": _smoothed_overlap(pa.numbers, pb.numbers),
@@ -352,7 +381,7 @@ def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
     }
     if pa.embedding is not None and pb.embedding is not None:
         out["cos_embed"] = embed_cosine(pa.embedding, pb.embedding)
-    if pa.embedding_e5 is not None and pb.embedding_e5 is not None:
+    if e5 and pa.embedding_e5 is not None and pb.embedding_e5 is not None:
         out["cos_e5"] = embed_cosine(pa.embedding_e5, pb.embedding_e5)
     return out
 

@@ -20,7 +20,7 @@ def minhash(profile: Profile, num_perm: int, seed: int) -> Any:
     from datasketch import MinHash
 
     m = MinHash(num_perm=num_perm, seed=seed)
-    m.update_batch([s.encode("utf-8") for s in sorted(profile.shingles)])
+    m.update_batch([h.tobytes() for h in profile.shingles])
     return m
 
 
@@ -47,23 +47,25 @@ def _sparse(vecs: Sequence[dict[str, float]]) -> Any:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    vocab = {t: i for i, t in enumerate(sorted({t for v in vecs for t in v}))}
-    rows, cols, vals = [], [], []
-    for r, vec in enumerate(vecs):
-        for t, w in vec.items():
-            rows.append(r)
-            cols.append(vocab[t])
-            vals.append(w)
-    return csr_matrix((np.array(vals), (rows, cols)), shape=(len(vecs), len(vocab)))
+    vocab = {t: i for i, t in enumerate(sorted(set().union(*vecs)))}
+    indptr = np.zeros(len(vecs) + 1, dtype=np.int64)
+    np.cumsum([len(v) for v in vecs], out=indptr[1:])
+    total = int(indptr[-1])
+    cols = np.fromiter((vocab[t] for v in vecs for t in v), dtype=np.int64, count=total)
+    vals = np.fromiter((w for v in vecs for w in v.values()), dtype=np.float64, count=total)
+    matrix = csr_matrix((vals, cols, indptr), shape=(len(vecs), len(vocab)))
+    matrix.sort_indices()
+    return matrix
 
 
-def neighbour_pairs(
+def exact_neighbour_pairs(
     profiles: Sequence[Profile], stats: CorpusStats, k: int, block: int = 128
 ) -> set[tuple[str, str]]:
     """Each article's ``k`` most similar others in word TF-IDF, char TF-IDF and embedding space.
 
-    Similarities are computed block by block (``block`` rows at a time), so
-    memory grows with ``block x corpus``, not with the square of the corpus.
+    Exact search over all rows (``block`` rows at a time): O(n^2) work. Kept as
+    the reference the approximate search (:func:`neighbour_pairs`) is measured
+    against (bench/candidates.py, tests).
     """
     import numpy as np
 
