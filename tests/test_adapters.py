@@ -192,6 +192,19 @@ def test_command_failures_are_per_batch_or_per_example(tmp_path: Path) -> None:
     assert isinstance(out[2], Failure) and "not JSON" in out[2].reason
 
 
+def test_command_printing_json_nested_100k_deep_fails_that_example(tmp_path: Path) -> None:
+    """A RecursionError from json.loads was a traceback; now it is the example's failure."""
+    examples = seed_examples()[:2]
+    deep = _script(tmp_path, '''
+        rows = [json.loads(line) for line in sys.stdin]
+        print(json.dumps({"id": rows[0]["id"], "summary": "fine"}))
+        print("[" * 100000 + "]" * 100000)
+    ''')
+    out = resolve_system(f"cmd:{sys.executable} {deep}").predict_batch(examples)
+    assert out[0] == "fine"
+    assert isinstance(out[1], Failure) and "nested too deeply" in out[1].reason
+
+
 def test_command_timeout_kills_the_process_group(tmp_path: Path) -> None:
     hang = _script(tmp_path, "time.sleep(30)\n")
     start = time.perf_counter()

@@ -88,6 +88,8 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
                 self._send(200, b'{"error": "nothing"}')
             elif mode == "NUMBER":
                 self._send(200, b'{"choices": [{"message": {"content": 42}}]}')
+            elif mode == "DEEP":  # JSON nested past Python's recursion limit
+                self._send(200, b"[" * 100_000 + b"]" * 100_000)
             elif mode == "DENY":
                 self._send(400, b'{"error": "bad model"}')
             else:
@@ -166,9 +168,10 @@ def test_gives_up_after_bounded_retries(stub: tuple[str, Stub]) -> None:
 
 def test_malformed_and_refused_replies_fail_without_retry(stub: tuple[str, Stub]) -> None:
     url, state = stub
-    examples = _examples("GARBAGE", "NOCHOICE", "NUMBER", "DENY", "OK")
+    examples = _examples("GARBAGE", "NOCHOICE", "NUMBER", "DENY", "OK", "DEEP")
     out = _system(url).predict_batch(examples)
     reasons = [o.reason if isinstance(o, Failure) else o for o in out]
+    assert reasons[5] == "malformed reply: JSON nested too deeply to read"
     assert "malformed reply: not JSON" in reasons[0]
     assert "no choices[0].message.content" in reasons[1]
     assert "content is int" in reasons[2]

@@ -63,6 +63,8 @@ def parse_outputs(stdout: str, examples: Sequence[Example]) -> list[str | Failur
             records.append(json.loads(line))
         except ValueError:
             records.append(Failure(f"stdout line {i} is not JSON: {line[:80]!r}"))
+        except RecursionError:  # JSON nested past Python's recursion limit
+            records.append(Failure(f"stdout line {i} is JSON nested too deeply to read"))
     ids = [r.get("id") if isinstance(r, dict) else None for r in records]
     wanted = [ex.id for ex in examples]
     by_id = None not in ids and sorted(map(str, ids)) == sorted(wanted)

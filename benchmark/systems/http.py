@@ -268,6 +268,8 @@ class HttpSystem(BatchAdapter):
             body = json.loads(text)
         except ValueError:
             return Failure(f"malformed reply: not JSON: {text[:120]!r}")
+        except RecursionError:
+            return Failure("malformed reply: JSON nested too deeply to read")
         return parse_reply(body)
 
     def _one(self, client: Any, example: Example) -> str | Failure:
