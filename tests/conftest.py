@@ -6,6 +6,7 @@ green build that checked nothing, so the test fails."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,21 @@ def shared_file(relative: str) -> Path:
     path = SHARED / relative
     require(None if path.exists() else f"shared data {path} is missing", SHARED_HOW)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Encoder vectors go to a cache of this test session's own, not the user's
+    ``~/.cache/sumbench``: a warm cache left by earlier runs would hide encoder work
+    (and a stale entry), and the tests must not write into the user's cache. An
+    explicit ``$SUMBENCH_CACHE_DIR`` is respected."""
+    if os.environ.get("SUMBENCH_CACHE_DIR"):
+        yield
+        return
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SUMBENCH_CACHE_DIR", str(tmp_path_factory.mktemp("vector-cache")))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")
