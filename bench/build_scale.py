@@ -90,7 +90,11 @@ def build_once(code_root: Path, corpus: Path, work: Path, profile: str,
     from benchmark.ingest.synthetic import pairwise_scores
 
     out = work / f"out-{profile}"
-    env = {**os.environ, "PYTHONHASHSEED": "0", "TOKENIZERS_PARALLELISM": "false"}
+    # a cold encoder-vector cache of this build's own: a warm ~/.cache/sumbench (or an
+    # earlier profile's vectors of the same corpus) would make the build look faster
+    cache = work / f"vectors-{profile}"
+    env = {**os.environ, "PYTHONHASHSEED": "0", "TOKENIZERS_PARALLELISM": "false",
+           "SUMBENCH_CACHE_DIR": str(cache)}
     start = time.monotonic()
     try:
         proc = subprocess.run(
