@@ -2,12 +2,13 @@
 
 For every size a synthetic crawl with ground-truth stories is generated
 (:mod:`benchmark.ingest.synthetic`, seeded), then built once per profile, each
-build in a fresh process that reports its own wall time, CPU time
-(user + system), peak RSS (``ru_maxrss``) and the build's time per stage. The
-grouping in ``clusters.jsonl`` is scored against the stories: pairwise
-precision, recall and F1. The baseline, an older commit (``--baseline-ref``,
-default the commit before issue 14), is extracted with ``git archive`` and
-built on the same corpora in the same run, at the sizes it can reach.
+build in a fresh process that reports its own wall time, CPU time (user +
+system, the encoding pool's worker processes included), peak RSS (``ru_maxrss``)
+and the build's time per stage. The grouping in ``clusters.jsonl`` is scored
+against the stories: pairwise precision, recall and F1. The baseline, an older
+commit (``--baseline-ref``, default the commit before issue 14), is extracted
+with ``git archive`` and built on the same corpora in the same run, at the sizes
+it can reach.
 
 A least-squares fit of log(wall) on log(size) per code and profile gives the
 scaling exponent; larger sizes are extrapolated from it and marked as such.
@@ -58,8 +59,11 @@ start = time.monotonic()
 report = build_dataset(corpus, out, config, progress=False)
 wall = time.monotonic() - start
 ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+# the encoding pool's worker processes are reaped children: their CPU counts too
+ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime + ch.ru_utime + ch.ru_stime,
                   "peak_rss_mb": ru.ru_maxrss / 1024,
+                  "worker_peak_rss_mb": ch.ru_maxrss / 1024,
                   "seconds": getattr(report, "seconds", {}),
                   "clusters": report.clusters, "examples": sum(report.examples.values())}))
 """
