@@ -15,7 +15,6 @@ from typing import Any
 import click
 
 from benchmark.errors import SumbenchError
-from benchmark.files import describe_os_error
 
 #: sub-command name -> (module under benchmark.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -83,5 +82,7 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except OSError as exc:  # a place we could not read or write: say which, and why
+        from benchmark.files import describe_os_error  # here: files.py loads pydantic
+
         click.echo(f"error: {describe_os_error(exc)}", err=True)
         sys.exit(2)
