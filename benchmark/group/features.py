@@ -12,16 +12,26 @@ score of a pair never depends on which side came first.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from benchmark.group.encoders import embed, embed_cosine, embed_e5
+from benchmark.group.terms import (
+    DocFreq,
+    SparseVector,
+    TermCounts,
+    char_gram_hashes,
+    dot,
+    key_jaccard,
+    shingle_keys,
+    tfidf,
+    token_hashes,
+)
 from benchmark.ingest.dates import MONTHS
 from benchmark.schema import Article
 
@@ -85,8 +95,8 @@ class Profile:
     id: str
     language: str | None
     published_ordinal: int | None
-    words: Mapping[str, int]
-    chars: Mapping[str, int]
+    words: TermCounts  # word hashes and counts (lower-cased \w+ tokens)
+    chars: TermCounts  # character 3/4/5-gram hashes and counts of the space-padded words
     shingles: Any  # sorted unique uint64 hashes of the 5-word shingles (8 bytes each, not a str)
     entities: frozenset[str]
     numbers: frozenset[str]
@@ -102,29 +112,39 @@ class CorpusStats:
     """Integer document frequencies over a corpus (summable across shards)."""
 
     n_docs: int = 0
-    df_word: Counter[str] = field(default_factory=Counter)
-    df_char: Counter[str] = field(default_factory=Counter)
+    df_word: DocFreq = field(default_factory=DocFreq)
+    df_char: DocFreq = field(default_factory=DocFreq)
     df_entity: Counter[str] = field(default_factory=Counter)
+    _entity_idf: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, profile: Profile) -> None:
         """Count one document; order of calls does not matter."""
         self.n_docs += 1
-        self.df_word.update(profile.words.keys())
-        self.df_char.update(profile.chars.keys())
+        self.df_word.add(profile.words.keys)
+        self.df_char.add(profile.chars.keys)
         self.df_entity.update(profile.entities)
+        if self._entity_idf:
+            self._entity_idf.clear()
 
     def merge(self, other: CorpusStats) -> CorpusStats:
         """Sum of two shards' counts (what a distributed reduce step does)."""
         return CorpusStats(
             self.n_docs + other.n_docs,
-            self.df_word + other.df_word,
-            self.df_char + other.df_char,
+            self.df_word.merge(other.df_word),
+            self.df_char.merge(other.df_char),
             self.df_entity + other.df_entity,
         )
 
     def idf(self, df: int) -> float:
         """Smoothed inverse document frequency (scikit-learn's formula)."""
         return math.log((1 + self.n_docs) / (1 + df)) + 1.0
+
+    def entity_idf(self, entity: str) -> float:
+        """:meth:`idf` of an entity key, memoised (the pair loop asks for each many times)."""
+        got = self._entity_idf.get(entity)
+        if got is None:
+            got = self._entity_idf[entity] = self.idf(self.df_entity.get(entity, 0))
+        return got
 
 
 def _text_of(article: Article) -> str:
@@ -202,39 +222,9 @@ def _day_distance(a: frozenset[int], b: frozenset[int]) -> int:
     return min(min(abs(x - y), 366 - abs(x - y)) for x in a for y in b)
 
 
-def _char_grams(words: list[str]) -> Counter[str]:
-    grams: list[str] = []
-    for w in words:
-        padded = f" {w} "
-        for n in CHAR_NGRAMS:
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return Counter(grams)
-
-
 def encoder_text(article: Article) -> str:
     """The text the encoders read (normalised title + body; e5 then cuts its head)."""
     return _normalise(_text_of(article))
-
-
-def shingle_hashes(shingles: Iterable[str]) -> Any:
-    """Sorted unique 64-bit BLAKE2b hashes of shingles: 8 bytes each instead of a string.
-
-    A Jaccard over hashes equals the one over strings unless two distinct shingles
-    collide in 64 bits (about 1 in 10^10 for a 100k-article corpus's shingle pairs).
-    """
-    import numpy as np
-
-    digests = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
-                       for s in shingles)
-    return np.unique(np.frombuffer(digests, dtype="<u8"))
-
-
-def _hash_jaccard(a: Any, b: Any) -> float:
-    import numpy as np
-
-    inter = int(np.intersect1d(a, b, assume_unique=True).size)
-    union = int(a.size) + int(b.size) - inter
-    return inter / union if union else 0.0
 
 
 def profile(article: Article, *, embeddings: bool = False, e5: bool = False) -> Profile:
@@ -244,9 +234,7 @@ def profile(article: Article, *, embeddings: bool = False, e5: bool = False) -> 
     """
     text = encoder_text(article)
     words = [w.lower() for w in _WORD.findall(text)]
-    shingles = shingle_hashes(
-        {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-        or ({" ".join(words)} if words else set()))
+    tokens = token_hashes(words)
     numbers, years = _numbers(text)
     if article.published is not None:
         years = years | {article.published.year}
@@ -254,9 +242,9 @@ def profile(article: Article, *, embeddings: bool = False, e5: bool = False) -> 
         id=article.id,
         language=article.language,
         published_ordinal=article.published.toordinal() if article.published else None,
-        words=Counter(words),
-        chars=_char_grams(words),
-        shingles=shingles,
+        words=TermCounts.of(tokens),
+        chars=TermCounts.of(char_gram_hashes(words, CHAR_NGRAMS)),
+        shingles=shingle_keys(tokens, SHINGLE_WORDS),
         entities=_entities(text),
         numbers=numbers,
         years=years,
@@ -275,33 +263,13 @@ def corpus_stats(profiles: Iterable[Profile]) -> CorpusStats:
     return stats
 
 
-def tfidf_vector(counts: Mapping[str, int], df: Mapping[str, int],
-                 stats: CorpusStats) -> dict[str, float]:
-    """Unit-length sublinear-tf x idf vector (terms in sorted order)."""
-    idf: dict[int, float] = {}
-    items = []
-    for t, tf in sorted(counts.items()):
-        d = df.get(t, 0)
-        if d not in idf:
-            idf[d] = stats.idf(d)
-        items.append((t, (1.0 + math.log(tf)) * idf[d] if tf > 1 else idf[d]))
-    norm = math.sqrt(math.fsum(w * w for _, w in items))
-    return {t: w / norm for t, w in items} if norm > 0 else {}
-
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Sparse dot product; ``math.fsum`` is exactly rounded, so term order cannot matter."""
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return math.fsum(w * large[t] for t, w in small.items() if t in large)
-
-
-Vectors = tuple[dict[str, float], dict[str, float]]
+Vectors = tuple[SparseVector, SparseVector]
 """An article's (word, char) TF-IDF vectors under some corpus statistics."""
 
 
 def vectors(p: Profile, stats: CorpusStats) -> Vectors:
     """The word and character TF-IDF vectors of a profile."""
-    return tfidf_vector(p.words, stats.df_word, stats), tfidf_vector(p.chars, stats.df_char, stats)
+    return tfidf(p.words, stats.df_word, stats.idf), tfidf(p.chars, stats.df_char, stats.idf)
 
 
 def _jaccard(a: frozenset[str] | frozenset[int], b: frozenset[str] | frozenset[int]) -> float:
@@ -349,7 +317,7 @@ def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
             if p.id not in cache:
                 cache[p.id] = vectors(p, stats)
         va, vb = cache[pa.id], cache[pb.id]
-    ent_w = {e: stats.idf(stats.df_entity.get(e, 0)) for e in sorted(pa.entities | pb.entities)}
+    ent_w = {e: stats.entity_idf(e) for e in sorted(pa.entities | pb.entities)}
     shared = math.fsum(ent_w[e] for e in sorted(pa.entities & pb.entities))
     wa = math.fsum(ent_w[e] for e in sorted(pa.entities))
     wb = math.fsum(ent_w[e] for e in sorted(pb.entities))
@@ -363,9 +331,9 @@ def profile_features(pa: Profile, pb: Profile, stats: CorpusStats,
         else -1.0
     )
     out = {
-        "cos_word": _dot(va[0], vb[0]),
-        "cos_char": _dot(va[1], vb[1]),
-        "shingle_jaccard": _hash_jaccard(pa.shingles, pb.shingles),
+        "cos_word": dot(va[0], vb[0]),
+        "cos_char": dot(va[1], vb[1]),
+        "shingle_jaccard": key_jaccard(pa.shingles, pb.shingles),
         "entity_overlap": shared / min(wa, wb) if min(wa, wb) > 0 else 0.0,
         "entity_jaccard": shared / union if union > 0 else 0.0,
         "number_overlap": _smoothed_overlap(pa.numbers, pb.numbers),

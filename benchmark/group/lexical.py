@@ -13,6 +13,7 @@ from typing import Any
 
 from benchmark.group.encoders import EMBED_DECIMALS
 from benchmark.group.features import CorpusStats, Profile, vectors
+from benchmark.group.terms import SparseVector
 
 
 def minhash(profile: Profile, num_perm: int, seed: int) -> Any:
@@ -42,20 +43,36 @@ def lsh_pairs(
     return out
 
 
-def _sparse(vecs: Sequence[dict[str, float]]) -> Any:
-    """Rows of unit-length TF-IDF vectors as a CSR matrix (vocabulary in sorted order)."""
+#: Rows handled at a time while building a sparse matrix (bounds the temporary arrays).
+SPARSE_CHUNK = 4096
+
+
+def _sparse(vecs: Sequence[SparseVector]) -> Any:
+    """Rows of unit-length TF-IDF vectors as a CSR matrix (columns: term hashes in order).
+
+    Built in chunks of :data:`SPARSE_CHUNK` rows, so besides the matrix itself
+    (12 bytes a term) only one chunk's temporaries and the vocabulary are held.
+    """
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    vocab = {t: i for i, t in enumerate(sorted(set().union(*vecs)))}
+    vocab = np.empty(0, dtype=np.uint64)
+    for start in range(0, len(vecs), SPARSE_CHUNK):
+        chunk = [k for k, _ in vecs[start : start + SPARSE_CHUNK]]
+        if chunk:
+            vocab = np.union1d(vocab, np.unique(np.concatenate(chunk)))
     indptr = np.zeros(len(vecs) + 1, dtype=np.int64)
-    np.cumsum([len(v) for v in vecs], out=indptr[1:])
-    total = int(indptr[-1])
-    cols = np.fromiter((vocab[t] for v in vecs for t in v), dtype=np.int64, count=total)
-    vals = np.fromiter((w for v in vecs for w in v.values()), dtype=np.float64, count=total)
-    matrix = csr_matrix((vals, cols, indptr), shape=(len(vecs), len(vocab)))
-    matrix.sort_indices()
-    return matrix
+    np.cumsum([k.size for k, _ in vecs], out=indptr[1:])
+    cols = np.empty(int(indptr[-1]), dtype=np.int32)
+    vals = np.empty(int(indptr[-1]), dtype=np.float64)
+    for start in range(0, len(vecs), SPARSE_CHUNK):
+        part = vecs[start : start + SPARSE_CHUNK]
+        lo, hi = int(indptr[start]), int(indptr[start + len(part)])
+        if hi > lo:
+            cols[lo:hi] = np.searchsorted(vocab, np.concatenate([k for k, _ in part]))
+            vals[lo:hi] = np.concatenate([w for _, w in part])
+    # each row's keys are sorted and unique, so its column indices are too
+    return csr_matrix((vals, cols, indptr), shape=(len(vecs), vocab.size))
 
 
 def exact_neighbour_pairs(

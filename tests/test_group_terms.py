@@ -1,0 +1,122 @@
+"""Compact term counts (benchmark/group/terms.py) give exactly the string-keyed features."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmark.group.features import (
+    CHAR_NGRAMS,
+    SHINGLE_WORDS,
+    CorpusStats,
+    Profile,
+    corpus_stats,
+    encoder_text,
+    profile,
+    profile_features,
+)
+from benchmark.group.lexical import _sparse
+from benchmark.group.terms import DocFreq, TermCounts, char_gram_hashes, token_hashes
+from benchmark.ingest import load_articles
+from benchmark.schema import Article
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir: Path) -> list[Article]:
+    return load_articles(seeds_dir).articles
+
+
+def _string_terms(article: Article) -> tuple[Counter[str], Counter[str], set[str]]:
+    """Words, character n-grams and 5-word shingles as strings (the reference)."""
+    words = [w.lower() for w in _WORD.findall(encoder_text(article))]
+    grams = Counter(f" {w} "[i : i + n] for w in words for n in CHAR_NGRAMS
+                    for i in range(len(w) + 3 - n))
+    shingles = {" ".join(words[i : i + SHINGLE_WORDS])
+                for i in range(len(words) - SHINGLE_WORDS + 1)}
+    return Counter(words), grams, shingles
+
+
+def _string_cosine(a: Counter[str], b: Counter[str], df: Counter[str], n: int) -> float:
+    def vec(counts: Counter[str]) -> dict[str, float]:
+        idf = {t: math.log((1 + n) / (1 + df[t])) + 1.0 for t in counts}
+        w = {t: (1.0 + math.log(tf)) * idf[t] if tf > 1 else idf[t] for t, tf in counts.items()}
+        norm = math.sqrt(math.fsum(x * x for x in w.values()))
+        return {t: x / norm for t, x in w.items()}
+
+    va, vb = vec(a), vec(b)
+    return math.fsum(x * vb[t] for t, x in va.items() if t in vb)
+
+
+def test_hashed_features_equal_string_features(seeds: list[Article]) -> None:
+    """Cosines and shingle Jaccard are the very floats the string-keyed version gives."""
+    terms = [_string_terms(a) for a in seeds]
+    df_word = Counter(t for words, _, _ in terms for t in words)
+    df_char = Counter(t for _, grams, _ in terms for t in grams)
+    profiles = [profile(a) for a in seeds]
+    stats = corpus_stats(profiles)
+    for i, j in combinations(range(len(seeds)), 2):
+        got = profile_features(profiles[i], profiles[j], stats)
+        (wi, ci, si), (wj, cj, sj) = terms[i], terms[j]
+        assert got["cos_word"] == _string_cosine(wi, wj, df_word, len(seeds))
+        assert got["cos_char"] == _string_cosine(ci, cj, df_char, len(seeds))
+        assert got["shingle_jaccard"] == len(si & sj) / len(si | sj)
+    for p, (words, grams, shingles) in zip(profiles, terms, strict=True):
+        assert len(p.words) == len(words) and len(p.chars) == len(grams)
+        assert sorted(p.words.counts.tolist()) == sorted(words.values())
+        assert sorted(p.chars.counts.tolist()) == sorted(grams.values())
+        assert p.shingles.size == len(shingles)
+
+
+def test_profile_is_compact_arrays(seeds: list[Article]) -> None:
+    """12 bytes a distinct term, no Python strings: what lets 100k articles fit in memory."""
+    p = profile(seeds[0])
+    assert isinstance(p, Profile) and isinstance(p.chars, TermCounts)
+    for terms in (p.words, p.chars):
+        assert terms.keys.dtype == np.uint64 and terms.counts.dtype == np.uint32
+        assert np.all(np.diff(terms.keys.astype(np.float64)) >= 0)
+        assert terms.keys.nbytes + terms.counts.nbytes == 12 * len(terms)
+
+
+def test_char_grams_stay_inside_words() -> None:
+    """A gram never spans two words; short words give their one padded gram."""
+    grams = char_gram_hashes(["ab", "cd"], (3,))
+    ref = char_gram_hashes(["ab"], (3,)).tolist() + char_gram_hashes(["cd"], (3,)).tolist()
+    assert sorted(grams.tolist()) == sorted(ref) and grams.size == 4  # " ab", "ab ", " cd", "cd "
+    assert char_gram_hashes(["a"], (3, 4)).size == 1  # " a " only
+    assert char_gram_hashes([], CHAR_NGRAMS).size == 0
+    # the same gram in different words is the same key; different grams differ
+    assert len(set(char_gram_hashes(["xab", "yab"], (3,)).tolist())) == 5
+
+
+def test_doc_freq_sums_across_shards(seeds: list[Article]) -> None:
+    profiles = [profile(a) for a in seeds]
+    whole = corpus_stats(profiles)
+    parts = CorpusStats()
+    for shard in (profiles[:1], profiles[1:3], profiles[3:]):
+        parts = parts.merge(corpus_stats(shard))
+    assert parts == whole
+    keys = token_hashes(["lukashenko", "the", "no-such-word-zz"])
+    df = whole.df_word.lookup(keys)
+    assert df[0] >= 3 and df[1] == 5 and df[2] == 0
+    assert DocFreq().lookup(keys).tolist() == [0, 0, 0]
+
+
+def test_sparse_rows_hold_the_vectors(seeds: list[Article]) -> None:
+    from benchmark.group.features import vectors
+
+    profiles = [profile(a) for a in seeds]
+    stats = corpus_stats(profiles)
+    vecs = [vectors(p, stats)[1] for p in profiles]
+    matrix = _sparse(vecs)
+    assert matrix.shape[0] == 5 and matrix.nnz == sum(k.size for k, _ in vecs)
+    for i, (_, w) in enumerate(vecs):
+        assert np.array_equal(matrix[i].data, w)
+        assert math.isclose(float(matrix[i].multiply(matrix[i]).sum()), 1.0)
