@@ -120,3 +120,26 @@ def test_sparse_rows_hold_the_vectors(seeds: list[Article]) -> None:
     for i, (_, w) in enumerate(vecs):
         assert np.array_equal(matrix[i].data, w)
         assert math.isclose(float(matrix[i].multiply(matrix[i]).sum()), 1.0)
+
+
+def test_tfidf_rows_share_one_copy(seeds: list[Article]) -> None:
+    """The CSR rows and the judge's vectors are the same floats, stored once.
+
+    The statistics come straight from ``corpus_stats`` (documents still pending in
+    the frequency tables): columns must index the folded vocabulary.
+    """
+    from benchmark.group.features import vectors
+    from benchmark.group.terms import tfidf_rows
+
+    profiles = [profile(a) for a in seeds]
+    stats = corpus_stats(profiles)
+    matrix, views = tfidf_rows([p.chars for p in profiles], stats.df_char, stats.idf)
+    assert matrix.shape == (5, len(stats.df_char)) and int(matrix.indices.max()) < matrix.shape[1]
+    for p, (keys, weights) in zip(profiles, views, strict=True):
+        ref_keys, ref_weights = vectors(p, stats)[1]
+        assert np.array_equal(keys, ref_keys) and np.array_equal(weights, ref_weights)
+        assert np.shares_memory(weights, matrix.data)
+    # a term the statistics never saw gets a column of its own, after the known ones
+    extra = profile(seeds[0].model_copy(update={"id": "x", "body": "Zyxwvut qqqq."}))
+    matrix, _ = tfidf_rows([extra.chars], stats.df_char, stats.idf)
+    assert matrix.shape[1] > len(stats.df_char) and int(matrix.indices.max()) < matrix.shape[1]

@@ -27,10 +27,10 @@ from benchmark.group.features import (
     encoder_text,
     profile,
     profile_features,
-    vectors,
 )
 from benchmark.group.lexical import lsh_pairs
 from benchmark.group.neighbours import neighbour_index_pairs
+from benchmark.group.terms import tfidf_rows
 from benchmark.group.vectorcache import VectorCache
 from benchmark.schema import Article, Cluster, Edge
 
@@ -196,16 +196,17 @@ class PairJudge:
 
 def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
                     config: GroupConfig, vecs: Sequence[Vectors] | None = None,
-                    ) -> list[tuple[str, str]]:
+                    matrices: tuple[Any, Any] | None = None) -> list[tuple[str, str]]:
     """All pairs on small corpora; LSH + approximate nearest-neighbour candidates on large ones.
 
-    ``profiles`` sorted by id; ``vecs`` their TF-IDF vectors if already computed.
+    ``profiles`` sorted by id; ``vecs`` their TF-IDF vectors if already computed,
+    ``matrices`` the same as (word, char) CSR rows (:func:`~benchmark.group.terms.tfidf_rows`).
     """
     ids = [p.id for p in profiles]
     if len(ids) <= config.exhaustive_below:
         return list(combinations(ids, 2))
     pairs = lsh_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
-    found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs)
+    found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs, matrices)
     pairs.update((ids[a], ids[b]) for a, b in found.tolist())
     return sorted(pairs)
 
@@ -310,13 +311,18 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     """
     profiles = sorted(profiles, key=lambda p: p.id)
     stats = corpus_stats(profiles)
-    vecs = [vectors(p, stats) for p in profiles]
+    # one copy of the TF-IDF weights: CSR rows for the candidate search, views for the judge
+    words, word_vecs = tfidf_rows([p.words for p in profiles], stats.df_word, stats.idf)
+    chars, char_vecs = tfidf_rows([p.chars for p in profiles], stats.df_char, stats.idf)
+    vecs = list(zip(word_vecs, char_vecs, strict=True))
+    del word_vecs, char_vecs
     if gate == "auto":
         gate = E5_GATE if (model is None and len(profiles) > config.exhaustive_below) else None
     judge = PairJudge(profiles, stats, config, model,
                       gate=gate if isinstance(gate, tuple) else None, e5_source=e5_source,
                       vectors={p.id: v for p, v in zip(profiles, vecs, strict=True)})
-    pairs = candidate_pairs(profiles, stats, config, vecs)
+    pairs = candidate_pairs(profiles, stats, config, vecs, (words, chars))
+    del words, chars
     if judge.gate is not None:
         sent = judge.prefetch_e5(pairs)
         _say(log, f"e5 gate: {sent} of {len(profiles)} articles sit in a pair whose verdict "

@@ -120,11 +120,13 @@ def _top_per_row(left: Any, right: Any, sims: Any, k: int, decimals: int) -> Any
 
 
 def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
-                          vecs: Sequence[Vectors] | None = None) -> Any:
+                          vecs: Sequence[Vectors] | None = None,
+                          matrices: tuple[Any, Any] | None = None) -> Any:
     """Candidate pairs (row indices ``i < j``, sorted, unique) from each article's ``k`` nearest.
 
     ``profiles`` must be sorted by id (indices are id order). ``vecs`` are the
-    articles' TF-IDF vectors if the caller already has them. Pools are ranked
+    articles' TF-IDF vectors if the caller already has them, ``matrices`` the same as
+    (word, char) CSR rows. Pools are ranked
     :data:`RERANK_ROWS` articles at a time, all their pairs in one sparse product.
     """
     import numpy as np
@@ -132,9 +134,11 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     n = len(profiles)
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    vecs = vecs if vecs is not None else [vectors(p, stats) for p in profiles]
-    words = _sparse([v[0] for v in vecs])
-    chars = _sparse([v[1] for v in vecs])
+    if matrices is not None:
+        words, chars = matrices
+    else:
+        vecs = vecs if vecs is not None else [vectors(p, stats) for p in profiles]
+        words, chars = _sparse([v[0] for v in vecs]), _sparse([v[1] for v in vecs])
     pool = POOL_FACTOR * k
     dense = None
     dense_pool = None

@@ -160,9 +160,13 @@ class DocFreq:
         at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
         return np.where(self.keys[at] == keys, self.counts[at], 0)
 
-    def __len__(self) -> int:
+    def vocabulary(self) -> Any:
+        """The sorted unique term hashes seen (pending documents folded in first)."""
         self._fold()
-        return int(self.keys.size)
+        return self.keys
+
+    def __len__(self) -> int:
+        return int(self.vocabulary().size)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DocFreq):
@@ -217,3 +221,33 @@ def key_jaccard(a: Any, b: Any) -> float:
     at = np.minimum(np.searchsorted(large, small), large.size - 1)
     inter = int(np.count_nonzero(large[at] == small))
     return inter / (int(a.size) + int(b.size) - inter)
+
+
+def tfidf_rows(rows: Sequence[TermCounts], df: DocFreq,
+               idf: Callable[[int], float]) -> tuple[Any, list[SparseVector]]:
+    """Every row's :func:`tfidf` vector, stored once: a CSR matrix and views into it.
+
+    Columns are the positions of the terms in ``df``'s sorted keys (terms it has not
+    seen get their own columns after them), so a row's columns are in key order. The
+    returned vectors' weights are views of the matrix's data: the candidate search
+    (the matrix) and the pair features (the vectors) share one copy.
+    """
+    from scipy.sparse import csr_matrix
+
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=indptr[1:])
+    vocab = df.vocabulary()
+    unseen = [r.keys[df.lookup(r.keys) == 0] for r in rows]
+    if any(u.size for u in unseen):
+        vocab = np.union1d(vocab, np.concatenate(unseen)).astype(np.uint64)
+    cols = np.empty(int(indptr[-1]), dtype=np.int32)
+    data = np.empty(int(indptr[-1]), dtype=np.float64)
+    for i, row in enumerate(rows):
+        lo, hi = int(indptr[i]), int(indptr[i + 1])
+        if hi > lo:  # idf weights are >= 1, so a row with terms has a non-zero norm
+            keys, weights = tfidf(row, df, idf)
+            cols[lo:hi] = np.searchsorted(vocab, keys)
+            data[lo:hi] = weights
+    matrix = csr_matrix((data, cols, indptr), shape=(len(rows), int(vocab.size)))
+    views = [(rows[i].keys, matrix.data[indptr[i] : indptr[i + 1]]) for i in range(len(rows))]
+    return matrix, views
