@@ -13,7 +13,7 @@ import pytest
 from benchmark.group import GroupConfig, corpus_stats, group_articles, profile
 from benchmark.group import encoders as enc
 from benchmark.group.cluster import PairJudge, gate_bars
-from benchmark.group.event import E5_GATE, E5_GATE_RANK
+from benchmark.group.event import E5_GATE
 from benchmark.group.lexical import exact_neighbour_pairs
 from benchmark.group.neighbours import neighbour_pairs
 from benchmark.group.vectorcache import VectorCache
@@ -103,9 +103,13 @@ def test_incremental_rebuild_uses_the_cache_and_equals_a_fresh_build(
     assert [c.model_dump() for c in grown] == [c.model_dump() for c in fresh]
 
 
+#: The e5 gate's rank rule as a large build would set it (``group.e5_gate_rank``).
+RANK = 1
+
+
 def test_gate_sends_only_band_pairs_to_e5_and_keeps_the_seed_groups(
         seeds: list[Article], tmp_path: Path) -> None:
-    cfg = GroupConfig(cache_dir=str(tmp_path), exhaustive_below=0)
+    cfg = GroupConfig(cache_dir=str(tmp_path), exhaustive_below=0, e5_gate_rank=RANK)
     said: list[str] = []
     clusters = group_articles(seeds, cfg, log=said.append)
     minsk = next(c for c in clusters if "000" in c.members)
@@ -118,7 +122,7 @@ def test_gate_sends_only_band_pairs_to_e5_and_keeps_the_seed_groups(
     profiles = sorted((replace(profile(a), embedding=enc.embed(enc_text(a))) for a in seeds),
                       key=lambda p: p.id)
     stats = corpus_stats(profiles)
-    judge = PairJudge(profiles, stats, cfg, gate=E5_GATE, gate_rank=E5_GATE_RANK,
+    judge = PairJudge(profiles, stats, cfg, gate=E5_GATE, gate_rank=cfg.e5_gate_rank,
                       e5_source=lambda ids: {i: enc.embed_e5(enc_text(by_id(seeds, i)))
                                              for i in ids})
     judge.prefetch_e5(candidate_pairs(profiles, stats, cfg))
@@ -176,25 +180,25 @@ def _gate_requests(profiles: list, rank: int | None) -> tuple[set[str], PairJudg
 
 def test_gate_rank_spends_e5_on_far_fewer_articles_than_the_band(crawl: list) -> None:
     band_only, _ = _gate_requests(crawl, None)
-    ranked, judge = _gate_requests(crawl, E5_GATE_RANK)
+    ranked, judge = _gate_requests(crawl, RANK)
     # the band alone reaches nearly every article of a topically dense crawl
     assert len(band_only) >= 0.9 * len(crawl)
     assert 0 < len(ranked) <= len(band_only) / 5 and ranked <= band_only
-    # an article sent has fewer than E5_GATE_RANK candidates above the band
+    # an article sent has fewer than RANK candidates above the band
     assert judge.bars is not None
     assert all(judge.bars[x] <= E5_GATE[1] for x in ranked)
 
 
 def test_gate_rank_does_not_depend_on_input_order(crawl: list) -> None:
-    asked, judge = _gate_requests(crawl, E5_GATE_RANK)
-    again, other = _gate_requests(list(reversed(crawl)), E5_GATE_RANK)
+    asked, judge = _gate_requests(crawl, RANK)
+    again, other = _gate_requests(list(reversed(crawl)), RANK)
     assert asked == again and judge.bars == other.bars
     # the bars are a top-k per article: any order or split of the scored pairs gives them
     scored = [(a, b, judge.gate_score(a, b)) for a, b in sorted(_pairs_of(judge))]
     rng = random.Random(1)
     shuffled = rng.sample(scored, len(scored))
     assert gate_bars(shuffled, 2) == gate_bars(scored, 2)
-    assert gate_bars(shuffled, E5_GATE_RANK) == judge.bars
+    assert gate_bars(shuffled, RANK) == judge.bars
 
 
 def _pairs_of(judge: PairJudge) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from typing import Any
 from benchmark.errors import InputError
 from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import embed_cosine, encode_texts
-from benchmark.group.event import E5_GATE, E5_GATE_RANK, EventModel, shipped_model
+from benchmark.group.event import E5_GATE, EventModel, shipped_model
 from benchmark.group.features import (
     CorpusStats,
     Profile,
@@ -366,9 +366,9 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     step) skip recomputing them, and try another ``model``. ``gate`` "auto"
     applies :data:`~benchmark.group.event.E5_GATE` above ``exhaustive_below``
     articles (with the shipped model); ``None`` judges every pair with the full
-    model. ``gate_rank`` "auto" is :data:`~benchmark.group.event.E5_GATE_RANK`
-    (a band pair goes to e5 only if it is among the best candidates of both its
-    articles); ``None`` sends every band pair. e5 vectors come from the
+    model. ``gate_rank`` "auto" is ``config.e5_gate_rank`` (a band pair goes to
+    e5 only if it is among that many best candidates of both its articles);
+    ``None`` sends every band pair. e5 vectors come from the
     profiles, else from ``e5_source``.
     """
     profiles = sorted(profiles, key=lambda p: p.id)
@@ -376,7 +376,7 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     vecs = [vectors(p, stats) for p in profiles]
     if gate == "auto":
         gate = E5_GATE if (model is None and len(profiles) > config.exhaustive_below) else None
-    rank = E5_GATE_RANK if gate_rank == "auto" else gate_rank
+    rank = config.e5_gate_rank if gate_rank == "auto" else gate_rank
     judge = PairJudge(profiles, stats, config, model,
                       gate=gate if isinstance(gate, tuple) else None,
                       gate_rank=rank if isinstance(rank, int) else None, e5_source=e5_source,
@@ -384,8 +384,9 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     pairs = candidate_pairs(profiles, stats, config, vecs)
     if judge.gate is not None:
         sent = judge.prefetch_e5(pairs)
-        _say(log, f"e5 gate: {sent} of {len(profiles)} articles sit in a pair whose verdict "
-             "e5 can change")
+        ranked = f" (band pairs among the best {rank} of both articles)" if judge.gate_rank else ""
+        _say(log, f"e5 gate{ranked}: {sent} of {len(profiles)} articles sit in a pair whose "
+             "verdict e5 can change")
     edges = [e for a, b in (pair_progress(pairs) if pair_progress else pairs)
              if (e := judge.edge(a, b)) is not None]
     judge.forget_rejections()

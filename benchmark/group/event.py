@@ -190,8 +190,6 @@ EVENT_MODEL_NO_EMBEDDINGS = EventModel(
 #: USE-only verdict stands. Chosen under cross-validation on the public pairs
 #: (bench/grouping.py, docs/grouping.md).
 E5_GATE: tuple[float, float] = (0.15, 0.85)
-#: ... and only when the pair is among this many best-scored candidates of both its articles.
-E5_GATE_RANK: int = 1
 
 
 def shipped_model(embeddings: bool, e5: bool = True) -> EventModel:
