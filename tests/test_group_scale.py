@@ -206,3 +206,14 @@ def _pairs_of(judge: PairJudge) -> list[tuple[str, str]]:
 
     profiles = sorted(judge.profiles.values(), key=lambda p: p.id)
     return candidate_pairs(profiles, judge.stats, judge.config)
+
+
+def test_gate_rank_is_recorded_only_when_set() -> None:
+    from benchmark.dataset.build import build_config
+
+    assert "e5_gate_rank" not in GroupConfig().model_dump()  # build.json bytes as before
+    ranked = build_config(None, {"group": {"e5_gate_rank": 1}})
+    assert ranked.model_dump(mode="json")["group"]["e5_gate_rank"] == 1
+    assert ranked.group.e5_gate_rank == 1
+    with pytest.raises(ValueError):
+        GroupConfig(e5_gate_rank=0)

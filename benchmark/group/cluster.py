@@ -65,17 +65,17 @@ class PairJudge:
     """Decides (and caches) whether a pair of articles is joined by an edge.
 
     With ``gate`` = (lo, hi) the e5 encoder is spent only where it can change
-    the outcome: a pair is first judged by the USE-only model
+    the verdict: a pair is first judged by the USE-only model
     (:data:`~benchmark.group.event.EVENT_MODEL_USE`); it gets e5 vectors and
-    the full model's verdict only when that probability falls inside the band
-    **and**, once :attr:`bars` are set (``gate_rank``, from the candidate pairs
-    by :meth:`prefetch_e5`), the pair is among the ``gate_rank`` best-scored
-    candidates of both its articles: an article whose best candidate is a
-    reprint or a confident match is settled by USE, and its weaker band pairs
-    are left to the USE-only verdict and the linkage. The rule is a pure
-    function of the pair and of per-article bars that are a top-k over the
-    candidate set, so which other articles happen to have e5 vectors, the input
-    order and any partitioning cannot change a decision.
+    the full model's verdict only when that probability falls inside the band,
+    and, with ``gate_rank`` (``group.e5_gate_rank``; :attr:`bars` set from the
+    candidate pairs by :meth:`prefetch_e5`), only when the pair is also among
+    the ``gate_rank`` best-scored candidates of both its articles: an article
+    whose best candidate is a reprint or a confident match is left to USE. That
+    cuts e5 to ~1 % of a large crawl but costs F1 (docs/grouping.md), so it is
+    opt-in. The rule is a pure function of the pair and of per-article bars (a
+    top-k over the candidate set), so which other articles have e5 vectors,
+    the input order and any partitioning cannot change a decision.
     ``e5_source`` (ids -> vectors) supplies vectors that the profiles lack.
     """
 
@@ -308,7 +308,10 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     Encoder vectors come from the on-disk cache (:mod:`benchmark.group.vectorcache`)
     where present and are computed by ``config.workers`` processes otherwise.
     On corpora larger than ``exhaustive_below`` e5 reads only the articles of
-    pairs whose USE-only verdict it can change (:data:`~benchmark.group.event.E5_GATE`).
+    pairs whose USE-only verdict it can change (:data:`~benchmark.group.event.E5_GATE`),
+    and with ``config.e5_gate_rank`` only of band pairs among that many best
+    candidates of both their articles (about 1 % of a large crawl; see
+    docs/grouping.md for what it costs in F1).
 
     Independent of input order: articles are sorted by id first, pair scores
     come from a pure function of the canonically ordered pair, and the linkage
