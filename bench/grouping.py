@@ -37,7 +37,16 @@ import ftfy
 import numpy as np
 from shared_data import require, shared_file
 
-from benchmark.group import GroupConfig, PairJudge, Profile, corpus_stats, group_profiles, profile
+from benchmark.group import (
+    GroupConfig,
+    PairJudge,
+    Profile,
+    corpus_stats,
+    group_profiles,
+    profile,
+    profile_features,
+)
+from benchmark.group.cluster import gate_bars
 from benchmark.group.encoders import E5_HEAD_CHARS, embed, embed_e5
 from benchmark.group.event import (
     E5_GATE,
@@ -57,6 +66,16 @@ FOLDS = 5
 REPEAT_SEEDS = (SEED, 1, 2, 3, 4)
 #: e5 gate bands compared under CV (USE-only probability range sent to the full model).
 GATE_BANDS = ((0.1, 0.9), (0.15, 0.85), (0.2, 0.8), (0.25, 0.75), (0.3, 0.7))
+#: e5 gate rules compared under CV: (band, rank); rank None = every band pair (the default),
+#: else only band pairs among the ``rank`` best candidates of both articles (``e5_gate_rank``).
+GATE_RULES: tuple[tuple[tuple[float, float], int | None], ...] = (
+    (E5_GATE, None),
+    *((E5_GATE, r) for r in (1, 2, 3)),
+    *((b, None) for b in GATE_BANDS if b != E5_GATE),
+    ((0.3, 0.7), 3),
+)
+#: The opt-in rank rule cross-validated over every fold seed next to the default.
+RANK_RULE = 1
 
 
 class Pair:
@@ -174,16 +193,38 @@ def encoder_vectors(articles: dict[str, Article], ids: Sequence[str],
     return out["use"], out["e5"], rates
 
 
+#: A corpus's candidate pairs and their features without ``cos_e5`` (what the gate ranks by).
+GateCorpus = list[tuple[str, str, dict[str, float]]]
+
+
+def gate_corpus(profiles: Sequence[Profile], stats: Any) -> GateCorpus:
+    """The candidate pairs the grouper finds among all texts, with their features sans e5.
+
+    The rank part of the e5 gate compares a pair with the other candidates of
+    its articles, so the CV needs the corpus a build of these texts would see.
+    """
+    from benchmark.group import candidate_pairs
+    from benchmark.group.features import vectors
+
+    vecs = [vectors(p, stats) for p in profiles]
+    cache = {p.id: v for p, v in zip(profiles, vecs, strict=True)}
+    by_id = {p.id: p for p in profiles}
+    return [(a, b, profile_features(by_id[a], by_id[b], stats, cache, e5=False))
+            for a, b in candidate_pairs(profiles, stats, GroupConfig(), vecs)]
+
+
 def cv_grouper(profiles: Sequence[Profile], stats: Any, config: GroupConfig,
                feats: Sequence[dict[str, float]], pairs: Sequence[Pair],
                test_folds: list[list[int]], gate: tuple[float, float] | None = None,
-               sent: list[int] | None = None) -> list[bool]:
+               sent: list[int] | None = None, rank: int | None = None,
+               corpus: GateCorpus | None = None) -> list[bool]:
     """Out-of-fold edges of the grouper: weights and threshold fitted on the other folds.
 
     With ``gate`` the USE-only model (fitted on the same training folds) judges
     first and the full model only pairs whose USE-only probability is in the
-    band, as the grouper does on large corpora; ``sent`` collects how many test
-    pairs went to e5.
+    band, as the grouper does on large corpora; with ``rank`` also only pairs
+    among the ``rank`` best of both articles' candidates in ``corpus`` (scored by
+    the same fold's USE-only model). ``sent`` collects which test pairs went to e5.
     """
     names = model_features(config.use_embeddings, config.e5)
     pred = [False] * len(pairs)
@@ -194,12 +235,32 @@ def cv_grouper(profiles: Sequence[Profile], stats: Any, config: GroupConfig,
         model: EventModel = fit_event_model(train_rows, train_labels, features=names)
         gate_model = (fit_event_model(train_rows, train_labels,
                                       features=model_features(True, False)) if gate else None)
-        judge = PairJudge(profiles, stats, config, model=model, gate=gate, gate_model=gate_model)
+        judge = PairJudge(profiles, stats, config, model=model, gate=gate, gate_model=gate_model,
+                          gate_rank=rank)
+        if gate and rank is not None and corpus is not None:
+            judge.bars = gate_bars(((a, b, judge.gate_score(a, b, f)) for a, b, f in corpus),
+                                   rank)
         for i in test:
             pred[i] = judge.edge(pairs[i].a, pairs[i].b) is not None
             if sent is not None and gate is not None:
                 sent.append(judge.needs_e5(pairs[i].a, pairs[i].b))
     return pred
+
+
+def gate_name(band: tuple[float, float], rank: int | None) -> str:
+    """Row name of a gate rule."""
+    return (f"grouper CV, USE + e5 gated {band[0]:g}-{band[1]:g}"
+            + (f", best {rank} of both" if rank is not None else ", band only"))
+
+
+def corpus_e5_articles(profiles: Sequence[Profile], stats: Any, corpus: GateCorpus,
+                       band: tuple[float, float], rank: int | None) -> int:
+    """How many texts a rule sends to e5 when all texts are grouped as one corpus."""
+    judge = PairJudge(profiles, stats, GroupConfig(), gate=band, gate_rank=rank)
+    scores = [(a, b, judge.gate_score(a, b, f)) for a, b, f in corpus]
+    if rank is not None:
+        judge.bars = gate_bars(scores, rank)
+    return len({x for a, b, score in scores if judge.sends(a, b, score) for x in (a, b)})
 
 
 def pooled(pred: Sequence[bool], pairs: Sequence[Pair]) -> dict[str, float]:
@@ -256,12 +317,15 @@ def main(argv: list[str] | None = None) -> int:
         GroupConfig(conflict_threshold=None), full)
     for name, (config, base) in cv_configs.items():
         rows[name] = cv_grouper(base, stats, config, feats, pairs, test_folds)
-    gate_share: dict[str, float] = {}
-    for band in (E5_GATE, *(b for b in GATE_BANDS if b != E5_GATE)):
+    corpus = gate_corpus(full, stats)
+    gate_share: dict[str, tuple[float, int]] = {}
+    for band, rank in GATE_RULES:
         sent: list[int] = []
-        name = f"grouper CV, USE + e5 gated {band[0]:g}-{band[1]:g}"
-        rows[name] = cv_grouper(full, stats, GroupConfig(), feats, pairs, test_folds, band, sent)
-        gate_share[name] = sum(sent) / len(sent)
+        name = gate_name(band, rank)
+        rows[name] = cv_grouper(full, stats, GroupConfig(), feats, pairs, test_folds, band, sent,
+                                rank, corpus)
+        gate_share[name] = (sum(sent) / len(sent), corpus_e5_articles(full, stats, corpus,
+                                                                       band, rank))
     cos = [f["cos_word"] for f in feats]
     mh = {p.id: minhash(p, 128, SEED) for p in lexical}
     mh_j = [mh[p.a].jaccard(mh[p.b]) for p in pairs]
@@ -272,20 +336,23 @@ def main(argv: list[str] | None = None) -> int:
     per_fold = {name: [score(pairs, test, pred) for test in test_folds]
                 for name, pred in rows.items()}
     print(render(rows, per_fold, pairs, cos, mh_j))
-    for name, share in gate_share.items():
-        print(f"- {name}: {share:.1%} of the labelled pairs went to e5")
+    for name, (share, texts) in gate_share.items():
+        print(f"- {name}: {share:.1%} of the labelled pairs went to e5; grouping all "
+              f"{len(full)} texts as one corpus (shipped models) would encode {texts} "
+              f"({texts / len(full):.1%})")
 
     repeated: dict[str, dict[str, list[float]]] = {}
     fold_f1: dict[str, dict[str, list[float]]] = {}
-    gated = f"grouper CV, USE + e5 gated {E5_GATE[0]:g}-{E5_GATE[1]:g}"
-    for name in (*(n for n in cv_configs if "conflict" not in n), gated,
+    gated = {gate_name(E5_GATE, r): r for r in (None, RANK_RULE)}
+    for name in (*(n for n in cv_configs if "conflict" not in n), *gated,
                  "TF-IDF word cosine CV"):
         repeated[name] = {s: [] for s in SUBSETS}
         fold_f1[name] = {s: [] for s in SUBSETS}
         for seed in REPEAT_SEEDS:
             tf = folds(pairs, seed)
-            if name == gated:
-                pred = cv_grouper(full, stats, GroupConfig(), feats, pairs, tf, E5_GATE)
+            if name in gated:
+                pred = cv_grouper(full, stats, GroupConfig(), feats, pairs, tf, E5_GATE,
+                                  rank=gated[name], corpus=corpus)
             elif name in cv_configs:
                 pred = cv_grouper(cv_configs[name][1], stats, cv_configs[name][0], feats,
                                   pairs, tf)

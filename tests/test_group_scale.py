@@ -12,7 +12,7 @@ import pytest
 
 from benchmark.group import GroupConfig, corpus_stats, group_articles, profile
 from benchmark.group import encoders as enc
-from benchmark.group.cluster import PairJudge
+from benchmark.group.cluster import PairJudge, gate_bars
 from benchmark.group.event import E5_GATE
 from benchmark.group.lexical import exact_neighbour_pairs
 from benchmark.group.neighbours import neighbour_pairs
@@ -103,20 +103,29 @@ def test_incremental_rebuild_uses_the_cache_and_equals_a_fresh_build(
     assert [c.model_dump() for c in grown] == [c.model_dump() for c in fresh]
 
 
+#: The e5 gate's rank rule as a large build would set it (``group.e5_gate_rank``).
+RANK = 1
+
+
 def test_gate_sends_only_band_pairs_to_e5_and_keeps_the_seed_groups(
         seeds: list[Article], tmp_path: Path) -> None:
-    cfg = GroupConfig(cache_dir=str(tmp_path), exhaustive_below=0)
+    cfg = GroupConfig(cache_dir=str(tmp_path), exhaustive_below=0, e5_gate_rank=RANK)
     said: list[str] = []
     clusters = group_articles(seeds, cfg, log=said.append)
     minsk = next(c for c in clusters if "000" in c.members)
     assert {"000", "001", "003"} <= set(minsk.members) and "004" not in minsk.members
     gate = next(s for s in said if s.startswith("e5 gate"))
     assert gate.endswith("e5 can change")
-    # every event edge judged without e5 lies outside the band, every one with e5 inside
-    profiles = [replace(profile(a), embedding=enc.embed(enc_text(a))) for a in seeds]
-    judge = PairJudge(profiles, corpus_stats(profiles), cfg, gate=E5_GATE,
+    # an event edge was judged with e5 exactly when the gate sends it (band and best of both)
+    from benchmark.group import candidate_pairs
+
+    profiles = sorted((replace(profile(a), embedding=enc.embed(enc_text(a))) for a in seeds),
+                      key=lambda p: p.id)
+    stats = corpus_stats(profiles)
+    judge = PairJudge(profiles, stats, cfg, gate=E5_GATE, gate_rank=cfg.e5_gate_rank,
                       e5_source=lambda ids: {i: enc.embed_e5(enc_text(by_id(seeds, i)))
                                              for i in ids})
+    judge.prefetch_e5(candidate_pairs(profiles, stats, cfg))
     for c in clusters:
         for e in c.edges:
             assert ("cos_e5" in e.evidence) == judge.needs_e5(e.a, e.b)
@@ -137,3 +146,74 @@ def test_encoding_pool_gives_the_same_vectors(seeds: list[Article]) -> None:
     one, _ = enc.encode_texts("use", texts, workers=1)
     two, _ = enc.encode_texts("use", texts, workers=2)
     assert all(np.array_equal(one[i], two[i]) for i in texts)
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> list:
+    """Profiles with USE vectors of a written 300-article synthetic crawl (ground-truth stories)."""
+    from benchmark.ingest.synthetic import write_synthetic_corpus
+
+    path = tmp_path_factory.mktemp("crawl") / "crawl.jsonl"
+    write_synthetic_corpus(path, 300, seed=7)
+    articles = load_articles(path).articles
+    use, _ = enc.encode_texts("use", {a.id: enc_text(a) for a in articles}, workers=1)
+    return [replace(profile(a), embedding=use[a.id]) for a in articles]
+
+
+def _gate_requests(profiles: list, rank: int | None) -> tuple[set[str], PairJudge]:
+    """The articles a gated judge asks e5 for on ``profiles``' candidate pairs (e5 not run)."""
+    from benchmark.group import candidate_pairs
+
+    stats = corpus_stats(profiles)
+    cfg = GroupConfig(exhaustive_below=0)
+    asked: set[str] = set()
+
+    def record(ids: list[str]) -> dict[str, np.ndarray]:
+        asked.update(ids)
+        return {i: np.ones(4, dtype=np.float32) for i in ids}
+
+    judge = PairJudge(profiles, stats, cfg, gate=E5_GATE, gate_rank=rank, e5_source=record)
+    pairs = candidate_pairs(sorted(profiles, key=lambda p: p.id), stats, cfg)
+    assert judge.prefetch_e5(pairs) == len(asked)
+    return asked, judge
+
+
+def test_gate_rank_spends_e5_on_far_fewer_articles_than_the_band(crawl: list) -> None:
+    band_only, _ = _gate_requests(crawl, None)
+    ranked, judge = _gate_requests(crawl, RANK)
+    # the band alone reaches nearly every article of a topically dense crawl
+    assert len(band_only) >= 0.9 * len(crawl)
+    assert 0 < len(ranked) <= len(band_only) / 5 and ranked <= band_only
+    # an article sent has fewer than RANK candidates above the band
+    assert judge.bars is not None
+    assert all(judge.bars[x] <= E5_GATE[1] for x in ranked)
+
+
+def test_gate_rank_does_not_depend_on_input_order(crawl: list) -> None:
+    asked, judge = _gate_requests(crawl, RANK)
+    again, other = _gate_requests(list(reversed(crawl)), RANK)
+    assert asked == again and judge.bars == other.bars
+    # the bars are a top-k per article: any order or split of the scored pairs gives them
+    scored = [(a, b, judge.gate_score(a, b)) for a, b in sorted(_pairs_of(judge))]
+    rng = random.Random(1)
+    shuffled = rng.sample(scored, len(scored))
+    assert gate_bars(shuffled, 2) == gate_bars(scored, 2)
+    assert gate_bars(shuffled, RANK) == judge.bars
+
+
+def _pairs_of(judge: PairJudge) -> list[tuple[str, str]]:
+    from benchmark.group import candidate_pairs
+
+    profiles = sorted(judge.profiles.values(), key=lambda p: p.id)
+    return candidate_pairs(profiles, judge.stats, judge.config)
+
+
+def test_gate_rank_is_recorded_only_when_set() -> None:
+    from benchmark.dataset.build import build_config
+
+    assert "e5_gate_rank" not in GroupConfig().model_dump()  # build.json bytes as before
+    ranked = build_config(None, {"group": {"e5_gate_rank": 1}})
+    assert ranked.model_dump(mode="json")["group"]["e5_gate_rank"] == 1
+    assert ranked.group.e5_gate_rank == 1
+    with pytest.raises(ValueError):
+        GroupConfig(e5_gate_rank=0)

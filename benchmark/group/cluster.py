@@ -10,6 +10,8 @@ a chain A-B-C from pulling in a C that has nothing to do with A.
 
 from __future__ import annotations
 
+import heapq
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from itertools import combinations, pairwise
@@ -34,8 +36,29 @@ from benchmark.group.terms import tfidf_rows
 from benchmark.group.vectorcache import VectorCache
 from benchmark.schema import Article, Cluster, Edge
 
+#: The gate score of a reprint pair: above every probability, so an article with a reprint
+#: partner is settled without e5 and a reprint is never sent to it.
+REPRINT_SCORE = 2.0
 #: Wraps the candidate pairs being judged (e.g. a progress bar); yields them unchanged.
 PairProgress = Callable[[list[tuple[str, str]]], Iterable[tuple[str, str]]]
+
+
+def gate_bars(scored: Iterable[tuple[str, str, float]], rank: int) -> dict[str, float]:
+    """Each article's ``rank``-th highest gate score among the scored pairs it is part of.
+
+    Pure and order-free (a top-``rank`` per article), so a corpus split in any
+    partitions, reduced per article, gives the same bars. An article with fewer
+    than ``rank`` pairs gets its lowest score: every pair of it clears its bar.
+    """
+    top: dict[str, list[float]] = {}
+    for a, b, score in scored:
+        for x in (a, b):
+            heap = top.setdefault(x, [])
+            if len(heap) < rank:
+                heapq.heappush(heap, score)
+            elif score > heap[0]:
+                heapq.heapreplace(heap, score)
+    return {x: heap[0] for x, heap in top.items()}
 
 
 class PairJudge:
@@ -43,16 +66,22 @@ class PairJudge:
 
     With ``gate`` = (lo, hi) the e5 encoder is spent only where it can change
     the verdict: a pair is first judged by the USE-only model
-    (:data:`~benchmark.group.event.EVENT_MODEL_USE`); only when that
-    probability falls inside the band does the pair get e5 vectors and the full
-    model's verdict. The rule is a pure function of the pair, so which other
-    articles happen to have e5 vectors cannot change a decision.
+    (:data:`~benchmark.group.event.EVENT_MODEL_USE`); it gets e5 vectors and
+    the full model's verdict only when that probability falls inside the band,
+    and, with ``gate_rank`` (``group.e5_gate_rank``; :attr:`bars` set from the
+    candidate pairs by :meth:`prefetch_e5`), only when the pair is also among
+    the ``gate_rank`` best-scored candidates of both its articles: an article
+    whose best candidate is a reprint or a confident match is left to USE. That
+    cuts e5 to ~1 % of a large crawl but costs F1 (docs/grouping.md), so it is
+    opt-in. The rule is a pure function of the pair and of per-article bars (a
+    top-k over the candidate set), so which other articles have e5 vectors,
+    the input order and any partitioning cannot change a decision.
     ``e5_source`` (ids -> vectors) supplies vectors that the profiles lack.
     """
 
     def __init__(self, profiles: Sequence[Profile], stats: CorpusStats, config: GroupConfig,
                  model: EventModel | None = None, *, gate: tuple[float, float] | None = None,
-                 gate_model: EventModel | None = None,
+                 gate_model: EventModel | None = None, gate_rank: int | None = None,
                  e5_source: Callable[[list[str]], Mapping[str, Any]] | None = None,
                  vectors: dict[str, Vectors] | None = None) -> None:
         self.profiles = {p.id: p for p in profiles}
@@ -66,6 +95,10 @@ class PairJudge:
         self.gate_model = gate_model or shipped_model(True, False)
         self.gate_threshold = (config.event_threshold if config.event_threshold is not None
                                else self.gate_model.threshold)
+        self.gate_rank = gate_rank
+        #: Per article: the ``gate_rank``-th best gate score of its candidate pairs
+        #: (:func:`gate_bars`); None = band only.
+        self.bars: dict[str, float] | None = None
         self.e5_source = e5_source
         self.e5: dict[str, Any] = {}
         self._cache: dict[tuple[str, str], Edge] = {}
@@ -85,25 +118,48 @@ class PairJudge:
                 raise ValueError(f"no e5 vector for {todo[:3]} and no e5_source")
             self.e5.update(self.e5_source(todo))
 
-    def needs_e5(self, a: str, b: str) -> bool:
-        """Whether the gate sends this pair to the e5 model (always False without a gate)."""
-        if self.gate is None:
-            return False
+    def gate_score(self, a: str, b: str, features: Mapping[str, float] | None = None) -> float:
+        """What the gate bands and ranks by: the USE-only probability, :data:`REPRINT_SCORE`
+        for a reprint (settled without e5), 0 when a side has no words.
+
+        ``features`` (the pair's features without ``cos_e5``) saves recomputing them.
+        """
         pa, pb = self.profiles[a], self.profiles[b]
         if not pa.words or not pb.words:
-            return False
-        features = profile_features(pa, pb, self.stats, self._vectors, e5=False)
+            return 0.0
+        if features is None:
+            features = profile_features(pa, pb, self.stats, self._vectors, e5=False)
         if features["shingle_jaccard"] >= self.config.reprint_threshold:
-            return False
-        p = self.gate_model.probability(features)
-        return self.gate[0] <= p <= self.gate[1]
+            return REPRINT_SCORE
+        return self.gate_model.probability(features)
 
-    def prefetch_e5(self, pairs: Iterable[tuple[str, str]]) -> int:
-        """Encode, in one batch, every article of a pair the gate sends to e5; returns how many."""
-        need: set[str] = set()
-        for a, b in pairs:
-            if self.needs_e5(a, b):
-                need.update((a, b))
+    def sends(self, a: str, b: str, score: float) -> bool:
+        """Whether a pair with this gate score goes to e5: in the band, and at both bars."""
+        if self.gate is None or not self.gate[0] <= score <= self.gate[1] \
+                or score >= REPRINT_SCORE:
+            return False
+        if not self.profiles[a].words or not self.profiles[b].words:
+            return False
+        if self.bars is None:
+            return True
+        low = float("-inf")
+        return score >= self.bars.get(a, low) and score >= self.bars.get(b, low)
+
+    def needs_e5(self, a: str, b: str) -> bool:
+        """Whether the gate sends this pair to the e5 model (always False without a gate)."""
+        return self.gate is not None and self.sends(a, b, self.gate_score(a, b))
+
+    def prefetch_e5(self, pairs: Sequence[tuple[str, str]]) -> int:
+        """Set the gate's :attr:`bars` from the candidate ``pairs`` (with ``gate_rank``), then
+        encode, in one batch, every article of a pair the gate sends; returns how many."""
+        if self.gate is None:
+            return 0
+        scores = array("d", (self.gate_score(a, b) for a, b in pairs))
+        if self.gate_rank is not None:
+            self.bars = gate_bars(((a, b, s) for (a, b), s in zip(pairs, scores, strict=True)),
+                                  self.gate_rank)
+        need = {x for (a, b), s in zip(pairs, scores, strict=True) if self.sends(a, b, s)
+                for x in (a, b)}
         self._e5_of(sorted(need))
         return len(need)
 
@@ -122,10 +178,13 @@ class PairJudge:
         else:
             features = profile_features(pa, pb, self.stats, self._vectors, e5=False)
             model = self.gate_model
-            if self.needs_e5(a, b):
+            score = self.gate_score(a, b, features)
+            if self.sends(a, b, score):
                 self._e5_of((a, b))
                 features["cos_e5"] = embed_cosine(self.e5[a], self.e5[b])
                 model = self.model
+            elif score < REPRINT_SCORE:  # the USE-only probability (0 without words)
+                return features, score
         if not pa.words or not pb.words:
             return features, 0.0
         return features, model.probability(features)
@@ -250,7 +309,10 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     Encoder vectors come from the on-disk cache (:mod:`benchmark.group.vectorcache`)
     where present and are computed by ``config.workers`` processes otherwise.
     On corpora larger than ``exhaustive_below`` e5 reads only the articles of
-    pairs whose USE-only verdict it can change (:data:`~benchmark.group.event.E5_GATE`).
+    pairs whose USE-only verdict it can change (:data:`~benchmark.group.event.E5_GATE`),
+    and with ``config.e5_gate_rank`` only of band pairs among that many best
+    candidates of both their articles (about 1 % of a large crawl; see
+    docs/grouping.md for what it costs in F1).
 
     Independent of input order: articles are sorted by id first, pair scores
     come from a pure function of the canonically ordered pair, and the linkage
@@ -298,6 +360,7 @@ def _say(log: Callable[[str], None] | None, message: str) -> None:
 def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
                    model: EventModel | None = None, *,
                    gate: tuple[float, float] | str | None = "auto",
+                   gate_rank: int | str | None = "auto",
                    e5_source: Callable[[list[str]], Mapping[str, Any]] | None = None,
                    log: Callable[[str], None] | None = None,
                    pair_progress: PairProgress | None = None) -> list[Cluster]:
@@ -307,7 +370,10 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     step) skip recomputing them, and try another ``model``. ``gate`` "auto"
     applies :data:`~benchmark.group.event.E5_GATE` above ``exhaustive_below``
     articles (with the shipped model); ``None`` judges every pair with the full
-    model. e5 vectors come from the profiles, else from ``e5_source``.
+    model. ``gate_rank`` "auto" is ``config.e5_gate_rank`` (a band pair goes to
+    e5 only if it is among that many best candidates of both its articles);
+    ``None`` sends every band pair. e5 vectors come from the
+    profiles, else from ``e5_source``.
     """
     profiles = sorted(profiles, key=lambda p: p.id)
     stats = corpus_stats(profiles)
@@ -318,15 +384,18 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     del word_vecs, char_vecs
     if gate == "auto":
         gate = E5_GATE if (model is None and len(profiles) > config.exhaustive_below) else None
+    rank = config.e5_gate_rank if gate_rank == "auto" else gate_rank
     judge = PairJudge(profiles, stats, config, model,
-                      gate=gate if isinstance(gate, tuple) else None, e5_source=e5_source,
+                      gate=gate if isinstance(gate, tuple) else None,
+                      gate_rank=rank if isinstance(rank, int) else None, e5_source=e5_source,
                       vectors={p.id: v for p, v in zip(profiles, vecs, strict=True)})
     pairs = candidate_pairs(profiles, stats, config, vecs, (words, chars))
     del words, chars
     if judge.gate is not None:
         sent = judge.prefetch_e5(pairs)
-        _say(log, f"e5 gate: {sent} of {len(profiles)} articles sit in a pair whose verdict "
-             "e5 can change")
+        ranked = f" (band pairs among the best {rank} of both articles)" if judge.gate_rank else ""
+        _say(log, f"e5 gate{ranked}: {sent} of {len(profiles)} articles sit in a pair whose "
+             "verdict e5 can change")
     edges = [e for a, b in (pair_progress(pairs) if pair_progress else pairs)
              if (e := judge.edge(a, b)) is not None]
     judge.forget_rejections()
