@@ -100,7 +100,7 @@ def test_cli_profile_is_recorded_in_build_json_and_the_card(lexical_build: tuple
     assert "profile lexical" in stdout
     timed = stdout.split("time: ")[1].splitlines()[0]
     assert [part.split()[0] for part in timed.split(", ")] == [
-        s for s in STAGES if s != "group"]
+        s for s in STAGES if s not in {"group", "encoding"}]  # lexical: no encoder runs
     # not a terminal: plain stage lines on stderr, never a bar's carriage returns
     stderr = result.stderr  # type: ignore[attr-defined]
     assert "sumbench: grouping 5 articles ..." in stderr and "\r" not in stderr
@@ -129,3 +129,13 @@ def test_running_out_of_memory_says_what_to_change(seeds_dir: Path, tmp_path: Pa
     result = CliRunner().invoke(cli, ["build", str(seeds_dir), "--out", str(out),
                                       "--profile", "fast"])
     assert result.exit_code != 0 and "--profile lexical" in str(result.exception or "")
+
+
+def test_encoding_has_a_time_of_its_own(seeds_dir: Path, tmp_path: Path) -> None:
+    """With encoders on, their time is its own stage, not part of the candidate search."""
+    from benchmark.dataset.build import build_dataset
+
+    report = build_dataset(seeds_dir, tmp_path / "fast", BuildConfig(profile="fast"))
+    stages = [s for s in report.seconds if s != "total"]
+    assert stages == [s for s in STAGES if s != "group"]
+    assert report.seconds["encoding"] > 0 and report.seconds["candidates"] >= 0

@@ -211,8 +211,8 @@ def _stage(message: str, enabled: bool) -> None:
 
 
 #: Stages of a build in the order they run (the summary lists them in this order).
-STAGES = ("ingest", "group", "profiling", "candidates", "judging", "linking", "examples",
-          "split", "export")
+STAGES = ("ingest", "group", "profiling", "encoding", "candidates", "judging", "linking",
+          "examples", "split", "export")
 
 
 @contextmanager
@@ -236,11 +236,26 @@ def _memory_advice(clock: StageClock, out: Path, profile: str) -> Iterator[None]
 def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
            progress: bool) -> list[Cluster]:
     """Group with a progress display and a time for each step of the grouper."""
+    said: list[bool] = []
+
+    def searching() -> None:
+        # the candidate search has no count to show: say that it runs (once)
+        if not said:
+            said.append(True)
+            _stage(f"finding candidate pairs among {len(articles)} articles", progress)
+
     def profiling(arts: list[Article]) -> Iterator[Article]:
         yield from clock.timed(track(arts, "profiling", unit="article", enabled=progress),
                                "profiling")
-        # the candidate search has no count to show: say that it runs
-        _stage(f"finding candidate pairs among {len(arts)} articles", progress)
+        if not config.use_embeddings:
+            searching()
+
+    @contextmanager
+    def timer(name: str) -> Iterator[None]:
+        with clock.stage(name):
+            yield
+        searching()  # the search starts once the USE vectors are there
+        clock.current = "group"
 
     def judging(pairs: list[tuple[str, str]]) -> Iterable[tuple[str, str]]:
         _stage(f"judging {len(pairs)} candidate pairs", progress)
@@ -248,10 +263,13 @@ def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
 
     with clock.stage("group"):
         clusters = group_articles(articles, config, progress=profiling, pair_progress=judging,
-                                  log=lambda message: _stage(message, progress))
+                                  log=lambda message: _stage(message, progress),
+                                  timer=timer)
     marks = clock.marks
     if {"profiling", "judging"} <= marks.keys():  # the grouper called both hooks
-        clock.seconds["candidates"] = marks["judging"][0] - marks["profiling"][1]
+        # encoders run between profiling and judging (USE, then the e5 the gate asks for)
+        clock.seconds["candidates"] = (marks["judging"][0] - marks["profiling"][1]
+                                       - clock.seconds.get("encoding", 0.0))
         clock.seconds["linking"] = marks["group"][1] - marks["judging"][1]
         del clock.seconds["group"]
     return sorted(clusters, key=lambda c: c.id)

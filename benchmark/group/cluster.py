@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from itertools import combinations, pairwise
 from typing import Any
@@ -297,6 +298,7 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
                    progress: Callable[[list[Article]], Iterable[Article]] | None = None,
                    pair_progress: PairProgress | None = None,
                    log: Callable[[str], None] | None = None,
+                   timer: Callable[[str], AbstractContextManager[None]] | None = None,
                    ) -> list[Cluster]:
     """Group articles into same-event clusters; every article lands in exactly one.
 
@@ -304,7 +306,8 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     must yield the articles unchanged. ``pair_progress`` wraps the judging of the
     candidate pairs the same way. ``log`` receives one-line reports (how many
     encoder vectors came from the on-disk cache, how many articles the e5 gate sent
-    to the encoder).
+    to the encoder). ``timer("encoding")`` wraps every call of the encoders (a
+    build's time per stage shows it apart from the candidate search).
 
     Encoder vectors come from the on-disk cache (:mod:`benchmark.group.vectorcache`)
     where present and are computed by ``config.workers`` processes otherwise.
@@ -330,15 +333,18 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
         return group_profiles(profiles, config, pair_progress=pair_progress)
     cache = VectorCache(config.cache_dir) if config.vector_cache else None
     texts = {a.id: encoder_text(a) for a in ordered}
+    timed = timer or (lambda _name: nullcontext())
     try:
-        use, hits = encode_texts("use", texts, cache=cache, workers=config.workers)
-        _say(log, f"USE vectors: {len(texts)} articles, {hits} from the cache")
+        with timed("encoding"):
+            use, hits = encode_texts("use", texts, cache=cache, workers=config.workers)
+            _say(log, f"USE vectors: {len(texts)} articles, {hits} from the cache")
         profiles = [replace(p, embedding=use[p.id]) for p in profiles]
         del use
 
         def e5_of(ids: list[str]) -> dict[str, Any]:
-            vecs, got = encode_texts("e5", {i: texts[i] for i in ids}, cache=cache,
-                                     workers=config.workers)
+            with timed("encoding"):
+                vecs, got = encode_texts("e5", {i: texts[i] for i in ids}, cache=cache,
+                                         workers=config.workers)
             _say(log, f"e5 vectors: {len(ids)} articles, {got} from the cache")
             return vecs
 
