@@ -1,22 +1,24 @@
 """Approximate nearest neighbours that scale: each article's top ``k`` in three spaces.
 
 Exact search compares every article with every other (O(n^2) work, ~3 h at
-100k articles). Here each article first gets a small **pool** of likely
-neighbours from two cheap searches, and the pool is then ranked **exactly**
-in every space, ties broken by id, so a neighbour list is the exact top ``k``
-whenever the true neighbours are in the pool:
+100k articles). Here each article first gets a **pool** of likely neighbours
+from three cheap searches, and the pool is then ranked **exactly** in every
+space, ties broken by id, so a neighbour list is the exact top ``k`` whenever
+the true neighbours are in the pool:
 
 * **embedding pool**: an HNSW graph over the USE vectors (``faiss``, built in
   id order on one thread, so the same corpus gives the same graph and the same
   pools on every run);
-* **word pool**: the word TF-IDF product restricted to terms in at most
-  :data:`PRUNE_DF` of the documents (stop words and their like add little to a
-  cosine but most of the work; the exact re-rank puts them back).
+* **word pool** and **character pool**: the word (character n-gram) TF-IDF
+  product restricted to terms in at most :data:`PRUNE_DF` of the documents.
+  Stop words and common n-grams like " th" add little to a cosine but most of
+  the work of a product; the exact re-rank puts them back. The character pool
+  finds what the other two miss: neighbours in a script with few articles
+  (Chinese texts share n-grams, not ``\\w+`` words) and across languages.
 
-Character n-gram neighbours are ranked within the union of both pools: an
-exact character search is the costliest part of exact search (every 3-gram
-like " th" is in almost every English text). Recall against exact search is
-measured in ``bench/candidates.py`` and quoted in docs/grouping.md.
+Character rows are long (~1,200 n-grams), so characters are ranked within the
+best :data:`CHAR_POOL_FACTOR` x ``k`` of each pool only. Recall against exact
+search is measured in ``bench/candidates.py`` and quoted in docs/grouping.md.
 """
 
 from __future__ import annotations
@@ -38,10 +40,10 @@ POOL_FACTOR = 6
 #: (a character row holds ~10x the terms of a word row, so its ranking costs the most).
 CHAR_POOL_FACTOR = 6
 #: Terms in more than this share of the documents (and more than :data:`PRUNE_MIN_DF`
-#: documents) are left out of the word pool search.
-PRUNE_DF = 0.05
+#: documents) are left out of the word and character pool searches.
+PRUNE_DF = 0.1
 PRUNE_MIN_DF = 100
-#: Rows of the pruned word product computed at a time (memory ``block x corpus``).
+#: Rows of a pruned product computed at a time (its output stays sparse).
 BLOCK = 256
 #: Articles whose pools are ranked in one batch (memory ~ rows x pool x nonzeros per row).
 RERANK_ROWS = 32
@@ -50,7 +52,7 @@ TFIDF_DECIMALS = 9
 
 
 def _dense_pools(matrix: Any, pool: int) -> Any:
-    """Pool of each row's approximate nearest rows by inner product (HNSW, one thread)."""
+    """Each row's approximate nearest rows by inner product (HNSW, one thread); -1 pads."""
     import numpy as np
 
     faiss = _require("faiss", "faiss-cpu", "use_embeddings")
@@ -61,39 +63,45 @@ def _dense_pools(matrix: Any, pool: int) -> Any:
     data = np.ascontiguousarray(matrix, dtype=np.float32)
     index.add(data)
     _, found = index.search(data, min(pool + 1, matrix.shape[0]))
-    return found
+    return found.astype(np.int64)
 
 
-def _word_pools(matrix: Any, pool: int) -> list[Any]:
-    """Pool of each row's likely word neighbours: the product over rarer terms only."""
+def _sparse_pools(matrix: Any, pool: int) -> Any:
+    """Each row's likely neighbours (best first, ties by index; -1 pads): rarer terms only.
+
+    The product of the pruned matrix is computed :data:`BLOCK` rows at a time and
+    kept sparse, so memory is ``BLOCK`` x the rows that share a rare term.
+    """
     import numpy as np
 
     n = matrix.shape[0]
-    df = np.diff(matrix.tocsc().indptr)
-    keep = np.flatnonzero(df <= max(PRUNE_MIN_DF, PRUNE_DF * n))
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    keep = np.flatnonzero((df > 1) & (df <= max(PRUNE_MIN_DF, PRUNE_DF * n)))
     pruned = matrix[:, keep].tocsr()
     pruned_t = pruned.T.tocsr()
-    take = min(pool, n - 1)
-    out: list[Any] = []
+    out = np.full((n, pool), -1, dtype=np.int64)
     for start in range(0, n, BLOCK):
-        sims = (pruned[start : start + BLOCK] @ pruned_t).toarray()
-        for r, row in enumerate(sims):
-            row[start + r] = 0.0
-            top = np.argpartition(-row, take - 1)[:take] if take < n else np.arange(n)
-            top = top[row[top] > 0]
-            out.append(top[np.lexsort((top, -row[top]))])  # best first, ties by index
+        sims = pruned[start : start + BLOCK] @ pruned_t
+        sims.sort_indices()
+        ptr, cols, vals = sims.indptr, sims.indices, sims.data
+        for r in range(sims.shape[0]):
+            c, v = cols[ptr[r] : ptr[r + 1]], vals[ptr[r] : ptr[r + 1]]
+            ok = (c != start + r) & (v > 0)
+            c, v = c[ok], v[ok]
+            best = c[np.argsort(-v, kind="stable")[:pool]]  # columns ascending: ties by index
+            out[start + r, : len(best)] = best
     return out
 
 
-def _pool(i: int, words: Any, dense: Any, limit: int | None) -> Any:
-    """Sorted unique candidates of row ``i``: the first ``limit`` of each pool (all if None)."""
+def _candidates(rows: Any, pools: Sequence[Any], limit: int | None, n: int) -> tuple[Any, Any]:
+    """Sorted unique pairs (row, candidate) from the first ``limit`` of each pool of ``rows``."""
     import numpy as np
 
-    parts = [words[:limit]]
-    if dense is not None:
-        parts.append(dense[: (limit or len(dense)) + 1])
-    cand = np.unique(np.concatenate(parts).astype(np.int64))
-    return cand[(cand >= 0) & (cand != i)]
+    right = np.hstack([p[rows, :limit] for p in pools])
+    left = np.broadcast_to(rows[:, None], right.shape)
+    ok = (right >= 0) & (right != left)
+    codes = np.unique(left[ok] * n + right[ok])
+    return codes // n, codes % n
 
 
 def _rowwise(matrix: Any, left: Any, right: Any) -> Any:
@@ -137,38 +145,29 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     chars = _sparse([v[1] for v in vecs])
     pool = POOL_FACTOR * k
     dense = None
-    dense_pool = None
+    pools = [_sparse_pools(words, pool), _sparse_pools(chars, pool)]
     if all(p.embedding is not None for p in profiles):
         dense = np.vstack([p.embedding for p in profiles]).astype(np.float64)
-        dense_pool = _dense_pools(dense, pool)
-    word_pool = _word_pools(words, pool)
+        pools.append(_dense_pools(dense, pool))
     found: list[Any] = []
     short = CHAR_POOL_FACTOR * k
     for start in range(0, n, RERANK_ROWS):
-        rows = range(start, min(n, start + RERANK_ROWS))
-        pools = [_pool(i, word_pool[i], None if dense_pool is None else dense_pool[i], None)
-                 for i in rows]
-        left = np.repeat(np.array(rows, dtype=np.int64), [len(c) for c in pools])
-        right = np.concatenate(pools)
+        rows = np.arange(start, min(n, start + RERANK_ROWS), dtype=np.int64)
+        left, right = _candidates(rows, pools, None, n)
         if not len(left):
             continue
         found.append(_top_per_row(left, right, _rowwise(words, left, right), k, TFIDF_DECIMALS))
-        # characters: ranked within the best of both pools only (their rows are long)
-        pools = [_pool(i, word_pool[i], None if dense_pool is None else dense_pool[i], short)
-                 for i in rows]
-        cl = np.repeat(np.array(rows, dtype=np.int64), [len(c) for c in pools])
-        cr = np.concatenate(pools)
-        found.append(_top_per_row(cl, cr, _rowwise(chars, cl, cr), k, TFIDF_DECIMALS))
         if dense is not None:
             sims = np.einsum("ij,ij->i", dense[left], dense[right])
             found.append(_top_per_row(left, right, sims, k, EMBED_DECIMALS))
+        # characters: ranked within the best of each pool only (their rows are long)
+        cl, cr = _candidates(rows, pools, short, n)
+        found.append(_top_per_row(cl, cr, _rowwise(chars, cl, cr), k, TFIDF_DECIMALS))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     both = np.concatenate(found)
     codes = np.unique(both[:, 0] * n + both[:, 1])
     return np.stack([codes // n, codes % n], axis=1)
-
-
 def neighbour_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
                     vecs: Sequence[Vectors] | None = None) -> set[tuple[str, str]]:
     """:func:`neighbour_index_pairs` as (id, id) pairs; ``profiles`` in any order."""
