@@ -86,10 +86,11 @@ def measured(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 
 def baseline_module(ref: str) -> types.ModuleType:
     """``benchmark/group/neighbours.py`` as it was at git revision ``ref``."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:benchmark/group/neighbours.py"],
+    path = "benchmark/group/neighbours.py"
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:{path}"],
                             check=True, capture_output=True, text=True).stdout
     module = types.ModuleType(f"neighbours_{ref}")
-    exec(compile(source, f"{ref}:benchmark/group/neighbours.py", "exec"), module.__dict__)
+    exec(compile(source, f"{ref}:{path}", "exec"), module.__dict__)
     return module
 
 

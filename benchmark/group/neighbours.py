@@ -2,23 +2,24 @@
 
 Exact search compares every article with every other (O(n^2) work, ~3 h at
 100k articles). Here each article first gets a **pool** of likely neighbours
-from three cheap searches, and the pool is then ranked **exactly** in every
-space, ties broken by id, so a neighbour list is the exact top ``k`` whenever
-the true neighbours are in the pool:
+from five cheap searches, and every pair in a pool is then scored **exactly**
+in every space, ties broken by id, so a neighbour list is the exact top ``k``
+whenever the true neighbours are in the pools. A TF-IDF cosine is a sum over
+rare terms plus a sum over frequent ones, and each part gets its own search:
 
-* **embedding pool**: an HNSW graph over the USE vectors (``faiss``, built in
-  id order on one thread, so the same corpus gives the same graph and the same
-  pools on every run);
-* **word pool** and **character pool**: the word (character n-gram) TF-IDF
-  product restricted to terms in at most :data:`PRUNE_DF` of the documents.
-  Stop words and common n-grams like " th" add little to a cosine but most of
-  the work of a product; the exact re-rank puts them back. The character pool
-  finds what the other two miss: neighbours in a script with few articles
-  (Chinese texts share n-grams, not ``\\w+`` words) and across languages.
+* **rare-term pools** (word and character): the TF-IDF product restricted to
+  terms in at most :func:`rare_limit` documents (``3 sqrt(n)``, at least 100),
+  so the work is at most ``n x rare_limit x`` terms per row: O(n^1.5), not O(n^2);
+* **frequent-term pools** (word and character): an HNSW graph over a
+  :data:`SVD_DIM`-dimensional truncated SVD of the remaining columns (the
+  vocabulary of a language, a topic or a story template, where the neighbours of
+  an article with few rare-term matches come from);
+* **embedding pool**: an HNSW graph over the USE vectors.
 
-Character rows are long (~1,200 n-grams), so characters are ranked within the
-best :data:`CHAR_POOL_FACTOR` x ``k`` of each pool only. Recall against exact
-search is measured in ``bench/candidates.py`` and quoted in docs/grouping.md.
+Every HNSW graph is built by ``faiss`` in id order on one thread and the SVD is
+fitted on evenly spaced rows with a fixed seed on one BLAS thread, so the same
+corpus gives the same pools on every run. Recall against exact search is
+measured in ``bench/candidates.py`` and quoted in docs/grouping.md.
 """
 
 from __future__ import annotations
@@ -34,21 +35,27 @@ from benchmark.group.lexical import _sparse
 #: against exact search on the USE vectors of a 10k-article corpus (docs/grouping.md).
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 128
-#: Pool per article and per search, as a multiple of ``k`` (then ranked exactly).
+#: Pool per article and per search, as a multiple of ``k`` (then scored exactly).
 POOL_FACTOR = 6
-#: Character neighbours are ranked within the first ``CHAR_POOL_FACTOR x k`` of each pool
-#: (a character row holds ~10x the terms of a word row, so its ranking costs the most).
-CHAR_POOL_FACTOR = 6
-#: Terms in more than this share of the documents (and more than :data:`PRUNE_MIN_DF`
-#: documents) are left out of the word and character pool searches.
-PRUNE_DF = 0.1
+#: Terms in more than ``max(PRUNE_MIN_DF, PRUNE_SQRT x sqrt(n))`` documents count as
+#: frequent: left out of the rare-term product, searched through their SVD instead.
+PRUNE_SQRT = 3.0
 PRUNE_MIN_DF = 100
+#: Dimensions of the SVD of the frequent-term columns, and the rows it is fitted on.
+SVD_DIM = 128
+SVD_ROWS = 2000
+SVD_SEED = 0
 #: Rows of a pruned product computed at a time (its output stays sparse).
 BLOCK = 256
 #: Candidate pairs scored at a time in the embedding space (memory ~ 2 x pairs x dimensions).
 PAIR_CHUNK = 4096
 #: Decimals kept of a TF-IDF cosine when ranking (as in exact search).
 TFIDF_DECIMALS = 9
+
+
+def rare_limit(n: int) -> int:
+    """Document frequency up to which a term is searched exactly (the rest through its SVD)."""
+    return max(PRUNE_MIN_DF, int(PRUNE_SQRT * n**0.5))
 
 
 def _dense_pools(matrix: Any, pool: int) -> Any:
@@ -66,42 +73,66 @@ def _dense_pools(matrix: Any, pool: int) -> Any:
     return found.astype(np.int64)
 
 
-def _sparse_pools(matrix: Any, pool: int) -> Any:
-    """Each row's likely neighbours (best first, ties by index; -1 pads): rarer terms only.
+def _frequent_pools(matrix: Any, pool: int) -> Any | None:
+    """Pools by the frequent terms alone: HNSW over their truncated SVD (None: no such terms)."""
+    import numpy as np
+
+    n = matrix.shape[0]
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    frequent = matrix[:, np.flatnonzero(df > rare_limit(n))].tocsr()
+    if frequent.shape[1] == 0:
+        return None
+    sample = frequent[:: max(1, n // SVD_ROWS)]
+    dim = min(SVD_DIM, sample.shape[0] - 1, frequent.shape[1] - 1)
+    if dim < 1 or frequent.shape[1] <= SVD_DIM:
+        return _dense_pools(frequent.toarray(), pool)
+    from sklearn.decomposition import TruncatedSVD
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # one BLAS thread: the same projection on every run
+        svd = TruncatedSVD(dim, algorithm="randomized", random_state=SVD_SEED).fit(sample)
+        projected = frequent @ svd.components_.T
+    return _dense_pools(projected, pool)
+
+
+def _rare_pools(matrix: Any, pool: int) -> Any:
+    """Each row's likely neighbours (best first, ties by index; -1 pads): rare terms only.
 
     The product of the pruned matrix is computed :data:`BLOCK` rows at a time and
-    kept sparse, so memory is ``BLOCK`` x the rows that share a rare term.
+    kept sparse; a term in ``d`` documents costs ``d^2`` at most, so the whole
+    product costs at most ``rare_limit(n)`` x the corpus' nonzeros.
     """
     import numpy as np
 
     n = matrix.shape[0]
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    keep = np.flatnonzero((df > 1) & (df <= max(PRUNE_MIN_DF, PRUNE_DF * n)))
-    pruned = matrix[:, keep].tocsr()
+    pruned = matrix[:, np.flatnonzero((df > 1) & (df <= rare_limit(n)))].tocsr()
     pruned_t = pruned.T.tocsr()
     out = np.full((n, pool), -1, dtype=np.int64)
     for start in range(0, n, BLOCK):
         sims = pruned[start : start + BLOCK] @ pruned_t
-        sims.sort_indices()
         ptr, cols, vals = sims.indptr, sims.indices, sims.data
         for r in range(sims.shape[0]):
             c, v = cols[ptr[r] : ptr[r + 1]], vals[ptr[r] : ptr[r + 1]]
             ok = (c != start + r) & (v > 0)
             c, v = c[ok], v[ok]
-            best = c[np.argsort(-v, kind="stable")[:pool]]  # columns ascending: ties by index
+            if len(v) > pool:  # keep the pool-th best value and everything above it (ties)
+                kept = v >= np.partition(v, len(v) - pool)[len(v) - pool]
+                c, v = c[kept], v[kept]
+            best = c[np.lexsort((c, -v))[:pool]]
             out[start + r, : len(best)] = best
     return out
 
 
-def _candidate_pairs(pools: Sequence[Any], limit: int | None, n: int) -> Any:
-    """Unique pair codes ``i * n + j`` (``i < j``): row ``i`` or ``j`` has the other among
-    the first ``limit`` of one of its pools. Computed :data:`BLOCK` rows at a time."""
+def _candidate_pairs(pools: Sequence[Any], n: int) -> Any:
+    """Unique pair codes ``i * n + j`` (``i < j``): row ``i`` or ``j`` has the other in
+    one of its pools. Computed :data:`BLOCK` rows at a time."""
     import numpy as np
 
     codes: list[Any] = []
     for start in range(0, n, BLOCK):
         rows = np.arange(start, min(n, start + BLOCK), dtype=np.int64)
-        right = np.hstack([p[rows, :limit] for p in pools])
+        right = np.hstack([p[rows] for p in pools])
         left = np.broadcast_to(rows[:, None], right.shape)
         ok = (right >= 0) & (right != left)
         a, b = left[ok], right[ok]
@@ -173,18 +204,17 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     words = _sparse([v[0] for v in vecs])
     chars = _sparse([v[1] for v in vecs])
     pool = POOL_FACTOR * k
-    pools = [_sparse_pools(words, pool), _sparse_pools(chars, pool)]
-    spaces: list[tuple[Any, int, int | None]] = [(words, TFIDF_DECIMALS, None),
-                                                 (chars, TFIDF_DECIMALS, CHAR_POOL_FACTOR * k)]
+    pools = [_rare_pools(words, pool), _rare_pools(chars, pool)]
+    pools += [p for p in (_frequent_pools(words, pool), _frequent_pools(chars, pool))
+              if p is not None]
+    spaces: list[tuple[Any, int]] = [(words, TFIDF_DECIMALS), (chars, TFIDF_DECIMALS)]
     if all(p.embedding is not None for p in profiles):
         dense = np.vstack([p.embedding for p in profiles]).astype(np.float64)
         pools.append(_dense_pools(dense, pool))
-        spaces.append((dense, EMBED_DECIMALS, None))
-    found = []
-    full = _candidate_pairs(pools, None, n)
-    for matrix, decimals, limit in spaces:
-        codes = full if limit is None or limit >= pool else _candidate_pairs(pools, limit, n)
-        found.append(_top_pairs(codes, _pair_sims(matrix, codes, n), k, decimals, n))
+        spaces.append((dense, EMBED_DECIMALS))
+    codes = _candidate_pairs(pools, n)
+    found = [_top_pairs(codes, _pair_sims(matrix, codes, n), k, decimals, n)
+             for matrix, decimals in spaces]
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1)
 
