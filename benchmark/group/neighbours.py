@@ -47,6 +47,8 @@ SVD_ROWS = 2000
 SVD_SEED = 0
 #: Rows of a pruned product computed at a time (its output stays sparse).
 BLOCK = 256
+#: Articles whose neighbour lists are chosen at a time (memory ~ rows x pool).
+TOP_ROWS = 4096
 #: Candidate pairs scored at a time in the embedding space (memory ~ 2 x pairs x dimensions).
 PAIR_CHUNK = 4096
 #: Decimals kept of a TF-IDF cosine when ranking (as in exact search).
@@ -70,7 +72,7 @@ def _dense_pools(matrix: Any, pool: int) -> Any:
     data = np.ascontiguousarray(matrix, dtype=np.float32)
     index.add(data)
     _, found = index.search(data, min(pool + 1, matrix.shape[0]))
-    return found.astype(np.int64)
+    return found.astype(np.int32)
 
 
 def _frequent_pools(matrix: Any, pool: int) -> Any | None:
@@ -108,7 +110,7 @@ def _rare_pools(matrix: Any, pool: int) -> Any:
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
     pruned = matrix[:, np.flatnonzero((df > 1) & (df <= rare_limit(n)))].tocsr()
     pruned_t = pruned.T.tocsr()
-    out = np.full((n, pool), -1, dtype=np.int64)
+    out = np.full((n, pool), -1, dtype=np.int32)
     for start in range(0, n, BLOCK):
         sims = pruned[start : start + BLOCK] @ pruned_t
         ptr, cols, vals = sims.indptr, sims.indices, sims.data
@@ -132,7 +134,7 @@ def _candidate_pairs(pools: Sequence[Any], n: int) -> Any:
     codes: list[Any] = []
     for start in range(0, n, BLOCK):
         rows = np.arange(start, min(n, start + BLOCK), dtype=np.int64)
-        right = np.hstack([p[rows] for p in pools])
+        right = np.hstack([p[rows] for p in pools]).astype(np.int64)
         left = np.broadcast_to(rows[:, None], right.shape)
         ok = (right >= 0) & (right != left)
         a, b = left[ok], right[ok]
@@ -170,20 +172,29 @@ def _pair_sims(matrix: Any, codes: Any, n: int) -> Any:
 
 def _top_pairs(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
     """Codes of the pairs among each row's ``k`` most similar candidates (rounded sim > 0,
-    ties by index), every pair seen from both of its rows."""
+    ties by index), every pair seen from both of its rows; :data:`TOP_ROWS` rows at a time."""
     import numpy as np
 
     sims = np.round(sims, decimals)
     keep = sims > 0
     codes, sims = codes[keep], sims[keep]
-    a, b = codes // n, codes % n
-    left, right, both = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([sims, sims])
-    order = np.lexsort((right, -both, left))
-    left, right = left[order], right[order]
-    rank = np.arange(len(left)) - np.searchsorted(left, left, side="left")
-    chosen = rank < k
-    lo, hi = left[chosen], right[chosen]
-    return np.unique(np.minimum(lo, hi) * n + np.maximum(lo, hi))
+    a, b = codes // n, codes % n  # a ascending: codes are sorted
+    by_b = np.argsort(b, kind="stable")
+    b_sorted = b[by_b]
+    found: list[Any] = []
+    for start in range(0, n, TOP_ROWS):
+        f0, f1 = np.searchsorted(a, [start, start + TOP_ROWS])
+        r0, r1 = np.searchsorted(b_sorted, [start, start + TOP_ROWS])
+        back = by_b[r0:r1]
+        left = np.concatenate([a[f0:f1], b[back]])
+        right = np.concatenate([b[f0:f1], a[back]])
+        both = np.concatenate([sims[f0:f1], sims[back]])
+        order = np.lexsort((right, -both, left))
+        left, right = left[order], right[order]
+        chosen = np.arange(len(left)) - np.searchsorted(left, left, side="left") < k
+        lo, hi = left[chosen], right[chosen]
+        found.append(np.minimum(lo, hi) * n + np.maximum(lo, hi))
+    return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
 
 def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
