@@ -36,11 +36,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from benchmark.group import GroupConfig, PairJudge, corpus_stats, profile
 from benchmark.group.encoders import encode_texts
 from benchmark.group.features import encoder_text, vectors
-from benchmark.group.lexical import exact_neighbour_pairs_by_space
-from benchmark.group.neighbours import neighbour_pairs
+from benchmark.group.lexical import exact_neighbour_pairs_by_space, lsh_pairs
+from benchmark.group.neighbours import neighbour_pairs, within_date_gap
 from benchmark.group.vectorcache import VectorCache
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -184,6 +186,18 @@ def main(argv: list[str] | None = None) -> int:
             record["runs"][label]["edge_recall"] = round(len(hit) / max(1, len(edges)), 4)
             print(f"{label}: accepted edges among exact candidates {len(edges)}; recall "
                   f"{len(hit) / max(1, len(edges)):.4f} ({len(edges - hit)} missed)")
+        # what dropping the date-vetoed neighbour pairs (cluster.candidate_pairs) costs:
+        # accepted edges among them that the LSH reprint candidates do not also hold
+        lsh = lsh_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
+        index = {p.id: i for i, p in enumerate(profiles)}
+        cand = sorted(found["current"])
+        coded = np.array([[index[a], index[b]] for a, b in cand], dtype=np.int64).reshape(-1, 2)
+        near = within_date_gap(coded, profiles, config.max_date_gap_days or 0)
+        far = [p for p, ok in zip(cand, near.tolist(), strict=True) if not ok]
+        lost = [p for p in far if judge.edge(*p) is not None and p not in lsh]
+        record["date_filter"] = {"dropped": len(far), "edges_lost": len(lost)}
+        print(f"date filter: drops {len(far)} of {len(cand)} neighbour pairs; accepted edges "
+              f"among them not in the LSH candidates: {len(lost)}")
     return _write(args.json, record)
 
 

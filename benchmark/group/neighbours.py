@@ -230,6 +230,17 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     return np.stack([codes // n, codes % n], axis=1)
 
 
+def within_date_gap(pairs: Any, profiles: Sequence[Profile], gap: int) -> Any:
+    """Mask of the index ``pairs`` that may become event edges: a publication date unknown on
+    either side, or the two at most ``gap`` days apart (the judge vetoes the rest)."""
+    import numpy as np
+
+    dates = np.array([-1 if p.published_ordinal is None else p.published_ordinal
+                      for p in profiles], dtype=np.int64)
+    a, b = dates[pairs[:, 0]], dates[pairs[:, 1]]
+    return (a < 0) | (b < 0) | (np.abs(a - b) <= gap)
+
+
 def neighbour_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
                     vecs: Sequence[Vectors] | None = None) -> set[tuple[str, str]]:
     """:func:`neighbour_index_pairs` as (id, id) pairs; ``profiles`` in any order."""
