@@ -32,7 +32,7 @@ from benchmark.group.features import (
     profile_features,
 )
 from benchmark.group.lexical import lsh_pairs
-from benchmark.group.neighbours import neighbour_index_pairs
+from benchmark.group.neighbours import neighbour_index_pairs, within_date_gap
 from benchmark.group.terms import tfidf_rows
 from benchmark.group.vectorcache import VectorCache
 from benchmark.schema import Article, Cluster, Edge
@@ -259,6 +259,10 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
                     matrices: tuple[Any, Any] | None = None) -> list[tuple[str, str]]:
     """All pairs on small corpora; LSH + approximate nearest-neighbour candidates on large ones.
 
+    Neighbour pairs whose publication dates are both known and further apart than
+    ``max_date_gap_days`` are dropped before judging: they can only be reprint edges,
+    and reprints are LSH's candidates.
+
     ``profiles`` sorted by id; ``vecs`` their TF-IDF vectors if already computed,
     ``matrices`` the same as (word, char) CSR rows (:func:`~benchmark.group.terms.tfidf_rows`).
     """
@@ -267,6 +271,8 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
         return list(combinations(ids, 2))
     pairs = lsh_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
     found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs, matrices)
+    if config.max_date_gap_days is not None:  # vetoed as events; reprints come from LSH
+        found = found[within_date_gap(found, profiles, config.max_date_gap_days)]
     pairs.update((ids[a], ids[b]) for a, b in found.tolist())
     return sorted(pairs)
 

@@ -84,29 +84,43 @@ def exact_neighbour_pairs(
     the reference the approximate search (:func:`neighbour_pairs`) is measured
     against (bench/candidates.py, tests).
     """
+    return set().union(*exact_neighbour_pairs_by_space(profiles, stats, k, block).values())
+
+
+def exact_neighbour_pairs_by_space(
+    profiles: Sequence[Profile], stats: CorpusStats, k: int, block: int = 128,
+    rows: Sequence[int] | None = None,
+) -> dict[str, set[tuple[str, str]]]:
+    """:func:`exact_neighbour_pairs` per space ("word", "char", "embedding").
+
+    ``rows`` (indices into ``profiles``) limits the search to those articles' own
+    neighbour lists: a sample measures recall on corpora too large for all rows.
+    """
     import numpy as np
 
     ids = [p.id for p in profiles]
     vecs = [vectors(p, stats) for p in profiles]
-    spaces: list[tuple[Any, int]] = [(_sparse([v[0] for v in vecs]), 9),
-                                     (_sparse([v[1] for v in vecs]), 9)]
+    spaces: dict[str, tuple[Any, int]] = {"word": (_sparse([v[0] for v in vecs]), 9),
+                                          "char": (_sparse([v[1] for v in vecs]), 9)}
     if profiles and all(p.embedding is not None for p in profiles):
         # encoder cosines keep EMBED_DECIMALS, as in the pair features (CPU/BLAS-robust ranks)
-        spaces.append((np.vstack([p.embedding for p in profiles]).astype("float64"),
-                       EMBED_DECIMALS))
-    out: set[tuple[str, str]] = set()
+        spaces["embedding"] = (np.vstack([p.embedding for p in profiles]).astype("float64"),
+                               EMBED_DECIMALS)
+    chosen = np.arange(len(ids)) if rows is None else np.asarray(sorted(set(rows)), dtype=int)
     order = np.arange(len(ids))
-    for matrix, decimals in spaces:
-        for start in range(0, len(ids), block):
-            sims = matrix[start : start + block] @ matrix.T
+    out: dict[str, set[tuple[str, str]]] = {}
+    for name, (matrix, decimals) in spaces.items():
+        found = out[name] = set()
+        for start in range(0, len(chosen), block):
+            part = chosen[start : start + block]
+            sims = matrix[part] @ matrix.T
             sims = sims.toarray() if hasattr(sims, "toarray") else np.asarray(sims)
-            for r, row in enumerate(sims):
-                i = start + r
+            for i, row in zip(part.tolist(), sims, strict=True):
                 row = np.round(row, decimals)
                 row[i] = -np.inf
                 top = np.lexsort((order, -row))[:k]
                 for j in top:
                     if row[j] > 0:
                         a, b = ids[i], ids[int(j)]
-                        out.add((min(a, b), max(a, b)))
+                        found.add((min(a, b), max(a, b)))
     return out

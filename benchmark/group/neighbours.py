@@ -1,22 +1,29 @@
 """Approximate nearest neighbours that scale: each article's top ``k`` in three spaces.
 
 Exact search compares every article with every other (O(n^2) work, ~3 h at
-100k articles). Here each article first gets a small **pool** of likely
-neighbours from two cheap searches, and the pool is then ranked **exactly**
+100k articles). Here each article first gets a **pool** of likely neighbours
+from five cheap searches, and every pair in a pool is then scored **exactly**
 in every space, ties broken by id, so a neighbour list is the exact top ``k``
-whenever the true neighbours are in the pool:
+whenever the true neighbours are in the pools (a candidate pair counts for both
+of its articles). A TF-IDF cosine is a sum over
+rare terms plus a sum over frequent ones, and each part gets its own search:
 
-* **embedding pool**: an HNSW graph over the USE vectors (``faiss``, built in
-  id order on one thread, so the same corpus gives the same graph and the same
-  pools on every run);
-* **word pool**: the word TF-IDF product restricted to terms in at most
-  :data:`PRUNE_DF` of the documents (stop words and their like add little to a
-  cosine but most of the work; the exact re-rank puts them back).
+* **rare-term pools** (word and character): the TF-IDF product restricted to
+  terms in at most :func:`rare_limit` documents (``3 sqrt(n)``, at least 100):
+  a term in ``d`` documents costs ``d^2``, so the product costs at most
+  ``rare_limit(n)`` x the corpus' nonzeros, O(n^1.5) instead of O(n^2);
+* **frequent-term pools** (word and character): an HNSW graph over a
+  :data:`SVD_DIM`-dimensional truncated SVD of the remaining columns (the
+  vocabulary of a language, a topic or a story template, where the neighbours of
+  an article with few rare-term matches come from);
+* **embedding pool**: an HNSW graph over the USE vectors.
 
-Character n-gram neighbours are ranked within the union of both pools: an
-exact character search is the costliest part of exact search (every 3-gram
-like " th" is in almost every English text). Recall against exact search is
-measured in ``bench/candidates.py`` and quoted in docs/grouping.md.
+Every HNSW graph is built by ``faiss`` in id order on one thread and the SVD is
+fitted on evenly spaced rows with a fixed seed on one BLAS thread, so the same
+corpus gives the same pools on every run. Recall against exact search (>= 0.999
+per space on the SemEval texts and 10,000 synthetic articles; 0.88-0.95 for the
+USE + rare-word pools before) is measured in ``bench/candidates.py`` and quoted
+in docs/grouping.md.
 """
 
 from __future__ import annotations
@@ -32,25 +39,33 @@ from benchmark.group.lexical import _sparse
 #: against exact search on the USE vectors of a 10k-article corpus (docs/grouping.md).
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 128
-#: Pool per article and per search, as a multiple of ``k`` (then ranked exactly).
+#: Pool per article and per search, as a multiple of ``k`` (then scored exactly).
 POOL_FACTOR = 6
-#: Character neighbours are ranked within the first ``CHAR_POOL_FACTOR x k`` of each pool
-#: (a character row holds ~10x the terms of a word row, so its ranking costs the most).
-CHAR_POOL_FACTOR = 6
-#: Terms in more than this share of the documents (and more than :data:`PRUNE_MIN_DF`
-#: documents) are left out of the word pool search.
-PRUNE_DF = 0.05
+#: Terms in more than ``max(PRUNE_MIN_DF, PRUNE_SQRT x sqrt(n))`` documents count as
+#: frequent: left out of the rare-term product, searched through their SVD instead.
+PRUNE_SQRT = 3.0
 PRUNE_MIN_DF = 100
-#: Rows of the pruned word product computed at a time (memory ``block x corpus``).
+#: Dimensions of the SVD of the frequent-term columns, and the rows it is fitted on.
+SVD_DIM = 128
+SVD_ROWS = 2000
+SVD_SEED = 0
+#: Rows of a pruned product computed at a time (its output stays sparse).
 BLOCK = 256
-#: Articles whose pools are ranked in one batch (memory ~ rows x pool x nonzeros per row).
-RERANK_ROWS = 32
+#: Articles whose neighbour lists are chosen at a time (memory ~ rows x pool).
+TOP_ROWS = 4096
+#: Candidate pairs scored at a time in the embedding space (memory ~ 2 x pairs x dimensions).
+PAIR_CHUNK = 4096
 #: Decimals kept of a TF-IDF cosine when ranking (as in exact search).
 TFIDF_DECIMALS = 9
 
 
+def rare_limit(n: int) -> int:
+    """Document frequency up to which a term is searched exactly (the rest through its SVD)."""
+    return max(PRUNE_MIN_DF, int(PRUNE_SQRT * n**0.5))
+
+
 def _dense_pools(matrix: Any, pool: int) -> Any:
-    """Pool of each row's approximate nearest rows by inner product (HNSW, one thread)."""
+    """Each row's approximate nearest rows by inner product (HNSW, one thread); -1 pads."""
     import numpy as np
 
     faiss = _require("faiss", "faiss-cpu", "use_embeddings")
@@ -61,62 +76,129 @@ def _dense_pools(matrix: Any, pool: int) -> Any:
     data = np.ascontiguousarray(matrix, dtype=np.float32)
     index.add(data)
     _, found = index.search(data, min(pool + 1, matrix.shape[0]))
-    return found
+    return found.astype(np.int32)
 
 
-def _word_pools(matrix: Any, pool: int) -> list[Any]:
-    """Pool of each row's likely word neighbours: the product over rarer terms only."""
+def _frequent_pools(matrix: Any, pool: int) -> Any | None:
+    """Pools by the frequent terms alone: HNSW over their truncated SVD (None: no such terms)."""
     import numpy as np
 
     n = matrix.shape[0]
-    df = np.diff(matrix.tocsc().indptr)
-    keep = np.flatnonzero(df <= max(PRUNE_MIN_DF, PRUNE_DF * n))
-    pruned = matrix[:, keep].tocsr()
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    frequent = matrix[:, np.flatnonzero(df > rare_limit(n))].tocsr()
+    if frequent.shape[1] == 0:
+        return None
+    sample = frequent[:: max(1, n // SVD_ROWS)]
+    dim = min(SVD_DIM, sample.shape[0] - 1, frequent.shape[1] - 1)
+    if dim < 1 or frequent.shape[1] <= SVD_DIM:
+        return _dense_pools(frequent.toarray(), pool)
+    from sklearn.decomposition import TruncatedSVD
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # one BLAS thread: the same projection on every run
+        svd = TruncatedSVD(dim, algorithm="randomized", random_state=SVD_SEED).fit(sample)
+        projected = frequent @ svd.components_.T
+    return _dense_pools(projected, pool)
+
+
+def _rare_pools(matrix: Any, pool: int) -> Any:
+    """Each row's likely neighbours (best first, ties by index; -1 pads): rare terms only.
+
+    The product of the pruned matrix is computed :data:`BLOCK` rows at a time and
+    kept sparse; a term in ``d`` documents costs ``d^2`` at most, so the whole
+    product costs at most ``rare_limit(n)`` x the corpus' nonzeros.
+    """
+    import numpy as np
+
+    n = matrix.shape[0]
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    pruned = matrix[:, np.flatnonzero((df > 1) & (df <= rare_limit(n)))].tocsr()
     pruned_t = pruned.T.tocsr()
-    take = min(pool, n - 1)
-    out: list[Any] = []
+    out = np.full((n, pool), -1, dtype=np.int32)
     for start in range(0, n, BLOCK):
-        sims = (pruned[start : start + BLOCK] @ pruned_t).toarray()
-        for r, row in enumerate(sims):
-            row[start + r] = 0.0
-            top = np.argpartition(-row, take - 1)[:take] if take < n else np.arange(n)
-            top = top[row[top] > 0]
-            out.append(top[np.lexsort((top, -row[top]))])  # best first, ties by index
+        sims = pruned[start : start + BLOCK] @ pruned_t
+        ptr, cols, vals = sims.indptr, sims.indices, sims.data
+        for r in range(sims.shape[0]):
+            c, v = cols[ptr[r] : ptr[r + 1]], vals[ptr[r] : ptr[r + 1]]
+            ok = (c != start + r) & (v > 0)
+            c, v = c[ok], v[ok]
+            if len(v) > pool:  # keep the pool-th best value and everything above it (ties)
+                kept = v >= np.partition(v, len(v) - pool)[len(v) - pool]
+                c, v = c[kept], v[kept]
+            best = c[np.lexsort((c, -v))[:pool]]
+            out[start + r, : len(best)] = best
     return out
 
 
-def _pool(i: int, words: Any, dense: Any, limit: int | None) -> Any:
-    """Sorted unique candidates of row ``i``: the first ``limit`` of each pool (all if None)."""
+def _candidate_pairs(pools: Sequence[Any], n: int) -> Any:
+    """Unique pair codes ``i * n + j`` (``i < j``): row ``i`` or ``j`` has the other in
+    one of its pools. Computed :data:`BLOCK` rows at a time."""
     import numpy as np
 
-    parts = [words[:limit]]
-    if dense is not None:
-        parts.append(dense[: (limit or len(dense)) + 1])
-    cand = np.unique(np.concatenate(parts).astype(np.int64))
-    return cand[(cand >= 0) & (cand != i)]
+    codes: list[Any] = []
+    for start in range(0, n, BLOCK):
+        rows = np.arange(start, min(n, start + BLOCK), dtype=np.int64)
+        right = np.hstack([p[rows] for p in pools]).astype(np.int64)
+        left = np.broadcast_to(rows[:, None], right.shape)
+        ok = (right >= 0) & (right != left)
+        a, b = left[ok], right[ok]
+        codes.append(np.unique(np.minimum(a, b) * n + np.maximum(a, b)))
+    return np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
 
 
-def _rowwise(matrix: Any, left: Any, right: Any) -> Any:
-    """Dot products of rows ``left[t]`` and ``right[t]`` of a CSR matrix, for every t."""
+def _pair_sims(matrix: Any, codes: Any, n: int) -> Any:
+    """Similarity of every coded pair ``(a, b)``, the rows of ``matrix`` (CSR or dense) dotted.
+
+    Sparse rows: per ``a``, its row is scattered into a dense vector once and every
+    partner row ``b`` is dotted with it (one pass over ``b``'s nonzeros), about 7x
+    faster than multiplying the two rows element by element.
+    """
     import numpy as np
 
-    return np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
+    a, b = codes // n, codes % n
+    out = np.empty(len(codes), dtype=np.float64)
+    if not hasattr(matrix, "indptr"):
+        for start in range(0, len(codes), PAIR_CHUNK):
+            end = start + PAIR_CHUNK
+            out[start:end] = np.einsum("ij,ij->i", matrix[a[start:end]], matrix[b[start:end]])
+        return out
+    scatter = np.zeros(matrix.shape[1], dtype=np.float64)
+    ptr, cols, vals = matrix.indptr, matrix.indices, matrix.data
+    cuts = np.flatnonzero(np.diff(a)) + 1
+    for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(a)], strict=True):
+        row = a[start]
+        own = cols[ptr[row] : ptr[row + 1]]
+        scatter[own] = vals[ptr[row] : ptr[row + 1]]
+        out[start:end] = matrix[b[start:end]] @ scatter
+        scatter[own] = 0.0
+    return out
 
 
-def _top_per_row(left: Any, right: Any, sims: Any, k: int, decimals: int) -> Any:
-    """Per ``left`` row, the ``k`` pairs of highest rounded similarity (> 0), ties by index."""
+def _top_pairs(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
+    """Codes of the pairs among each row's ``k`` most similar candidates (rounded sim > 0,
+    ties by index), every pair seen from both of its rows; :data:`TOP_ROWS` rows at a time."""
     import numpy as np
 
     sims = np.round(sims, decimals)
     keep = sims > 0
-    left, right, sims = left[keep], right[keep], sims[keep]
-    order = np.lexsort((right, -sims, left))
-    left, right = left[order], right[order]
-    starts = np.searchsorted(left, left, side="left")
-    rank = np.arange(len(left)) - starts
-    chosen = rank < k
-    return np.stack([np.minimum(left[chosen], right[chosen]),
-                     np.maximum(left[chosen], right[chosen])], axis=1)
+    codes, sims = codes[keep], sims[keep]
+    a, b = codes // n, codes % n  # a ascending: codes are sorted
+    by_b = np.argsort(b, kind="stable")
+    b_sorted = b[by_b]
+    found: list[Any] = []
+    for start in range(0, n, TOP_ROWS):
+        f0, f1 = np.searchsorted(a, [start, start + TOP_ROWS])
+        r0, r1 = np.searchsorted(b_sorted, [start, start + TOP_ROWS])
+        back = by_b[r0:r1]
+        left = np.concatenate([a[f0:f1], b[back]])
+        right = np.concatenate([b[f0:f1], a[back]])
+        both = np.concatenate([sims[f0:f1], sims[back]])
+        order = np.lexsort((right, -both, left))
+        left, right = left[order], right[order]
+        chosen = np.arange(len(left)) - np.searchsorted(left, left, side="left") < k
+        lo, hi = left[chosen], right[chosen]
+        found.append(np.minimum(lo, hi) * n + np.maximum(lo, hi))
+    return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
 
 def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
@@ -126,8 +208,8 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
 
     ``profiles`` must be sorted by id (indices are id order). ``vecs`` are the
     articles' TF-IDF vectors if the caller already has them, ``matrices`` the same as
-    (word, char) CSR rows. Pools are ranked
-    :data:`RERANK_ROWS` articles at a time, all their pairs in one sparse product.
+    (word, char) CSR rows. Every candidate pair is scored once per space
+    (:data:`PAIR_CHUNK` pairs at a time) and counts for both of its articles.
     """
     import numpy as np
 
@@ -140,37 +222,30 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
         vecs = vecs if vecs is not None else [vectors(p, stats) for p in profiles]
         words, chars = _sparse([v[0] for v in vecs]), _sparse([v[1] for v in vecs])
     pool = POOL_FACTOR * k
-    dense = None
-    dense_pool = None
+    pools = [_rare_pools(words, pool), _rare_pools(chars, pool)]
+    pools += [p for p in (_frequent_pools(words, pool), _frequent_pools(chars, pool))
+              if p is not None]
+    spaces: list[tuple[Any, int]] = [(words, TFIDF_DECIMALS), (chars, TFIDF_DECIMALS)]
     if all(p.embedding is not None for p in profiles):
         dense = np.vstack([p.embedding for p in profiles]).astype(np.float64)
-        dense_pool = _dense_pools(dense, pool)
-    word_pool = _word_pools(words, pool)
-    found: list[Any] = []
-    short = CHAR_POOL_FACTOR * k
-    for start in range(0, n, RERANK_ROWS):
-        rows = range(start, min(n, start + RERANK_ROWS))
-        pools = [_pool(i, word_pool[i], None if dense_pool is None else dense_pool[i], None)
-                 for i in rows]
-        left = np.repeat(np.array(rows, dtype=np.int64), [len(c) for c in pools])
-        right = np.concatenate(pools)
-        if not len(left):
-            continue
-        found.append(_top_per_row(left, right, _rowwise(words, left, right), k, TFIDF_DECIMALS))
-        # characters: ranked within the best of both pools only (their rows are long)
-        pools = [_pool(i, word_pool[i], None if dense_pool is None else dense_pool[i], short)
-                 for i in rows]
-        cl = np.repeat(np.array(rows, dtype=np.int64), [len(c) for c in pools])
-        cr = np.concatenate(pools)
-        found.append(_top_per_row(cl, cr, _rowwise(chars, cl, cr), k, TFIDF_DECIMALS))
-        if dense is not None:
-            sims = np.einsum("ij,ij->i", dense[left], dense[right])
-            found.append(_top_per_row(left, right, sims, k, EMBED_DECIMALS))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    both = np.concatenate(found)
-    codes = np.unique(both[:, 0] * n + both[:, 1])
+        pools.append(_dense_pools(dense, pool))
+        spaces.append((dense, EMBED_DECIMALS))
+    codes = _candidate_pairs(pools, n)
+    found = [_top_pairs(codes, _pair_sims(matrix, codes, n), k, decimals, n)
+             for matrix, decimals in spaces]
+    codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def within_date_gap(pairs: Any, profiles: Sequence[Profile], gap: int) -> Any:
+    """Mask of the index ``pairs`` that may become event edges: a publication date unknown on
+    either side, or the two at most ``gap`` days apart (the judge vetoes the rest)."""
+    import numpy as np
+
+    dates = np.array([-1 if p.published_ordinal is None else p.published_ordinal
+                      for p in profiles], dtype=np.int64)
+    a, b = dates[pairs[:, 0]], dates[pairs[:, 1]]
+    return (a < 0) | (b < 0) | (np.abs(a - b) <= gap)
 
 
 def neighbour_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
