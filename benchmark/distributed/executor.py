@@ -1,0 +1,121 @@
+"""One interface to map a pure function over partitions, locally or on Dask.
+
+The build's partitioned steps (profiling and encoding, TF-IDF vectors, judging
+candidate pairs, linking components, building examples) are module-level pure
+functions of one partition plus shared read-only values. :class:`LocalExecutor`
+calls them in this process; :class:`DaskExecutor` sends them to a Dask cluster
+(or runs Dask's synchronous scheduler). Results come back in partition order,
+so nothing downstream can see which engine, how many workers or which task
+order produced them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from benchmark.errors import ConfigError, SumbenchError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: How often a Dask task is retried when its worker dies (then the build stops).
+RETRIES = 2
+
+
+def partition(items: Sequence[T], parts: int) -> list[list[T]]:
+    """``items`` in ``parts`` contiguous slices of near-equal size (none empty), order kept."""
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    out, start = [], 0
+    for k in range(parts):
+        end = start + size + (1 if k < extra else 0)
+        out.append(list(items[start:end]))
+        start = end
+    return [p for p in out if p]
+
+
+class Executor(Protocol):
+    """What a partitioned step needs: a map, shared values, and a default partition count."""
+
+    partitions: int
+
+    def share(self, value: Any) -> Any:
+        """A handle to pass to :meth:`map` for a large read-only value every task reads."""
+
+    def map(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[R]:
+        """``[fn(item, **shared) for item in items]``, in order."""
+
+
+class LocalExecutor:
+    """Runs every partition in this process, one after another."""
+
+    def __init__(self, partitions: int = 1) -> None:
+        self.partitions = partitions
+
+    def share(self, value: Any) -> Any:
+        """The value itself (nothing to ship)."""
+        return value
+
+    def map(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[R]:
+        """Call ``fn`` on each item here."""
+        return [fn(item, **shared) for item in items]
+
+
+class DaskExecutor:
+    """Runs partitions as Dask tasks: on ``client``'s cluster, or synchronously without one.
+
+    ``partitions`` defaults to twice the cluster's worker threads (so a slow task
+    does not leave the others idle). A task whose worker dies is retried
+    :data:`RETRIES` times on another worker, then the step fails with a
+    :class:`~benchmark.errors.SumbenchError`.
+    """
+
+    def __init__(self, client: Any = None, partitions: int | None = None) -> None:
+        self.client = client
+        if partitions is None:
+            threads = 1
+            if client is not None:
+                threads = sum(client.nthreads().values()) or 1
+            partitions = 2 * threads
+        self.partitions = partitions
+
+    def share(self, value: Any) -> Any:
+        """On a cluster, a future of ``value`` sent once to every worker; else the value."""
+        if self.client is None:
+            return value
+        [future] = self.client.scatter([value], broadcast=True, hash=False)
+        return future
+
+    def map(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[R]:
+        """Submit one task per item and gather the results in item order."""
+        if self.client is None:
+            import dask
+
+            tasks = [dask.delayed(fn, pure=False)(item, **shared) for item in items]
+            return list(dask.compute(*tasks, scheduler="synchronous"))
+        from distributed.scheduler import KilledWorker
+
+        futures = self.client.map(fn, list(items), pure=False, retries=RETRIES, **shared)
+        try:
+            return list(self.client.gather(futures))
+        except KilledWorker as exc:
+            raise ConfigError(
+                f"a Dask worker died {RETRIES + 1} times running {fn.__name__} (out of memory, "
+                f"or killed): {exc}; nothing was written") from None
+        except SumbenchError:
+            raise
+        finally:
+            self.client.cancel(futures)
+
+
+def as_executor(client: Any, partitions: int | None = None) -> Executor:
+    """An executor for ``client``: a ``dask.distributed.Client``, or an executor as it is.
+
+    ``partitions`` overrides the executor's default partition count.
+    """
+    if isinstance(client, (LocalExecutor, DaskExecutor)):
+        if partitions is not None:
+            client.partitions = partitions
+        return client
+    return DaskExecutor(client, partitions)
