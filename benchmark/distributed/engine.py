@@ -33,14 +33,16 @@ def require_dask() -> Any:
 
 @contextmanager
 def dask_client(workers: int | None = None, scheduler: str | None = None,
-                timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
+                timeout: float | None = None) -> Iterator[Any]:
     """A ``dask.distributed.Client``: of a new local cluster of ``workers``, or of ``scheduler``.
 
     The local cluster's workers are processes with one thread each (the encoders
     are single-threaded and load their model once per process), bound to
     127.0.0.1; it is shut down on exit. An unreachable ``scheduler`` raises
-    :class:`~benchmark.errors.ConfigError` after ``timeout`` seconds.
+    :class:`~benchmark.errors.ConfigError` after ``timeout`` seconds
+    (default :data:`CONNECT_TIMEOUT`).
     """
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
     if (workers is None) == (scheduler is None):
         raise ConfigError("give either --workers N (a local Dask cluster) or --scheduler "
                           "ADDRESS (an existing one), not both")
