@@ -11,9 +11,9 @@ cluster), the number of partitions or the order tasks finish in:
 2. **candidates** (driver): TF-IDF vectors are made per partition on workers;
    LSH and the neighbour index are built once over all articles in id order
    (:func:`~benchmark.group.cluster.candidate_pairs`), so partitions cannot change them.
-3. **judging** (workers): the sorted candidate pairs in contiguous chunks, each
-   task with the profiles of its chunk's articles; the e5 gate's articles are
-   found per chunk first and encoded in one pass, as the local prefetch does.
+3. **judging** (workers): the sorted candidate pairs in contiguous chunks; every
+   worker receives the profiles once. The e5 gate's articles are found per chunk
+   first and encoded in one pass, as the local prefetch does.
 4. **linking**: connected components of the accepted edges on the driver (ids and
    edges only), then the capped linkage per component on workers
    (:func:`~benchmark.group.cluster.link_components`), each task holding only the
@@ -77,18 +77,18 @@ def _judge(profiles: list[Profile], stats: CorpusStats, config: GroupConfig,
     return judge
 
 
-def _needs_e5_task(task: tuple[list[tuple[str, str]], list[Profile]], stats: CorpusStats,
-                   config: GroupConfig, gate: tuple[float, float]) -> list[str]:
-    pairs, profiles = task
-    judge = _judge(profiles, stats, config, gate, {})
+def _needs_e5_task(pairs: list[tuple[str, str]], profiles: dict[str, Profile],
+                   stats: CorpusStats, config: GroupConfig,
+                   gate: tuple[float, float]) -> list[str]:
+    judge = _judge([profiles[i] for i in _ids_of(pairs)], stats, config, gate, {})
     return sorted({i for a, b in pairs if judge.needs_e5(a, b) for i in (a, b)})
 
 
-def _judge_task(task: tuple[list[tuple[str, str]], list[Profile], dict[str, Any]],
+def _judge_task(task: tuple[list[tuple[str, str]], dict[str, Any]], profiles: dict[str, Profile],
                 stats: CorpusStats, config: GroupConfig,
                 gate: tuple[float, float] | None) -> list[Edge]:
-    pairs, profiles, e5 = task
-    judge = _judge(profiles, stats, config, gate, e5)
+    pairs, e5 = task
+    judge = _judge([profiles[i] for i in _ids_of(pairs)], stats, config, gate, e5)
     return [e for a, b in pairs if (e := judge.edge(a, b)) is not None]
 
 
@@ -147,6 +147,9 @@ def group_articles_distributed(
                     cache.close()
     by_id = {p.id: p for p in profiles}
     shared = executor.share(stats)
+    # every worker receives the profiles once (not with every task): judging tasks read
+    # any article, since a chunk of id-sorted pairs reaches across the corpus
+    everyone = executor.share(by_id)
     with clock("candidates"):
         profile_parts = partition(profiles, parts_n)
         vecs = [v for part in executor.map(_vectors_task, profile_parts, stats=shared)
@@ -157,9 +160,8 @@ def group_articles_distributed(
     with clock("judging"):
         chunks = partition(pairs, max(parts_n, len(pairs) // 50_000))
         if gate is not None:
-            need = executor.map(_needs_e5_task,
-                                [(c, [by_id[i] for i in _ids_of(c)]) for c in chunks],
-                                stats=shared, config=config, gate=gate)
+            need = executor.map(_needs_e5_task, chunks, profiles=everyone, stats=shared,
+                                config=config, gate=gate)
             sent = sorted({i for ids in need for i in ids})
             say(f"e5 gate: {len(sent)} of {len(profiles)} articles sit in a pair whose "
                 "verdict e5 can change")
@@ -172,13 +174,11 @@ def group_articles_distributed(
             finally:
                 if cache is not None:
                     cache.close()
-        tasks = []
-        for c in chunks:
-            ids = _ids_of(c)
-            tasks.append((c, [by_id[i] for i in ids], {i: e5[i] for i in ids if i in e5}))
-        edges = [e for part in executor.map(_judge_task, tasks, stats=shared, config=config,
-                                            gate=gate) for e in part]
-        del tasks, chunks, pairs
+        tasks = [(c, {i: e5[i] for i in _ids_of(c) if i in e5}) for c in chunks]
+        edges = [e for part in executor.map(_judge_task, tasks, profiles=everyone,
+                                            stats=shared, config=config, gate=gate)
+                 for e in part]
+        del tasks, chunks, pairs, everyone
     with clock("linking"):
         comps = components([p.id for p in profiles], edges)
         clusters = [Cluster(id=ids[0], members=ids, edges=[]) for ids, _ in comps
