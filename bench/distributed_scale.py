@@ -10,7 +10,8 @@ built, each build in a fresh process with a cold encoder-vector cache of its own
   the cluster's start-up included in the wall time.
 
 Every build's output folder is hashed file by file: all of them must hold the
-same bytes and fingerprint. Printed: wall time and time per stage, the scaling
+same bytes and fingerprint. The driver's (the building process's) peak RSS is
+recorded. Printed: wall time and time per stage, the scaling
 efficiency ``dask-1 / dask-2`` (what more workers buy) and ``dask-2 / local``.
 
     python bench/distributed_scale.py --sizes 5000 --profile fast
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Runs in the child process: build (on Dask if asked), print one JSON line.
 CHILD = r"""
-import hashlib, json, sys, time
+import hashlib, json, resource, sys, time
 from pathlib import Path
 
 def main():
@@ -60,6 +61,8 @@ def main():
     print(json.dumps({"wall": wall, "cluster_start": started, "seconds": report.seconds,
                       "fingerprint": report.fingerprint, "tree": digest.hexdigest(),
                       "clusters": report.clusters,
+                      "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                      / 1024,
                       "multi": report.multi_article_clusters}))
 
 if __name__ == "__main__":
@@ -116,11 +119,11 @@ def main() -> None:
         print(f"\n{size} articles, profile {args.profile}, same bytes and fingerprint "
               f"everywhere: {same} ({runs['local']['fingerprint'][:16]})")
         stages = [s for s in runs["local"]["seconds"] if s != "total"]
-        print("| build | wall s | " + " | ".join(stages) + " |")
-        print("| --- | ---: | " + " | ".join("---:" for _ in stages) + " |")
+        print("| build | wall s | driver MB | " + " | ".join(stages) + " |")
+        print("| --- | ---: | ---: | " + " | ".join("---:" for _ in stages) + " |")
         for name, r in runs.items():
             cells = " | ".join(f"{r['seconds'].get(s, 0):.1f}" for s in stages)
-            print(f"| {name} | {r['wall']:.1f} | {cells} |")
+            print(f"| {name} | {r['wall']:.1f} | {r.get('driver_peak_rss_mb', 0):.0f} | {cells} |")
         for key in ("speedup_2_vs_1_workers", "dask2_vs_local"):
             if key in row:
                 print(f"{key}: {row[key]:.2f}")

@@ -211,7 +211,7 @@ def test_cli_build_on_a_one_worker_cluster_is_byte_identical(
     out = tmp_path / "bench"
     code, said = _cli(["build", str(corpus), "--out", str(out), "--profile", "lexical",
                        "--config", str(config), "--name", "dask-test", "--workers", "1",
-                       "--partitions", "7", "--no-progress"], capsys)
+                       "--partitions", "7"], capsys)
     assert code == 0, said
     assert f"fingerprint {fingerprint[:16]}" in said
     assert _tree(out) == _tree(reference)

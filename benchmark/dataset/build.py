@@ -325,6 +325,8 @@ def build_dataset(
         by_id = {a.id: a for a in articles}
         _stage(f"grouping {len(articles)} articles", progress)
         executor = None if client is None else as_executor(client, partitions)
+        if executor is not None and progress:
+            executor.meter = lambda desc, total: meter(desc, unit="task", total=total)
         if executor is None:
             clusters = _group(articles, config.group, clock, progress)
         else:

@@ -12,6 +12,7 @@ order produced them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
 from benchmark.errors import ConfigError, SumbenchError
@@ -21,6 +22,9 @@ R = TypeVar("R")
 
 #: How often a Dask task is retried when its worker dies (then the build stops).
 RETRIES = 2
+
+Meter = Callable[[str, int], AbstractContextManager[Callable[[int], Any]]]
+"""``meter(description, total)`` -> context yielding ``update(n)``: a progress display."""
 
 
 def partition(items: Sequence[T], parts: int) -> list[list[T]]:
@@ -36,9 +40,13 @@ def partition(items: Sequence[T], parts: int) -> list[list[T]]:
 
 
 class Executor(Protocol):
-    """What a partitioned step needs: a map, shared values, and a default partition count."""
+    """What a partitioned step needs: a map, shared values, and a default partition count.
+
+    ``meter``, when set, shows each map's finished tasks (with a rate and an ETA).
+    """
 
     partitions: int
+    meter: Meter | None
 
     def share(self, value: Any) -> Any:
         """A handle to pass to :meth:`map` for a large read-only value every task reads."""
@@ -47,11 +55,17 @@ class Executor(Protocol):
         """``[fn(item, **shared) for item in items]``, in order."""
 
 
+def _describe(fn: Callable[..., Any]) -> str:
+    """``_judge_task`` -> ``judge tasks``: what a progress line calls a map."""
+    return fn.__name__.strip("_").replace("_task", "").replace("_", " ") + " tasks"
+
+
 class LocalExecutor:
     """Runs every partition in this process, one after another."""
 
     def __init__(self, partitions: int = 1) -> None:
         self.partitions = partitions
+        self.meter: Meter | None = None
 
     def share(self, value: Any) -> Any:
         """The value itself (nothing to ship)."""
@@ -59,7 +73,14 @@ class LocalExecutor:
 
     def map(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[R]:
         """Call ``fn`` on each item here."""
-        return [fn(item, **shared) for item in items]
+        if self.meter is None:
+            return [fn(item, **shared) for item in items]
+        out = []
+        with self.meter(_describe(fn), len(items)) as update:
+            for item in items:
+                out.append(fn(item, **shared))
+                update(1)
+        return out
 
 
 class DaskExecutor:
@@ -79,6 +100,7 @@ class DaskExecutor:
                 threads = sum(client.nthreads().values()) or 1
             partitions = 2 * threads
         self.partitions = partitions
+        self.meter: Meter | None = None
 
     def share(self, value: Any) -> Any:
         """On a cluster, a future of ``value`` sent once to every worker; else the value."""
@@ -94,10 +116,15 @@ class DaskExecutor:
 
             tasks = [dask.delayed(fn, pure=False)(item, **shared) for item in items]
             return list(dask.compute(*tasks, scheduler="synchronous"))
+        from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
         futures = self.client.map(fn, list(items), pure=False, retries=RETRIES, **shared)
         try:
+            if self.meter is not None:
+                with self.meter(_describe(fn), len(futures)) as update:
+                    for _ in as_completed(futures, loop=self.client.loop):
+                        update(1)
             return list(self.client.gather(futures))
         except KilledWorker as exc:
             raise ConfigError(
