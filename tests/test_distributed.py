@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 from conftest import SEEDS, require
+from test_build import _cli as run_cli
 
-from benchmark.cli import main
 from benchmark.dataset.build import BuildConfig, build_dataset
 from benchmark.distributed.executor import DaskExecutor, LocalExecutor, partition
 from benchmark.errors import ConfigError
@@ -191,14 +191,9 @@ def test_build_on_a_two_worker_cluster_is_byte_identical(
 
 
 def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """Exit code and stdout + stderr of ``sumbench ARGV``."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out + out.err
+    """Exit code and stdout + stderr of ``sumbench ARGV`` run in this process."""
+    code, out, err = run_cli(argv, capsys)
+    return code, out + err
 
 
 def test_cli_build_on_a_one_worker_cluster_is_byte_identical(
@@ -268,10 +263,22 @@ def _die_always(_item: int) -> int:
     os._exit(1)
 
 
+def _no_encoder(_item: int) -> int:
+    from benchmark.group.encoders import _require
+
+    return int(_require("no_such_encoder_module", "no-such-encoder", "use_e5") is None)
+
+
 def test_a_task_whose_worker_dies_is_retried(cluster: Any, tmp_path: Path) -> None:
     marker = str(tmp_path / "died")
     assert DaskExecutor(cluster).map(_die_once, [marker]) == [1]
     assert os.path.exists(marker)
+
+
+def test_a_worker_missing_an_encoder_package_says_which(cluster: Any) -> None:
+    """The worker's ConfigError reaches the driver as it is (the CLI prints it, exit 2)."""
+    with pytest.raises(ConfigError, match=r"pip install no-such-encoder\), or set group.use_e5"):
+        DaskExecutor(cluster).map(_no_encoder, [0])
 
 
 def test_a_worker_that_keeps_dying_stops_the_build_with_nothing_written(
