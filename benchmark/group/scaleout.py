@@ -12,7 +12,7 @@ cluster), the number of partitions or the order tasks finish in:
    LSH and the neighbour index are built once over all articles in id order
    (:func:`~benchmark.group.cluster.candidate_pairs`), so partitions cannot change them.
 3. **judging** (workers): the sorted candidate pairs in contiguous chunks; every
-   worker receives the profiles once. The e5 gate's articles are found per chunk
+   worker receives the profiles and TF-IDF vectors once. The e5 gate's articles are found per chunk
    first and encoded in one pass, as the local prefetch does.
 4. **linking**: connected components of the accepted edges on the driver (ids and
    edges only), then the capped linkage per component on workers
@@ -63,41 +63,46 @@ def _vectors_task(profiles: list[Profile], stats: CorpusStats) -> list[Vectors]:
     return [vectors(p, stats) for p in profiles]
 
 
-def _judge(profiles: list[Profile], stats: CorpusStats, config: GroupConfig,
+Known = dict[str, tuple[Profile, Vectors]]
+"""Article id -> its profile and TF-IDF vectors (under the corpus statistics)."""
+
+
+def _judge(known: Known, ids: list[str], stats: CorpusStats, config: GroupConfig,
            gate: tuple[float, float] | None, e5: dict[str, Any],
            texts: dict[str, str] | None = None) -> PairJudge:
-    """A judge over some articles; e5 vectors from ``e5``, else encoded here from ``texts``."""
-    def e5_source(ids: list[str]) -> dict[str, Any]:
+    """A judge over ``ids``; e5 vectors from ``e5``, else encoded here from ``texts``."""
+    def e5_source(missing: list[str]) -> dict[str, Any]:
         if texts is None:
-            raise ValueError(f"no e5 vector for {ids[:3]}")
-        return encode_texts("e5", {i: texts[i] for i in ids})[0]
+            raise ValueError(f"no e5 vector for {missing[:3]}")
+        return encode_texts("e5", {i: texts[i] for i in missing})[0]
 
-    judge = PairJudge(profiles, stats, config, gate=gate, e5_source=e5_source)
+    judge = PairJudge([known[i][0] for i in ids], stats, config, gate=gate, e5_source=e5_source,
+                      vectors={i: known[i][1] for i in ids})
     judge.e5.update(e5)
     return judge
 
 
-def _needs_e5_task(pairs: list[tuple[str, str]], profiles: dict[str, Profile],
-                   stats: CorpusStats, config: GroupConfig,
-                   gate: tuple[float, float]) -> list[str]:
-    judge = _judge([profiles[i] for i in _ids_of(pairs)], stats, config, gate, {})
+def _needs_e5_task(pairs: list[tuple[str, str]], known: Known, stats: CorpusStats,
+                   config: GroupConfig, gate: tuple[float, float]) -> list[str]:
+    judge = _judge(known, _ids_of(pairs), stats, config, gate, {})
     return sorted({i for a, b in pairs if judge.needs_e5(a, b) for i in (a, b)})
 
 
-def _judge_task(task: tuple[list[tuple[str, str]], dict[str, Any]], profiles: dict[str, Profile],
+def _judge_task(task: tuple[list[tuple[str, str]], dict[str, Any]], known: Known,
                 stats: CorpusStats, config: GroupConfig,
                 gate: tuple[float, float] | None) -> list[Edge]:
     pairs, e5 = task
-    judge = _judge([profiles[i] for i in _ids_of(pairs)], stats, config, gate, e5)
+    judge = _judge(known, _ids_of(pairs), stats, config, gate, e5)
     return [e for a, b in pairs if (e := judge.edge(a, b)) is not None]
 
 
-def _link_task(task: tuple[list[tuple[list[str], list[Edge]]], list[Profile], dict[str, Any],
+def _link_task(task: tuple[list[tuple[list[str], list[Edge]]], Known, dict[str, Any],
                            dict[str, str] | None],
                stats: CorpusStats, config: GroupConfig,
                gate: tuple[float, float] | None) -> list[Cluster]:
-    parts, profiles, e5, texts = task
-    return link_components(parts, _judge(profiles, stats, config, gate, e5, texts), config)
+    parts, known, e5, texts = task
+    judge = _judge(known, sorted(known), stats, config, gate, e5, texts)
+    return link_components(parts, judge, config)
 
 
 def _ids_of(pairs: Sequence[tuple[str, str]]) -> list[str]:
@@ -145,22 +150,22 @@ def group_articles_distributed(
             finally:
                 if cache is not None:
                     cache.close()
-    by_id = {p.id: p for p in profiles}
     shared = executor.share(stats)
-    # every worker receives the profiles once (not with every task): judging tasks read
-    # any article, since a chunk of id-sorted pairs reaches across the corpus
-    everyone = executor.share(by_id)
     with clock("candidates"):
         profile_parts = partition(profiles, parts_n)
         vecs = [v for part in executor.map(_vectors_task, profile_parts, stats=shared)
                 for v in part]
         pairs = candidate_pairs(profiles, stats, config, vecs)
-        del vecs
+        known = {p.id: (p, v) for p, v in zip(profiles, vecs, strict=True)}
+        del vecs, profile_parts
+        # every worker receives the profiles once (not with every task): judging tasks
+        # read any article, since a chunk of id-sorted pairs reaches across the corpus
+        everyone = executor.share(known)
     gate = E5_GATE if config.e5 and len(profiles) > config.exhaustive_below else None
     with clock("judging"):
         chunks = partition(pairs, max(parts_n, len(pairs) // 50_000))
         if gate is not None:
-            need = executor.map(_needs_e5_task, chunks, profiles=everyone, stats=shared,
+            need = executor.map(_needs_e5_task, chunks, known=everyone, stats=shared,
                                 config=config, gate=gate)
             sent = sorted({i for ids in need for i in ids})
             say(f"e5 gate: {len(sent)} of {len(profiles)} articles sit in a pair whose "
@@ -175,7 +180,7 @@ def group_articles_distributed(
                 if cache is not None:
                     cache.close()
         tasks = [(c, {i: e5[i] for i in _ids_of(c) if i in e5}) for c in chunks]
-        edges = [e for part in executor.map(_judge_task, tasks, profiles=everyone,
+        edges = [e for part in executor.map(_judge_task, tasks, known=everyone,
                                             stats=shared, config=config, gate=gate)
                  for e in part]
         del tasks, chunks, pairs, everyone
@@ -187,7 +192,7 @@ def group_articles_distributed(
         link_tasks = []
         for batch in partition(joined, parts_n):
             ids = sorted(i for members, _ in batch for i in members)
-            link_tasks.append((batch, [by_id[i] for i in ids],
+            link_tasks.append((batch, {i: known[i] for i in ids},
                                {i: e5[i] for i in ids if i in e5},
                                {i: texts[i] for i in ids} if gate is not None else None))
         for part in executor.map(_link_task, link_tasks, stats=shared, config=config, gate=gate):
