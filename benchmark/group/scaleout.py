@@ -16,8 +16,8 @@ cluster), the number of partitions or the order tasks finish in:
    first and encoded in one pass, as the local prefetch does.
 4. **linking**: connected components of the accepted edges on the driver (ids and
    edges only), then the capped linkage per component on workers
-   (:func:`~benchmark.group.cluster.link_components`), each task holding only the
-   profiles of its components' members.
+   (:func:`~benchmark.group.cluster.link_components`), each task's judge holding only
+   the profiles of its components' members (taken from what the worker received).
 """
 
 from __future__ import annotations
@@ -96,13 +96,13 @@ def _judge_task(task: tuple[list[tuple[str, str]], dict[str, Any]], known: Known
     return [e for a, b in pairs if (e := judge.edge(a, b)) is not None]
 
 
-def _link_task(task: tuple[list[tuple[list[str], list[Edge]]], Known, dict[str, Any],
+def _link_task(task: tuple[list[tuple[list[str], list[Edge]]], dict[str, Any],
                            dict[str, str] | None],
-               stats: CorpusStats, config: GroupConfig,
+               known: Known, stats: CorpusStats, config: GroupConfig,
                gate: tuple[float, float] | None) -> list[Cluster]:
-    parts, known, e5, texts = task
-    judge = _judge(known, sorted(known), stats, config, gate, e5, texts)
-    return link_components(parts, judge, config)
+    parts, e5, texts = task
+    members = sorted(i for ids, _ in parts for i in ids)
+    return link_components(parts, _judge(known, members, stats, config, gate, e5, texts), config)
 
 
 def _ids_of(pairs: Sequence[tuple[str, str]]) -> list[str]:
@@ -183,7 +183,7 @@ def group_articles_distributed(
         edges = [e for part in executor.map(_judge_task, tasks, known=everyone,
                                             stats=shared, config=config, gate=gate)
                  for e in part]
-        del tasks, chunks, pairs, everyone
+        del tasks, chunks, pairs
     with clock("linking"):
         comps = components([p.id for p in profiles], edges)
         clusters = [Cluster(id=ids[0], members=ids, edges=[]) for ids, _ in comps
@@ -192,9 +192,9 @@ def group_articles_distributed(
         link_tasks = []
         for batch in partition(joined, parts_n):
             ids = sorted(i for members, _ in batch for i in members)
-            link_tasks.append((batch, {i: known[i] for i in ids},
-                               {i: e5[i] for i in ids if i in e5},
+            link_tasks.append((batch, {i: e5[i] for i in ids if i in e5},
                                {i: texts[i] for i in ids} if gate is not None else None))
-        for part in executor.map(_link_task, link_tasks, stats=shared, config=config, gate=gate):
+        for part in executor.map(_link_task, link_tasks, known=everyone, stats=shared,
+                                 config=config, gate=gate):
             clusters.extend(part)
     return sorted(clusters, key=lambda c: c.id)
