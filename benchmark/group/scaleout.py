@@ -189,6 +189,9 @@ def group_articles_distributed(
         clusters = [Cluster(id=ids[0], members=ids, edges=[]) for ids, _ in comps
                     if len(ids) == 1]
         joined = [c for c in comps if len(c[0]) > 1]
+        # one component is linked by one task: a giant one would hold a worker alone
+        say(f"linking {len(joined)} components of 2+ articles (largest "
+            f"{max((len(m) for m, _ in joined), default=0)} articles)")
         link_tasks = []
         for batch in partition(joined, parts_n):
             ids = sorted(i for members, _ in batch for i in members)
