@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from benchmark.errors import ConfigError, SumbenchError
@@ -114,7 +115,10 @@ class DaskExecutor:
         if self.client is None:
             import dask
 
-            tasks = [dask.delayed(fn, pure=False)(item, **shared) for item in items]
+            # the shared values ride in a partial: Dask would otherwise walk every
+            # nested profile of them looking for collections, once per task
+            bound = dask.delayed(partial(fn, **shared), pure=False, traverse=False)
+            tasks = [bound(item) for item in items]
             return list(dask.compute(*tasks, scheduler="synchronous"))
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
