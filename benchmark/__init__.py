@@ -43,6 +43,8 @@ _API: dict[str, str] = {
     "load_articles": "benchmark.ingest.load",
     "clean_text": "benchmark.ingest.clean",
     "group_articles": "benchmark.group.cluster",
+    "group_articles_distributed": "benchmark.group.scaleout",
+    "dask_client": "benchmark.distributed.engine",
     "GroupConfig": "benchmark.group.config",
     "build_dataset": "benchmark.dataset.build",
     "BuildConfig": "benchmark.dataset.build",

@@ -18,7 +18,7 @@ except ModuleNotFoundError:  # Python 3.10
     from pip._vendor import tomli as tomllib
 
 #: optional extras whose packages the code may import lazily (not the test tools of `dev`)
-RUNTIME_EXTRAS = ("embeddings", "report")
+RUNTIME_EXTRAS = ("embeddings", "report", "distributed")
 #: modules whose host loads sumbench, not the other way round: pytest imports the
 #: `sumbench` pytest11 plugin, so the plugin's `import pytest` needs no declaration
 HOSTS = {"pytest": "benchmark/reports/pytest_plugin.py"}

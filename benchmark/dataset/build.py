@@ -12,8 +12,8 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +29,20 @@ from pydantic import (
 __all__ = ["BuildConfig", "BuildReport", "build_config", "build_dataset"]
 
 from benchmark.dataset.export import check_output_dir, write_dataset
-from benchmark.dataset.pairs import STRATEGIES, FilterConfig, Strategy, build_examples
+from benchmark.dataset.pairs import (
+    STRATEGIES,
+    FilterConfig,
+    Strategy,
+    build_examples,
+    build_examples_on,
+)
 from benchmark.dataset.profiles import PROFILE_NOTES, ProfileName, apply_profile
 from benchmark.dataset.progress import StageClock, format_times, meter, track
 from benchmark.dataset.split import check_ratios, split_examples
+from benchmark.distributed.executor import as_executor
 from benchmark.errors import ConfigError, InputError
 from benchmark.group import GroupConfig, group_articles
+from benchmark.group.scaleout import group_articles_distributed
 from benchmark.ingest import load_articles
 from benchmark.limits import DEFAULT_LIMITS, ReadLimits
 from benchmark.rows import is_stdin
@@ -275,6 +283,15 @@ def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
     return sorted(clusters, key=lambda c: c.id)
 
 
+def _announced(clock: StageClock, progress: bool,
+               ) -> Callable[[str], AbstractContextManager[None]]:
+    """``clock.stage`` that also says which step of a distributed grouping starts."""
+    def stage(name: str) -> AbstractContextManager[None]:
+        _stage(f"{name} (on Dask)", progress)
+        return clock.stage(name)
+    return stage
+
+
 def build_dataset(
     input_path: str | Path,
     out: str | Path,
@@ -286,6 +303,8 @@ def build_dataset(
     progress: bool = False,
     input_format: str | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    client: Any = None,
+    partitions: int | None = None,
 ) -> BuildReport:
     """Build a benchmark dataset folder from a corpus of news articles.
 
@@ -323,14 +342,26 @@ def build_dataset(
         articles = sorted(ingested.articles, key=lambda a: a.id)
         by_id = {a.id: a for a in articles}
         _stage(f"grouping {len(articles)} articles", progress)
-        clusters = _group(articles, config.group, clock, progress)
+        executor = None if client is None else as_executor(client, partitions)
+        if executor is not None and progress:
+            executor.meter = lambda desc, total: meter(desc, unit="task", total=total)
+        if executor is None:
+            clusters = _group(articles, config.group, clock, progress)
+        else:
+            clusters = group_articles_distributed(
+                articles, config.group, executor, timer=_announced(clock, progress),
+                log=lambda message: _stage(message, progress))
         with clock.stage("examples"):
-            pairs = build_examples(
-                track(clusters, "examples", unit="cluster", enabled=progress),
-                by_id,
-                config.strategy,
-                config.filters,
-            )
+            if executor is None:
+                pairs = build_examples(
+                    track(clusters, "examples", unit="cluster", enabled=progress),
+                    by_id,
+                    config.strategy,
+                    config.filters,
+                )
+            else:
+                pairs = build_examples_on(executor, clusters, by_id, config.strategy,
+                                          config.filters)
         with clock.stage("split"):
             splits, warnings = split_examples(
                 pairs.examples, clusters, by_id, seed=config.seed, ratios=config.ratios,

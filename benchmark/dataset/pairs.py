@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from benchmark.distributed.executor import Executor, partition
 from benchmark.ingest.outlet import outlet_key
 from benchmark.metrics.fragments import fragment_stats_tokens, fragment_tokens
 from benchmark.schema import Article, Cluster, Example, FragmentStats
@@ -345,6 +346,36 @@ def examples_for_cluster(
                 counts["no_reference_left"] += 1
         result.examples.extend(e for e in built if e is not None)
     return result
+
+
+def _examples_task(task: tuple[list[Cluster], dict[str, Article]],
+                   strategies: tuple[Strategy, ...], filters: FilterConfig | None) -> PairsResult:
+    clusters, articles = task
+    return build_examples(clusters, articles, strategies, filters)
+
+
+def build_examples_on(
+    executor: Executor,
+    clusters: Sequence[Cluster],
+    articles: Mapping[str, Article],
+    strategies: Iterable[Strategy] = ("cross-lede",),
+    filters: FilterConfig | None = None,
+) -> PairsResult:
+    """:func:`build_examples` with the clusters in partitions on ``executor``; same result.
+
+    Only clusters of two or more articles are sent (a singleton yields nothing),
+    each partition with its members' articles; the counts are summed in cluster
+    order, so even the order of their keys is the local one.
+    """
+    strategies = tuple(strategies)
+    joined = [c for c in sorted(clusters, key=lambda c: c.id) if len(c.members) > 1]
+    tasks = [(part, {m: articles[m] for c in part for m in c.members})
+             for part in partition(joined, executor.partitions)]
+    total = PairsResult(filtered={s: Counter({f: 0 for f in FILTERS}) for s in strategies})
+    for result in executor.map(_examples_task, tasks, strategies=strategies, filters=filters):
+        total.add(result)
+    total.examples.sort(key=lambda e: e.id)
+    return total
 
 
 def build_examples(

@@ -245,6 +245,11 @@ class PairJudge:
                         evidence=evidence)
         return None
 
+    def remember(self, edges: Iterable[Edge]) -> None:
+        """Take accepted edges judged elsewhere (another worker) as this judge's verdicts."""
+        for e in edges:
+            self._cache[(e.a, e.b)] = e
+
     def forget_rejections(self) -> None:
         """Drop the memo of rejected pairs (the candidate pass leaves millions of them)."""
         self._rejected.clear()
@@ -279,7 +284,12 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
 
 def link(ids: Sequence[str], edges: Sequence[Edge], judge: PairJudge,
          config: GroupConfig) -> list[list[str]]:
-    """Capped agglomeration over accepted edges; returns sorted member lists."""
+    """Capped agglomeration over accepted edges; returns sorted member lists.
+
+    Only cross pairs of two groups joined by an edge are judged, so each call
+    stays inside one connected component of ``edges``: :func:`link_components`
+    runs it per component with the same result.
+    """
     groups: dict[str, list[str]] = {i: [i] for i in ids}
     root = {i: i for i in ids}
     order = sorted(edges, key=lambda e: (e.kind != "reprint", -e.score, e.a, e.b))
@@ -298,6 +308,72 @@ def link(ids: Sequence[str], edges: Sequence[Edge], judge: PairJudge,
         for member in groups.pop(drop):
             root[member] = keep
     return sorted(groups.values())
+
+
+def components(ids: Sequence[str], edges: Iterable[Edge],
+               ) -> list[tuple[list[str], list[Edge]]]:
+    """Connected components of the accepted-edge graph, with their edges (union-find).
+
+    Needs ids and edges only, no profile: what a driver holds. Each component's
+    members are sorted, its edges keep their input order, and components come
+    sorted by their smallest id.
+    """
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edges = list(edges)
+    for e in edges:
+        ra, rb = find(e.a), find(e.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = {}
+    for i in sorted(parent):
+        members.setdefault(find(i), []).append(i)
+    inside: dict[str, list[Edge]] = {r: [] for r in members}
+    for e in edges:
+        inside[find(e.a)].append(e)
+    return [(members[r], inside[r]) for r in sorted(members, key=lambda r: members[r][0])]
+
+
+def link_components(parts: Iterable[tuple[list[str], list[Edge]]], judge: PairJudge,
+                    config: GroupConfig) -> list[Cluster]:
+    """:func:`link` per component (of :func:`components`), with each cluster's accepted edges.
+
+    Equal to one global :func:`link` (merges in different components never see
+    each other), so components can be linked on different workers; ``judge``
+    needs the profiles of the given components' members only.
+    """
+    clusters: list[list[str]] = []
+    for ids, edges in parts:
+        judge.remember(edges)
+        clusters.extend(link(ids, edges, judge, config))
+    return _with_edges(clusters, judge.accepted())
+
+
+def _with_edges(clusters: Iterable[list[str]], accepted: Iterable[Edge]) -> list[Cluster]:
+    """Clusters (sorted member lists) with the accepted edges inside each, sorted by id."""
+    clusters = sorted(clusters)
+    owner = {m: members[0] for members in clusters for m in members}
+    inside: dict[str, list[Edge]] = {members[0]: [] for members in clusters}
+    for e in accepted:
+        if e.a in owner and owner[e.a] == owner.get(e.b):
+            inside[owner[e.a]].append(e)
+    return [Cluster(id=m[0], members=m, edges=inside[m[0]]) for m in clusters]
+
+
+def sorted_unique(articles: Iterable[Article]) -> list[Article]:
+    """Articles sorted by id; a repeated id is an InputError (grouping needs unique ids)."""
+    ordered = sorted(articles, key=lambda a: a.id)
+    for prev, cur in pairwise(ordered):
+        if prev.id == cur.id:
+            raise InputError(f"duplicate article id {cur.id!r}: ids must be unique to group",
+                             field="id")
+    return ordered
 
 
 def group_articles(articles: Sequence[Article], config: GroupConfig | None = None, *,
@@ -328,11 +404,7 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     visits edges in a fixed order. A cluster's id is its smallest member id.
     """
     config = config or GroupConfig()
-    ordered = sorted(articles, key=lambda a: a.id)
-    for prev, cur in pairwise(ordered):
-        if prev.id == cur.id:
-            raise InputError(f"duplicate article id {cur.id!r}: ids must be unique to group",
-                             field="id")
+    ordered = sorted_unique(articles)
     articles_iter = progress(ordered) if progress is not None else ordered
     profiles = [profile(a) for a in articles_iter]
     if not config.use_embeddings:
@@ -412,10 +484,4 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
              if (e := judge.edge(a, b)) is not None]
     judge.forget_rejections()
     del pairs
-    clusters = link([p.id for p in profiles], edges, judge, config)
-    owner = {m: members[0] for members in clusters for m in members}
-    inside: dict[str, list[Edge]] = {members[0]: [] for members in clusters}
-    for e in judge.accepted():
-        if owner[e.a] == owner[e.b]:
-            inside[owner[e.a]].append(e)
-    return [Cluster(id=m[0], members=m, edges=inside[m[0]]) for m in sorted(clusters)]
+    return link_components(components([p.id for p in profiles], edges), judge, config)

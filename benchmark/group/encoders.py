@@ -137,15 +137,22 @@ def _encode_chunk(kind: str, texts: list[str]) -> list[bytes]:
     return [_encode_one(kind, t).astype("<f4").tobytes() for t in texts]
 
 
+def encode_chunk_task(texts: list[str], kind: str) -> list[bytes]:
+    """:func:`_encode_chunk` in the argument order of an executor's map (chunk first)."""
+    return _encode_chunk(kind, texts)
+
+
 def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers: int = 1,
-                 ) -> tuple[dict[str, Any], int]:
+                 executor: Any = None) -> tuple[dict[str, Any], int]:
     """Vectors of ``texts`` (id -> text) from ``cache`` where present, the rest encoded.
 
     New vectors go to ``cache`` (a :class:`~benchmark.group.vectorcache.VectorCache`).
     With ``workers`` > 1 the missing texts are split over that many processes,
     each running the single-threaded engine one text per call, so a vector is
     bitwise the same whichever process made it. Returns the vectors and how
-    many came from the cache.
+    many came from the cache. An ``executor``
+    (:class:`~benchmark.distributed.executor.Executor`) encodes the missing texts in
+    its partitions instead (on Dask: each worker process loads the model once).
     """
     import numpy as np
 
@@ -158,7 +165,16 @@ def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers
     stored = cache.get_many(key, keys.values()) if cache is not None else {}
     missing = sorted({keys[i]: i for i in texts if keys[i] not in stored}.items())
     made: dict[str, Any] = {}
-    if workers > 1 and len(missing) >= POOL_MIN_TEXTS:
+    if executor is not None and missing:
+        from benchmark.distributed.executor import partition
+
+        chunks = partition(missing, max(executor.partitions, len(missing) // 256))
+        results = executor.map(encode_chunk_task, [[texts[i] for _, i in c] for c in chunks],
+                               kind=kind)
+        for chunk, blobs in zip(chunks, results, strict=True):
+            for (k, _), blob in zip(chunk, blobs, strict=True):
+                made[k] = np.frombuffer(blob, dtype="<f4")
+    elif workers > 1 and len(missing) >= POOL_MIN_TEXTS:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 

@@ -1,0 +1,152 @@
+"""One interface to map a pure function over partitions, locally or on Dask.
+
+The build's partitioned steps (profiling and encoding, TF-IDF vectors, judging
+candidate pairs, linking components, building examples) are module-level pure
+functions of one partition plus shared read-only values. :class:`LocalExecutor`
+calls them in this process; :class:`DaskExecutor` sends them to a Dask cluster
+(or runs Dask's synchronous scheduler). Results come back in partition order,
+so nothing downstream can see which engine, how many workers or which task
+order produced them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from functools import partial
+from typing import Any, Protocol, TypeVar
+
+from benchmark.errors import ConfigError, SumbenchError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: How often a Dask task is retried when its worker dies (then the build stops).
+RETRIES = 2
+
+Meter = Callable[[str, int], AbstractContextManager[Callable[[int], Any]]]
+"""``meter(description, total)`` -> context yielding ``update(n)``: a progress display."""
+
+
+def partition(items: Sequence[T], parts: int) -> list[list[T]]:
+    """``items`` in ``parts`` contiguous slices of near-equal size (none empty), order kept."""
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    out, start = [], 0
+    for k in range(parts):
+        end = start + size + (1 if k < extra else 0)
+        out.append(list(items[start:end]))
+        start = end
+    return [p for p in out if p]
+
+
+class Executor(Protocol):
+    """What a partitioned step needs: a map, shared values, and a default partition count.
+
+    ``meter``, when set, shows each map's finished tasks (with a rate and an ETA).
+    """
+
+    partitions: int
+    meter: Meter | None
+
+    def share(self, value: Any) -> Any:
+        """A handle to pass to :meth:`map` for a large read-only value every task reads."""
+
+    def map(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[R]:
+        """``[fn(item, **shared) for item in items]``, in order."""
+
+
+def _describe(fn: Callable[..., Any]) -> str:
+    """``_judge_task`` -> ``judge tasks``: what a progress line calls a map."""
+    return fn.__name__.strip("_").replace("_task", "").replace("_", " ") + " tasks"
+
+
+class LocalExecutor:
+    """Runs every partition in this process, one after another."""
+
+    def __init__(self, partitions: int = 1) -> None:
+        self.partitions = partitions
+        self.meter: Meter | None = None
+
+    def share(self, value: Any) -> Any:
+        """The value itself (nothing to ship)."""
+        return value
+
+    def map(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[R]:
+        """Call ``fn`` on each item here."""
+        if self.meter is None:
+            return [fn(item, **shared) for item in items]
+        out = []
+        with self.meter(_describe(fn), len(items)) as update:
+            for item in items:
+                out.append(fn(item, **shared))
+                update(1)
+        return out
+
+
+class DaskExecutor:
+    """Runs partitions as Dask tasks: on ``client``'s cluster, or synchronously without one.
+
+    ``partitions`` defaults to twice the cluster's worker threads (so a slow task
+    does not leave the others idle). A task whose worker dies is retried
+    :data:`RETRIES` times on another worker, then the step fails with a
+    :class:`~benchmark.errors.SumbenchError`.
+    """
+
+    def __init__(self, client: Any = None, partitions: int | None = None) -> None:
+        self.client = client
+        if partitions is None:
+            threads = 1
+            if client is not None:
+                threads = sum(client.nthreads().values()) or 1
+            partitions = 2 * threads
+        self.partitions = partitions
+        self.meter: Meter | None = None
+
+    def share(self, value: Any) -> Any:
+        """On a cluster, a future of ``value`` sent once to every worker; else the value."""
+        if self.client is None:
+            return value
+        [future] = self.client.scatter([value], broadcast=True, hash=False)
+        return future
+
+    def map(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[R]:
+        """Submit one task per item and gather the results in item order."""
+        if self.client is None:
+            import dask
+
+            # the shared values ride in a partial: Dask would otherwise walk every
+            # nested profile of them looking for collections, once per task
+            bound = dask.delayed(partial(fn, **shared), pure=False, traverse=False)
+            tasks = [bound(item) for item in items]
+            return list(dask.compute(*tasks, scheduler="synchronous"))
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+
+        futures = self.client.map(fn, list(items), pure=False, retries=RETRIES, **shared)
+        try:
+            if self.meter is not None:
+                with self.meter(_describe(fn), len(futures)) as update:
+                    for _ in as_completed(futures, loop=self.client.loop):
+                        update(1)
+            return list(self.client.gather(futures))
+        except KilledWorker as exc:
+            raise ConfigError(
+                f"a Dask worker died {RETRIES + 1} times running {fn.__name__} (out of memory, "
+                f"or killed): {exc}; nothing was written") from None
+        except SumbenchError:
+            raise
+        finally:
+            self.client.cancel(futures)
+
+
+def as_executor(client: Any, partitions: int | None = None) -> Executor:
+    """An executor for ``client``: a ``dask.distributed.Client``, or an executor as it is.
+
+    ``partitions`` overrides the executor's default partition count.
+    """
+    if isinstance(client, (LocalExecutor, DaskExecutor)):
+        if partitions is not None:
+            client.partitions = partitions
+        return client
+    return DaskExecutor(client, partitions)
