@@ -158,6 +158,29 @@ def test_the_e5_gate_runs_on_dask_as_it_runs_locally(articles: list[Article]) ->
     assert any(m.startswith("e5 gate: ") and not m.startswith("e5 gate: 0 ") for m in said)
 
 
+def test_the_e5_gate_rank_rule_runs_on_dask_as_it_runs_locally(articles: list[Article],
+                                                               ) -> None:
+    """With ``e5_gate_rank`` the bars come from the whole corpus's candidate pairs on both
+    paths: the same articles go to e5 and the clusters (with cos_e5 evidence) are equal."""
+    from benchmark.group import group_articles
+
+    few = articles[:25]
+    config = GroupConfig(exhaustive_below=10, workers=1, e5_gate_rank=1)
+    local_said: list[str] = []
+    want = group_articles(few, config, log=local_said.append)
+    said: list[str] = []
+    got = group_articles_distributed(few, config, DaskExecutor(partitions=3), log=said.append)
+    assert got == want
+
+    def sent(messages: list[str]) -> int:
+        return next(int(m.split(": ")[1].split()[0]) for m in messages
+                    if m.startswith("e5 gate"))
+
+    band_only: list[str] = []
+    group_articles(few, GroupConfig(exhaustive_below=10, workers=1), log=band_only.append)
+    assert sent(said) == sent(local_said) < sent(band_only)
+
+
 def _build(corpus: Path, out: Path, client: Any = None, partitions: int | None = None) -> str:
     config = BuildConfig(name="dask-test", profile="lexical",
                          group={"exhaustive_below": EXHAUSTIVE_BELOW})

@@ -33,6 +33,7 @@ from benchmark.group.cluster import (
     PairJudge,
     candidate_pairs,
     components,
+    gate_bars,
     link_components,
     sorted_unique,
 )
@@ -69,40 +70,57 @@ Known = dict[str, tuple[Profile, Vectors]]
 
 def _judge(known: Known, ids: list[str], stats: CorpusStats, config: GroupConfig,
            gate: tuple[float, float] | None, e5: dict[str, Any],
-           texts: dict[str, str] | None = None) -> PairJudge:
-    """A judge over ``ids``; e5 vectors from ``e5``, else encoded here from ``texts``."""
+           texts: dict[str, str] | None = None,
+           bars: dict[str, float] | None = None) -> PairJudge:
+    """A judge over ``ids``; e5 vectors from ``e5``, else encoded here from ``texts``.
+
+    ``bars`` are the e5 gate's per-article bars of ``group.e5_gate_rank``, taken over
+    the whole corpus's candidate pairs (:func:`gate_bars`) as the local build does.
+    """
     def e5_source(missing: list[str]) -> dict[str, Any]:
         if texts is None:
             raise ValueError(f"no e5 vector for {missing[:3]}")
         return encode_texts("e5", {i: texts[i] for i in missing})[0]
 
     judge = PairJudge([known[i][0] for i in ids], stats, config, gate=gate, e5_source=e5_source,
-                      vectors={i: known[i][1] for i in ids})
+                      vectors={i: known[i][1] for i in ids},
+                      gate_rank=config.e5_gate_rank if bars is not None else None)
+    judge.bars = bars
     judge.e5.update(e5)
     return judge
 
 
-def _needs_e5_task(pairs: list[tuple[str, str]], known: Known, stats: CorpusStats,
-                   config: GroupConfig, gate: tuple[float, float]) -> list[str]:
+def _gate_scores_task(pairs: list[tuple[str, str]], known: Known, stats: CorpusStats,
+                      config: GroupConfig, gate: tuple[float, float],
+                      ) -> list[tuple[str, str, float]]:
     judge = _judge(known, _ids_of(pairs), stats, config, gate, {})
+    return [(a, b, judge.gate_score(a, b)) for a, b in pairs]
+
+
+def _needs_e5_task(pairs: list[tuple[str, str]], known: Known, stats: CorpusStats,
+                   config: GroupConfig, gate: tuple[float, float],
+                   bars: dict[str, float] | None) -> list[str]:
+    judge = _judge(known, _ids_of(pairs), stats, config, gate, {}, bars=bars)
     return sorted({i for a, b in pairs if judge.needs_e5(a, b) for i in (a, b)})
 
 
 def _judge_task(task: tuple[list[tuple[str, str]], dict[str, Any]], known: Known,
                 stats: CorpusStats, config: GroupConfig,
-                gate: tuple[float, float] | None) -> list[Edge]:
+                gate: tuple[float, float] | None, bars: dict[str, float] | None) -> list[Edge]:
     pairs, e5 = task
-    judge = _judge(known, _ids_of(pairs), stats, config, gate, e5)
+    judge = _judge(known, _ids_of(pairs), stats, config, gate, e5, bars=bars)
     return [e for a, b in pairs if (e := judge.edge(a, b)) is not None]
 
 
 def _link_task(task: tuple[list[tuple[list[str], list[Edge]]], dict[str, Any],
                            dict[str, str] | None],
                known: Known, stats: CorpusStats, config: GroupConfig,
-               gate: tuple[float, float] | None) -> list[Cluster]:
+               gate: tuple[float, float] | None, bars: dict[str, float] | None,
+               ) -> list[Cluster]:
     parts, e5, texts = task
     members = sorted(i for ids, _ in parts for i in ids)
-    return link_components(parts, _judge(known, members, stats, config, gate, e5, texts), config)
+    judge = _judge(known, members, stats, config, gate, e5, texts, bars)
+    return link_components(parts, judge, config)
 
 
 def _ids_of(pairs: Sequence[tuple[str, str]]) -> list[str]:
@@ -164,11 +182,20 @@ def group_articles_distributed(
     gate = E5_GATE if config.e5 and len(profiles) > config.exhaustive_below else None
     with clock("judging"):
         chunks = partition(pairs, max(parts_n, len(pairs) // 50_000))
+        bars = None
+        if gate is not None and config.e5_gate_rank is not None:
+            scored = executor.map(_gate_scores_task, chunks, known=everyone, stats=shared,
+                                  config=config, gate=gate)
+            bars = gate_bars((t for part in scored for t in part), config.e5_gate_rank)
+            del scored
+        shared_bars = executor.share(bars)
         if gate is not None:
             need = executor.map(_needs_e5_task, chunks, known=everyone, stats=shared,
-                                config=config, gate=gate)
+                                config=config, gate=gate, bars=shared_bars)
             sent = sorted({i for ids in need for i in ids})
-            say(f"e5 gate: {len(sent)} of {len(profiles)} articles sit in a pair whose "
+            ranked = (f" (band pairs among the best {config.e5_gate_rank} of both articles)"
+                      if bars is not None else "")
+            say(f"e5 gate{ranked}: {len(sent)} of {len(profiles)} articles sit in a pair whose "
                 "verdict e5 can change")
             cache = VectorCache(config.cache_dir) if config.vector_cache else None
             try:
@@ -181,7 +208,8 @@ def group_articles_distributed(
                     cache.close()
         tasks = [(c, {i: e5[i] for i in _ids_of(c) if i in e5}) for c in chunks]
         edges = [e for part in executor.map(_judge_task, tasks, known=everyone,
-                                            stats=shared, config=config, gate=gate)
+                                            stats=shared, config=config, gate=gate,
+                                            bars=shared_bars)
                  for e in part]
         del tasks, chunks, pairs
     with clock("linking"):
@@ -198,6 +226,6 @@ def group_articles_distributed(
             link_tasks.append((batch, {i: e5[i] for i in ids if i in e5},
                                {i: texts[i] for i in ids} if gate is not None else None))
         for part in executor.map(_link_task, link_tasks, known=everyone, stats=shared,
-                                 config=config, gate=gate):
+                                 config=config, gate=gate, bars=shared_bars):
             clusters.extend(part)
     return sorted(clusters, key=lambda c: c.id)
