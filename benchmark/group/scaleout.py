@@ -152,8 +152,9 @@ def group_articles_distributed(
         profiles = [p for part, _ in done for p in part]
         stats = reduce(CorpusStats.merge, (s for _, s in done), CorpusStats())
         del done
-        texts = {a.id: encoder_text(a) for a in ordered} if config.use_embeddings else {}
-        e5: dict[str, Any] = {}
+    texts = {a.id: encoder_text(a) for a in ordered} if config.use_embeddings else {}
+    e5: dict[str, Any] = {}
+    with clock("encoding") if config.use_embeddings else nullcontext():
         if config.use_embeddings:
             cache = VectorCache(config.cache_dir) if config.vector_cache else None
             try:
