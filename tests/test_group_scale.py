@@ -217,3 +217,16 @@ def test_gate_rank_is_recorded_only_when_set() -> None:
     assert ranked.group.e5_gate_rank == 1
     with pytest.raises(ValueError):
         GroupConfig(e5_gate_rank=0)
+
+
+def test_encoding_reports_progress_for_every_text(tmp_path: Path) -> None:
+    """Cache hits count at once, encoded texts as they are done: the total is every text
+    (a long USE or e5 pass would otherwise print nothing for minutes)."""
+    texts = {"a": "Lukashenko met Rogozin in Minsk.", "b": "Storm closes the harbour."}
+    cache = VectorCache(tmp_path)
+    steps: list[int] = []
+    enc.encode_texts("use", texts, cache=cache, progress=steps.append)
+    assert steps == [0, 1, 1]
+    steps.clear()
+    enc.encode_texts("use", {**texts, "c": "A new text."}, cache=cache, progress=steps.append)
+    assert steps == [2, 1]

@@ -272,7 +272,9 @@ def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
     with clock.stage("group"):
         clusters = group_articles(articles, config, progress=profiling, pair_progress=judging,
                                   log=lambda message: _stage(message, progress),
-                                  timer=timer)
+                                  timer=timer,
+                                  encode_progress=lambda what, total: meter(
+                                      what, unit="article", total=total, enabled=progress))
     marks = clock.marks
     if {"profiling", "judging"} <= marks.keys():  # the grouper called both hooks
         # encoders run between profiling and judging (USE, then the e5 the gate asks for)

@@ -40,6 +40,14 @@ from benchmark.schema import Article, Cluster, Edge
 #: The gate score of a reprint pair: above every probability, so an article with a reprint
 #: partner is settled without e5 and a reprint is never sent to it.
 REPRINT_SCORE = 2.0
+#: ``(what, total)`` -> a context whose value is ``update(n)`` (e.g. a build's progress meter).
+EncodeProgress = Callable[[str, int], AbstractContextManager[Callable[[int], Any]]]
+
+
+def _ignore(_n: int) -> None:
+    """An ``update(n)`` that shows nothing."""
+
+
 #: Wraps the candidate pairs being judged (e.g. a progress bar); yields them unchanged.
 PairProgress = Callable[[list[tuple[str, str]]], Iterable[tuple[str, str]]]
 
@@ -381,6 +389,7 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
                    pair_progress: PairProgress | None = None,
                    log: Callable[[str], None] | None = None,
                    timer: Callable[[str], AbstractContextManager[None]] | None = None,
+                   encode_progress: EncodeProgress | None = None,
                    ) -> list[Cluster]:
     """Group articles into same-event clusters; every article lands in exactly one.
 
@@ -389,7 +398,8 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     candidate pairs the same way. ``log`` receives one-line reports (how many
     encoder vectors came from the on-disk cache, how many articles the e5 gate sent
     to the encoder). ``timer("encoding")`` wraps every call of the encoders (a
-    build's time per stage shows it apart from the candidate search).
+    build's time per stage shows it apart from the candidate search), and
+    ``encode_progress(what, total)`` gives the ``update(n)`` of a progress display for it.
 
     Encoder vectors come from the on-disk cache (:mod:`benchmark.group.vectorcache`)
     where present and are computed by ``config.workers`` processes otherwise.
@@ -413,16 +423,18 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     texts = {a.id: encoder_text(a) for a in ordered}
     timed = timer or (lambda _name: nullcontext())
     try:
-        with timed("encoding"):
-            use, hits = encode_texts("use", texts, cache=cache, workers=config.workers)
+        shown = encode_progress or (lambda _what, _total: nullcontext(_ignore))
+        with timed("encoding"), shown("USE encoding", len(texts)) as update:
+            use, hits = encode_texts("use", texts, cache=cache, workers=config.workers,
+                                     progress=update)
             _say(log, f"USE vectors: {len(texts)} articles, {hits} from the cache")
         profiles = [replace(p, embedding=use[p.id]) for p in profiles]
         del use
 
         def e5_of(ids: list[str]) -> dict[str, Any]:
-            with timed("encoding"):
+            with timed("encoding"), shown("e5 encoding", len(ids)) as update:
                 vecs, got = encode_texts("e5", {i: texts[i] for i in ids}, cache=cache,
-                                         workers=config.workers)
+                                         workers=config.workers, progress=update)
             _say(log, f"e5 vectors: {len(ids)} articles, {got} from the cache")
             return vecs
 

@@ -20,6 +20,7 @@ decision or an output byte (unless a cosine sits on a rounding boundary).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -143,7 +144,8 @@ def encode_chunk_task(texts: list[str], kind: str) -> list[bytes]:
 
 
 def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers: int = 1,
-                 executor: Any = None) -> tuple[dict[str, Any], int]:
+                 executor: Any = None, progress: Callable[[int], Any] | None = None,
+                 ) -> tuple[dict[str, Any], int]:
     """Vectors of ``texts`` (id -> text) from ``cache`` where present, the rest encoded.
 
     New vectors go to ``cache`` (a :class:`~benchmark.group.vectorcache.VectorCache`).
@@ -153,6 +155,7 @@ def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers
     many came from the cache. An ``executor``
     (:class:`~benchmark.distributed.executor.Executor`) encodes the missing texts in
     its partitions instead (on Dask: each worker process loads the model once).
+    ``progress(n)`` is told of every ``n`` texts done (cache hits first, then each chunk).
     """
     import numpy as np
 
@@ -165,6 +168,8 @@ def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers
     stored = cache.get_many(key, keys.values()) if cache is not None else {}
     missing = sorted({keys[i]: i for i in texts if keys[i] not in stored}.items())
     made: dict[str, Any] = {}
+    done = progress or (lambda _n: None)
+    done(len(texts) - len(missing))
     if executor is not None and missing:
         from benchmark.distributed.executor import partition
 
@@ -174,6 +179,7 @@ def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers
         for chunk, blobs in zip(chunks, results, strict=True):
             for (k, _), blob in zip(chunk, blobs, strict=True):
                 made[k] = np.frombuffer(blob, dtype="<f4")
+        done(len(missing))
     elif workers > 1 and len(missing) >= POOL_MIN_TEXTS:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
@@ -190,6 +196,7 @@ def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers
                 for chunk, blobs in zip(chunks, results, strict=True):
                     for (k, _), blob in zip(chunk, blobs, strict=True):
                         made[k] = np.frombuffer(blob, dtype="<f4")
+                    done(len(chunk))
         except (BrokenProcessPool, RuntimeError) as exc:
             raise ConfigError(
                 f"the {workers} encoder worker processes stopped ({exc}); a script that "
@@ -199,6 +206,7 @@ def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers
     else:
         for k, i in missing:
             made[k] = _encode_one(kind, texts[i])
+            done(1)
     if cache is not None and made:
         cache.put_many(key, made)
     vectors = {i: _frozen(np.asarray(stored[k] if k in stored else made[k], dtype=np.float32))
