@@ -101,6 +101,8 @@ def test_cli_profile_is_recorded_in_build_json_and_the_card(lexical_build: tuple
     timed = stdout.split("time: ")[1].splitlines()[0]
     assert [part.split()[0] for part in timed.split(", ")] == [
         s for s in STAGES if s not in {"group", "encoding"}]  # lexical: no encoder runs
+    peak = stdout.split("memory: peak RSS ")[1].splitlines()[0].split()
+    assert peak[1] in {"MB", "GB"} and float(peak[0]) > 0
     # not a terminal: plain stage lines on stderr, never a bar's carriage returns
     stderr = result.stderr  # type: ignore[attr-defined]
     assert "sumbench: grouping 5 articles ..." in stderr and "\r" not in stderr

@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,13 +37,21 @@ from benchmark.dataset.pairs import (
     build_examples_on,
 )
 from benchmark.dataset.profiles import PROFILE_NOTES, ProfileName, apply_profile
-from benchmark.dataset.progress import StageClock, format_times, meter, track
+from benchmark.dataset.progress import (
+    StageClock,
+    format_memory,
+    format_times,
+    meter,
+    peak_rss_mb,
+    track,
+)
 from benchmark.dataset.split import check_ratios, split_examples
 from benchmark.distributed.executor import as_executor
 from benchmark.errors import ConfigError, InputError
 from benchmark.group import GroupConfig, group_articles
 from benchmark.group.scaleout import group_articles_distributed
 from benchmark.ingest import load_articles
+from benchmark.ingest.store import ArticleStore
 from benchmark.limits import DEFAULT_LIMITS, ReadLimits
 from benchmark.rows import is_stdin
 from benchmark.schema import Article, Cluster
@@ -143,6 +151,9 @@ class BuildReport(BaseModel):
     seconds: dict[str, float] = Field(
         default_factory=dict, description="wall time per stage and 'total' (not in build.json)"
     )
+    peak_rss_mb: float | None = Field(
+        default=None, description="peak resident memory of the process in MB (not in build.json)"
+    )
 
     def summary(self) -> str:
         """A short, human-readable account of the build."""
@@ -178,6 +189,8 @@ class BuildReport(BaseModel):
         lines += [f"warning: {w}" for w in self.warnings]
         if self.seconds:
             lines.append(f"time: {format_times(self.seconds)}")
+        if self.peak_rss_mb:
+            lines.append(f"memory: peak RSS {format_memory(self.peak_rss_mb)}")
         lines.append(f"wrote {self.path} (fingerprint {self.fingerprint[:16]})")
         return "\n".join(lines)
 
@@ -241,7 +254,7 @@ def _memory_advice(clock: StageClock, out: Path, profile: str) -> Iterator[None]
             f"written to {out}") from None
 
 
-def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
+def _group(articles: Sequence[Article], config: GroupConfig, clock: StageClock,
            progress: bool) -> list[Cluster]:
     """Group with a progress display and a time for each step of the grouper."""
     said: list[bool] = []
@@ -252,7 +265,7 @@ def _group(articles: list[Article], config: GroupConfig, clock: StageClock,
             said.append(True)
             _stage(f"finding candidate pairs among {len(articles)} articles", progress)
 
-    def profiling(arts: list[Article]) -> Iterator[Article]:
+    def profiling(arts: Sequence[Article]) -> Iterator[Article]:
         yield from clock.timed(track(arts, "profiling", unit="article", enabled=progress),
                                "profiling")
         if not config.use_embeddings:
@@ -327,8 +340,8 @@ def build_dataset(
     name = config.name or out.resolve().name
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
     with _memory_advice(clock, out, config.profile), tempfile.TemporaryDirectory(
-        prefix=f".{out.name}.{os.getpid()}.rejects-", suffix=".tmp", dir=out.resolve().parent
-    ) as tmpd:
+        prefix=f".{out.name}.{os.getpid()}.build-", suffix=".tmp", dir=out.resolve().parent
+    ) as tmpd, ArticleStore(Path(tmpd) / "articles.jsonl") as store:
         rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None
         _stage(f"reading {input_path} (profile {config.profile})", progress)
         with clock.stage("ingest"), meter("ingest", unit="row", enabled=progress) as update:
@@ -340,9 +353,10 @@ def build_dataset(
                 rejects_path=rejects,
                 limits=limits,
                 on_batch=update,
+                store=store,  # the articles wait on disk, read one at a time when needed
+                workers=config.group.workers,
             )
-        articles = sorted(ingested.articles, key=lambda a: a.id)
-        by_id = {a.id: a for a in articles}
+        articles, by_id = store, store.by_id
         _stage(f"grouping {len(articles)} articles", progress)
         executor = None if client is None else as_executor(client, partitions)
         if executor is not None and progress:
@@ -351,7 +365,7 @@ def build_dataset(
             clusters = _group(articles, config.group, clock, progress)
         else:
             clusters = group_articles_distributed(
-                articles, config.group, executor, timer=_announced(clock, progress),
+                list(articles), config.group, executor, timer=_announced(clock, progress),
                 log=lambda message: _stage(message, progress))
         with clock.stage("examples"):
             if executor is None:
@@ -434,4 +448,5 @@ def build_dataset(
         seconds={**{k: round(v, 3) for k, v in sorted(
                     clock.seconds.items(), key=lambda kv: STAGES.index(kv[0]))},
                  "total": round(clock.clock() - started, 3)},
+        peak_rss_mb=peak_rss_mb(),
     )

@@ -36,6 +36,7 @@ from benchmark.dataset.folder import (
 from benchmark.dataset.split import SPLITS
 from benchmark.errors import InputError, OutputError
 from benchmark.files import atomic_path, canonical_json, pretty_json, recover
+from benchmark.ingest.store import ArticleStore
 from benchmark.rows import hf_offline
 from benchmark.schema import Article, BuildInfo, Cluster, Example, json_schemas
 
@@ -116,7 +117,7 @@ def write_dataset(
     splits: Mapping[str, list[Example]],
     settings: dict[str, Any],
     counts: dict[str, Any],
-    articles: list[Article] | None = None,
+    articles: Sequence[Article] | None = None,
     clusters: list[Cluster] | None = None,
     extra_files: Mapping[str, Path] | None = None,
     license: str = "unknown",
@@ -181,7 +182,10 @@ def write_dataset(
             (tmp / "schemas" / f"{type_name}.schema.json").write_text(
                 pretty_json(schema), encoding="utf-8"
             )
-        if articles is not None:
+        if isinstance(articles, ArticleStore):  # its lines are the canonical JSON, in id order
+            with open(tmp / "articles.jsonl", "wb") as fh:
+                fh.writelines(line + b"\n" for line in articles.lines())
+        elif articles is not None:
             _write_jsonl(tmp / "articles.jsonl", sorted(articles, key=lambda a: a.id))
         if clusters is not None:
             _write_jsonl(tmp / "clusters.jsonl", sorted(clusters, key=lambda c: c.id))

@@ -151,6 +151,21 @@ class StageClock:
         self.marks[name] = (first, end)
 
 
+def peak_rss_mb() -> float | None:
+    """Peak resident memory of this process so far in MB (None where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)  # bytes on macOS
+
+
+def format_memory(mb: float) -> str:
+    """``1536.0`` -> ``'1.5 GB'``, ``312.4`` -> ``'312 MB'``."""
+    return f"{mb / 1024:.1f} GB" if mb >= 1024 else f"{mb:.0f} MB"
+
+
 def format_times(seconds: dict[str, Any]) -> str:
     """``'ingest 1.2s, profiling 30.1s, ... (total 42.0s)'`` for a build summary."""
     parts = [f"{name} {duration(float(s))}" for name, s in seconds.items() if name != "total"]

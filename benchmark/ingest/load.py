@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from benchmark.errors import InputError, OutputError
-from benchmark.files import write_jsonl_atomic
+from benchmark.errors import ConfigError, InputError, OutputError
+from benchmark.files import canonical_json, write_jsonl_atomic
 from benchmark.ingest.article import clean_record
-from benchmark.ingest.readers import batched, duplicate_reason, iter_items
+from benchmark.ingest.readers import Item, batched, duplicate_reason, iter_items
 from benchmark.ingest.records import raw_json
+from benchmark.ingest.store import ArticleStore
 from benchmark.limits import DEFAULT_LIMITS, ReadLimits
 from benchmark.rows import Reject
 from benchmark.schema import Article
@@ -20,7 +24,7 @@ from benchmark.schema import Article
 class IngestResult:
     """What ingest produced and what it refused, so nothing is lost silently."""
 
-    articles: list[Article]  # validated, cleaned, sorted by id
+    articles: Sequence[Article]  # validated, cleaned, sorted by id (a list, or the given store)
     read: int  # raw records seen (including rejected ones)
     rejected: int  # rows skipped under skip_invalid (each written to the rejects file)
     rejects_path: Path | None
@@ -33,11 +37,17 @@ def default_rejects_path(path: str | Path) -> Path:
     return p.with_name(p.name + ".rejects.jsonl")
 
 
+#: Batches cleaned in the reading process before a pool of ``workers`` processes takes
+#: over (starting one costs about a second: not worth it for a small input).
+POOL_AFTER_BATCHES = 2
+
+
 @dataclass(frozen=True)
 class _Kept:
-    """An accepted article and where it was read (not the raw text: memory)."""
+    """An accepted article's identity and where it was read (the article is in the store)."""
 
-    article: Article
+    content_hash: str
+    origin: str
     path: str
     line: int | None
     derived_id: bool
@@ -48,11 +58,84 @@ class _Kept:
         return self.path if self.line is None else f"{self.path}:{self.line}"
 
 
+class _Failed(NamedTuple):
+    """A row cleaning refused, with what rebuilds its exact InputError (and its raw text)."""
+
+    reason: str
+    path: str | None
+    line: int | None
+    field: str | None
+    raw: str
+
+    def error(self) -> InputError:
+        return InputError(self.reason, path=self.path, line=self.line, field=self.field)
+
+
+Cleaned = tuple[str, bytes, _Kept] | Reject | _Failed
+"""One row after cleaning: (id, canonical JSON, identity), a reader's Reject, or a failure."""
+
+
+def clean_items(items: Sequence[Item]) -> list[Cleaned]:
+    """Clean one batch of read rows (pure: a process pool maps it over batches)."""
+    out: list[Cleaned] = []
+    for item in items:
+        if isinstance(item, Reject):
+            out.append(item)
+            continue
+        try:
+            art = clean_record(item)
+        except InputError as e:
+            out.append(_Failed(e.reason, e.path, e.line, e.field, raw_json(item)))
+            continue
+        out.append((art.id, canonical_json(art).encode("utf-8"),
+                    _Kept(art.content_hash, art.origin, item.path, item.line, item.id is None,
+                          item.id_field)))
+    return out
+
+
+def _cleaned(batches: Iterator[list[Item]], workers: int) -> Iterator[tuple[int, list[Cleaned]]]:
+    """(rows, cleaned rows) per batch in input order; a pool of ``workers`` for long inputs.
+
+    At most two batches per worker are in flight, so memory follows the batch
+    size, not the input. Results are the same whichever process cleaned a row.
+    """
+    for batch in itertools.islice(batches, POOL_AFTER_BATCHES):
+        yield len(batch), clean_items(batch)
+    if workers <= 1:
+        for batch in batches:
+            yield len(batch), clean_items(batch)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending: deque[tuple[int, Future[list[Cleaned]]]] = deque()
+    # spawn: a forked child would inherit whatever threads the parent runs
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
+    try:
+        for batch in batches:
+            pending.append((len(batch), pool.submit(clean_items, batch)))
+            if len(pending) >= 2 * workers:
+                n, fut = pending.popleft()
+                yield n, fut.result()
+        while pending:
+            n, fut = pending.popleft()
+            yield n, fut.result()
+    except BrokenProcessPool as exc:
+        raise ConfigError(
+            f"the {workers} ingest worker processes stopped ({exc}); a script that loads "
+            "articles must start under `if __name__ == \"__main__\":` (worker processes "
+            "re-import it), or pass workers=1") from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = None,
                   input_format: str | None = None, skip_invalid: bool = False,
                   rejects_path: Path | None = None, batch_size: int = 1000,
                   limits: ReadLimits = DEFAULT_LIMITS,
-                  on_batch: Callable[[int], object] | None = None) -> IngestResult:
+                  on_batch: Callable[[int], object] | None = None,
+                  store: ArticleStore | None = None, workers: int = 1) -> IngestResult:
     """Read every article of ``path`` into validated, cleaned Articles sorted by id.
 
     Strict by default: the first bad row raises :class:`InputError` naming file,
@@ -63,32 +146,33 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
     content hash is kept, so the result does not depend on input order. A row past
     ``limits`` (line or text size, JSON nesting) is a bad row like any other.
     ``on_batch(n)`` is called after each batch of ``n`` rows (progress display).
+
+    With a ``store`` (:class:`~benchmark.ingest.store.ArticleStore`, e.g. file-backed)
+    the articles go there and ``articles`` is that store, so a large corpus is
+    never held in memory as objects. ``workers`` > 1 cleans batches in that many
+    processes (same articles, same errors, same order of errors).
     """
+    own = store if store is not None else ArticleStore()
     kept: dict[str, _Kept] = {}
     rejects: list[Reject] = []
     read = 0
     stream = iter_items(path, field_map=field_map, input_format=input_format,
                         batch_size=batch_size, limits=limits)
-    for batch in batched(stream, batch_size):
-        for item in batch:
+    for n, results in _cleaned(batched(stream, batch_size), workers):
+        for item in results:
             read += 1
             if isinstance(item, Reject):
                 if not skip_invalid:
                     raise item.to_error()
                 rejects.append(item)
-                continue
-            try:
-                art = clean_record(item)
-            except InputError as e:
+            elif isinstance(item, _Failed):
                 if not skip_invalid:
-                    raise
-                rejects.append(Reject.from_error(e, raw_json(item)))
-                continue
-            _add(kept, _Kept(art, item.path, item.line, item.id is None, item.id_field), rejects,
-                 skip_invalid)
+                    raise item.error()
+                rejects.append(Reject.from_error(item.error(), item.raw))
+            else:
+                _add(kept, own, *item, rejects, skip_invalid)
         if on_batch is not None:
-            on_batch(len(batch))
-    articles = [kept[k].article for k in sorted(kept)]
+            on_batch(n)
     rejects.sort(key=lambda r: (r.path, r.line or 0, r.reason))
     written: Path | None = None
     if skip_invalid and (rejects or rejects_path is not None):
@@ -97,22 +181,28 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
             write_jsonl_atomic(written, (r.as_json() for r in rejects))
         except OSError as e:
             raise OutputError(f"cannot write rejects file {written}: {e}") from None
+    articles: Sequence[Article] = own if store is not None else list(own)
     return IngestResult(articles=articles, read=read, rejected=len(rejects),
                         rejects_path=written, rejects=rejects)
 
 
-def _add(kept: dict[str, _Kept], new: _Kept, rejects: list[Reject], skip_invalid: bool) -> None:
+def _add(kept: dict[str, _Kept], store: ArticleStore, aid: str, line: bytes, new: _Kept,
+         rejects: list[Reject], skip_invalid: bool) -> None:
     """Keep ids unique: strict mode names both places, skip mode keeps one copy."""
-    aid = new.article.id
     old = kept.get(aid)
     if old is None:
         kept[aid] = new
+        store.put(aid, line)
         return
     if not skip_invalid:
         raise InputError(duplicate_reason(aid, new.derived_id, old.where, kept=False),
                          path=new.path, line=new.line, field=new.id_field)
-    keep, drop = sorted((old, new), key=lambda k: (k.article.content_hash, k.article.origin))
-    kept[aid] = keep
+    old_line = store.line(aid)
+    (keep, _), (drop, drop_line) = sorted(((old, old_line), (new, line)),
+                                          key=lambda k: (k[0].content_hash, k[0].origin))
+    if keep is new:
+        kept[aid] = new
+        store.put(aid, line)
     rejects.append(Reject(drop.path, drop.line, drop.id_field,
                           duplicate_reason(aid, drop.derived_id, keep.where, kept=True),
-                          drop.article.model_dump_json()))
+                          Article.model_validate_json(drop_line).model_dump_json()))
