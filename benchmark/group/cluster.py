@@ -18,17 +18,20 @@ from dataclasses import replace
 from itertools import combinations, pairwise
 from typing import Any
 
+from benchmark.distributed.pool import ordered_map
 from benchmark.errors import InputError
 from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import embed_cosine, encode_texts
 from benchmark.group.event import E5_GATE, EventModel, shipped_model
 from benchmark.group.features import (
+    POOL_MIN_ARTICLES,
+    PROFILE_CHUNK,
     CorpusStats,
     Profile,
     Vectors,
+    chunked,
     corpus_stats,
-    encoder_text,
-    profile,
+    profile_chunk,
     profile_features,
 )
 from benchmark.group.lexical import lsh_pairs
@@ -420,10 +423,13 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     articles_iter = progress(ordered) if progress is not None else ordered
     profiles: list[Profile] = []
     texts: dict[str, str] = {}
-    for a in articles_iter:
-        profiles.append(profile(a))
-        if config.use_embeddings:
-            texts[a.id] = encoder_text(a)
+    workers = config.workers if len(ordered) >= POOL_MIN_ARTICLES else 1
+    chunks = ((chunk, config.use_embeddings) for chunk in chunked(articles_iter, PROFILE_CHUNK))
+    for done in ordered_map(profile_chunk, chunks, workers, what="profiling"):
+        for p, text in done:
+            profiles.append(p)
+            if config.use_embeddings:
+                texts[p.id] = text
     if not config.use_embeddings:
         return _group_owned(profiles, config, pair_progress=pair_progress)
     cache = VectorCache(config.cache_dir) if config.vector_cache else None

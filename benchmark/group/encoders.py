@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from benchmark.errors import ConfigError
@@ -181,28 +181,17 @@ def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers
                 made[k] = np.frombuffer(blob, dtype="<f4")
         done(len(missing))
     elif workers > 1 and len(missing) >= POOL_MIN_TEXTS:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+        from benchmark.distributed.pool import ordered_map
 
         step = max(8, min(256, len(missing) // (workers * 8)))
         chunks = [missing[s : s + step] for s in range(0, len(missing), step)]
-        from concurrent.futures.process import BrokenProcessPool
-
-        # spawn: a forked child would inherit the parent's OpenMP state of the engines
-        try:
-            with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-                results = pool.map(_encode_chunk, [kind] * len(chunks),
-                                   [[texts[i] for _, i in c] for c in chunks])
-                for chunk, blobs in zip(chunks, results, strict=True):
-                    for (k, _), blob in zip(chunk, blobs, strict=True):
-                        made[k] = np.frombuffer(blob, dtype="<f4")
-                    done(len(chunk))
-        except (BrokenProcessPool, RuntimeError) as exc:
-            raise ConfigError(
-                f"the {workers} encoder worker processes stopped ({exc}); a script that "
-                "groups articles must start under `if __name__ == \"__main__\":` (worker "
-                "processes re-import it), or set group.workers: 1"
-            ) from exc
+        results = ordered_map(partial(encode_chunk_task, kind=kind),
+                              ([texts[i] for _, i in c] for c in chunks), workers,
+                              what="encoder")
+        for chunk, blobs in zip(chunks, results, strict=True):
+            for (k, _), blob in zip(chunk, blobs, strict=True):
+                made[k] = np.frombuffer(blob, dtype="<f4")
+            done(len(chunk))
     else:
         for k, i in missing:
             made[k] = _encode_one(kind, texts[i])

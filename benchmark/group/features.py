@@ -16,8 +16,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from benchmark.group.encoders import embed, embed_cosine, embed_e5
@@ -253,6 +254,25 @@ def profile(article: Article, *, embeddings: bool = False, e5: bool = False) -> 
         embedding_e5=embed_e5(text) if e5 else None,
         length=len(text),
     )
+
+
+#: Articles per profiling task, and the corpus size from which a pool of ``config.workers``
+#: processes profiles them (starting one costs about a second).
+PROFILE_CHUNK = 256
+POOL_MIN_ARTICLES = 2000
+
+
+def profile_chunk(task: tuple[list[Article], bool]) -> list[tuple[Profile, str]]:
+    """Profiles of a chunk of articles, with their encoder texts when asked (a pool task)."""
+    articles, with_texts = task
+    return [(profile(a), encoder_text(a) if with_texts else "") for a in articles]
+
+
+def chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Lists of ``size`` items (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def corpus_stats(profiles: Iterable[Profile]) -> CorpusStats:

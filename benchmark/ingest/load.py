@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from benchmark.errors import ConfigError, InputError, OutputError
+from benchmark.distributed.pool import ordered_map
+from benchmark.errors import InputError, OutputError
 from benchmark.files import canonical_json, write_jsonl_atomic
 from benchmark.ingest.article import clean_record
 from benchmark.ingest.readers import Item, batched, duplicate_reason, iter_items
@@ -96,38 +96,16 @@ def clean_items(items: Sequence[Item]) -> list[Cleaned]:
 def _cleaned(batches: Iterator[list[Item]], workers: int) -> Iterator[tuple[int, list[Cleaned]]]:
     """(rows, cleaned rows) per batch in input order; a pool of ``workers`` for long inputs.
 
-    At most two batches per worker are in flight, so memory follows the batch
-    size, not the input. Results are the same whichever process cleaned a row.
+    The first batches are cleaned here (a small input does not wait for a pool
+    to start); memory follows a few batches in flight, not the input.
     """
     for batch in itertools.islice(batches, POOL_AFTER_BATCHES):
         yield len(batch), clean_items(batch)
-    if workers <= 1:
-        for batch in batches:
-            yield len(batch), clean_items(batch)
-        return
-    import multiprocessing as mp
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    yield from ordered_map(_counted, batches, workers, what="ingest")
 
-    pending: deque[tuple[int, Future[list[Cleaned]]]] = deque()
-    # spawn: a forked child would inherit whatever threads the parent runs
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
-    try:
-        for batch in batches:
-            pending.append((len(batch), pool.submit(clean_items, batch)))
-            if len(pending) >= 2 * workers:
-                n, fut = pending.popleft()
-                yield n, fut.result()
-        while pending:
-            n, fut = pending.popleft()
-            yield n, fut.result()
-    except BrokenProcessPool as exc:
-        raise ConfigError(
-            f"the {workers} ingest worker processes stopped ({exc}); a script that loads "
-            "articles must start under `if __name__ == \"__main__\":` (worker processes "
-            "re-import it), or pass workers=1") from exc
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+
+def _counted(batch: list[Item]) -> tuple[int, list[Cleaned]]:
+    return len(batch), clean_items(batch)
 
 
 def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = None,
