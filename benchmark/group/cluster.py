@@ -18,7 +18,7 @@ from dataclasses import replace
 from itertools import combinations, pairwise
 from typing import Any
 
-from benchmark.distributed.pool import ordered_map
+from benchmark.distributed.pool import ordered_map, return_free_memory
 from benchmark.errors import InputError
 from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import embed_cosine, encode_texts
@@ -287,6 +287,7 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
     if len(ids) <= config.exhaustive_below:
         return list(combinations(ids, 2))
     pairs = lsh_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
+    return_free_memory()  # the MinHash signatures
     found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs, matrices)
     if config.max_date_gap_days is not None:  # vetoed as events; reprints come from LSH
         found = found[within_date_gap(found, profiles, config.max_date_gap_days)]
@@ -509,6 +510,7 @@ def _group_owned(profiles: list[Profile], config: GroupConfig,
     chars, char_vecs = tfidf_rows([p.chars for p in profiles], stats.df_char, stats.idf)
     for i, p in enumerate(profiles):
         profiles[i] = replace(p, chars=TermCounts())
+    return_free_memory()
     vecs = list(zip(word_vecs, char_vecs, strict=True))
     del word_vecs, char_vecs
     if gate == "auto":
@@ -529,4 +531,5 @@ def _group_owned(profiles: list[Profile], config: GroupConfig,
              if (e := judge.edge(a, b)) is not None]
     judge.forget_rejections()
     del pairs
+    return_free_memory()
     return link_components(components([p.id for p in profiles], edges), judge, config)
