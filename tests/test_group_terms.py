@@ -22,7 +22,7 @@ from benchmark.group.features import (
     profile_features,
 )
 from benchmark.group.lexical import _sparse
-from benchmark.group.terms import DocFreq, TermCounts, char_gram_hashes, token_hashes
+from benchmark.group.terms import DocFreq, TermCounts, char_gram_hashes, dot, token_hashes
 from benchmark.ingest import load_articles
 from benchmark.schema import Article
 
@@ -135,10 +135,15 @@ def test_tfidf_rows_share_one_copy(seeds: list[Article]) -> None:
     stats = corpus_stats(profiles)
     matrix, views = tfidf_rows([p.chars for p in profiles], stats.df_char, stats.idf)
     assert matrix.shape == (5, len(stats.df_char)) and int(matrix.indices.max()) < matrix.shape[1]
-    for p, (keys, weights) in zip(profiles, views, strict=True):
-        ref_keys, ref_weights = vectors(p, stats)[1]
-        assert np.array_equal(keys, ref_keys) and np.array_equal(weights, ref_weights)
-        assert np.shares_memory(weights, matrix.data)
+    refs = [vectors(p, stats)[1] for p in profiles]
+    for (cols, weights), (ref_keys, ref_weights) in zip(views, refs, strict=True):
+        # keys are column numbers, sorted like the hashes they stand for
+        assert np.array_equal(np.asarray(stats.df_char.vocabulary())[cols], ref_keys)
+        assert np.array_equal(weights, ref_weights)
+        assert np.shares_memory(weights, matrix.data) and np.shares_memory(cols, matrix.indices)
+    for i in range(len(views)):  # the same cosines as the hash-keyed vectors, bit for bit
+        for j in range(len(views)):
+            assert dot(views[i], views[j]) == dot(refs[i], refs[j])
     # a term the statistics never saw gets a column of its own, after the known ones
     extra = profile(seeds[0].model_copy(update={"id": "x", "body": "Zyxwvut qqqq."}))
     matrix, _ = tfidf_rows([extra.chars], stats.df_char, stats.idf)

@@ -229,8 +229,10 @@ def tfidf_rows(rows: Sequence[TermCounts], df: DocFreq,
 
     Columns are the positions of the terms in ``df``'s sorted keys (terms it has not
     seen get their own columns after them), so a row's columns are in key order. The
-    returned vectors' weights are views of the matrix's data: the candidate search
-    (the matrix) and the pair features (the vectors) share one copy.
+    returned vectors are views of the matrix (its column numbers as keys, its data as
+    weights): the candidate search (the matrix) and the pair features (the vectors)
+    share one copy. Columns are sorted like the hashes, so :func:`dot` of two views
+    is the same float as of the two hash-keyed vectors (never mix the two kinds).
     """
     from scipy.sparse import csr_matrix
 
@@ -249,5 +251,6 @@ def tfidf_rows(rows: Sequence[TermCounts], df: DocFreq,
             cols[lo:hi] = np.searchsorted(vocab, keys)
             data[lo:hi] = weights
     matrix = csr_matrix((data, cols, indptr), shape=(len(rows), int(vocab.size)))
-    views = [(rows[i].keys, matrix.data[indptr[i] : indptr[i + 1]]) for i in range(len(rows))]
+    views = [(matrix.indices[indptr[i] : indptr[i + 1]], matrix.data[indptr[i] : indptr[i + 1]])
+             for i in range(len(rows))]
     return matrix, views
