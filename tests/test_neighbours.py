@@ -109,3 +109,41 @@ def test_date_vetoed_neighbour_pairs_are_not_judged_and_no_edge_is_lost(
     judge = PairJudge(profiles, stats, config)
     assert ({p for p in every if judge.edge(*p) is not None}
             == {p for p in kept if judge.edge(*p) is not None})
+
+
+def test_lsh_band_sort_finds_what_a_datasketch_index_finds(tmp_path: Path) -> None:
+    """The reprint candidates come from sorting each band's MinHash values: the same pairs as
+    querying datasketch's MinHashLSH with every article (reprints, edits, shingle-less texts)."""
+    from datasketch import MinHash, MinHashLSH
+
+    from benchmark.group.lexical import MINHASH_SCHEME, minhash_signatures
+
+    path = tmp_path / "crawl.jsonl"
+    write_synthetic_corpus(path, 400, seed=5)
+    articles = sorted(load_articles(path).articles, key=lambda a: a.id)
+    articles += [_article(f"zz{i}", "Too short.", "en") for i in range(3)]  # no 5-word shingle
+    profiles = [profile(a) for a in articles]
+    signatures = minhash_signatures(profiles, 128, 7)
+    for p, row in list(zip(profiles, signatures, strict=True))[:20]:  # datasketch's own values
+        fresh = MinHash(num_perm=128, seed=7, scheme=MINHASH_SCHEME)
+        fresh.update_batch([h.tobytes() for h in p.shingles])
+        assert (fresh.hashvalues == row).all()
+    for threshold in (0.3, 0.5, 0.8):
+        index = MinHashLSH(threshold=threshold, num_perm=128)
+        hashes = {}
+        for p, row in zip(profiles, signatures, strict=True):
+            hashes[p.id] = _lean(row)
+            index.insert(p.id, hashes[p.id])
+        expected = {(min(a, b), max(a, b)) for a in hashes for b in index.query(hashes[a])
+                    if a != b}
+        got = lsh_pairs(profiles, threshold, 128, 7)
+        assert got == expected and len(got) > 20
+        assert {("zz0", "zz1"), ("zz0", "zz2"), ("zz1", "zz2")} <= got
+
+
+def _lean(values: object) -> object:
+    from datasketch import LeanMinHash, MinHash
+
+    from benchmark.group.lexical import MINHASH_SCHEME
+
+    return LeanMinHash(MinHash(num_perm=128, seed=7, hashvalues=values, scheme=MINHASH_SCHEME))

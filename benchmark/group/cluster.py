@@ -34,7 +34,7 @@ from benchmark.group.features import (
     profile_chunk,
     profile_features,
 )
-from benchmark.group.lexical import lsh_pairs
+from benchmark.group.lexical import lsh_index_pairs
 from benchmark.group.neighbours import neighbour_index_pairs, within_date_gap
 from benchmark.group.terms import TermCounts, tfidf_rows
 from benchmark.group.vectorcache import VectorCache
@@ -286,13 +286,16 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
     ids = [p.id for p in profiles]
     if len(ids) <= config.exhaustive_below:
         return list(combinations(ids, 2))
-    pairs = lsh_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
-    return_free_memory()  # the MinHash signatures
+    import numpy as np
+
+    n = len(ids)
+    reprints = lsh_index_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
     found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs, matrices)
     if config.max_date_gap_days is not None:  # vetoed as events; reprints come from LSH
         found = found[within_date_gap(found, profiles, config.max_date_gap_days)]
-    pairs.update((ids[a], ids[b]) for a, b in found.tolist())
-    return sorted(pairs)
+    # codes i * n + j (i < j) sort like the id pairs: ids are sorted
+    codes = np.union1d(reprints, found[:, 0] * n + found[:, 1])
+    return [(ids[c // n], ids[c % n]) for c in codes.tolist()]
 
 
 def link(ids: Sequence[str], edges: Sequence[Edge], judge: PairJudge,

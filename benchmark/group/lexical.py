@@ -15,31 +15,78 @@ from benchmark.group.encoders import EMBED_DECIMALS
 from benchmark.group.features import CorpusStats, Profile, vectors
 from benchmark.group.terms import SparseVector
 
+#: datasketch's MinHash scheme, named so that its default cannot change the candidates
+#: (2.0 made ``affine32`` the default; 1.x used ``legacy``).
+MINHASH_SCHEME = "affine32"
 
-def minhash(profile: Profile, num_perm: int, seed: int) -> Any:
-    """datasketch MinHash of an article's 5-word shingles."""
+
+def minhash(profile: Profile, num_perm: int, seed: int, permutations: Any = None) -> Any:
+    """datasketch MinHash of an article's 5-word shingles (``permutations`` of the same seed
+    may be passed to skip drawing them again)."""
     from datasketch import MinHash
 
-    m = MinHash(num_perm=num_perm, seed=seed)
+    m = MinHash(num_perm=num_perm, seed=seed, permutations=permutations, scheme=MINHASH_SCHEME)
     m.update_batch([h.tobytes() for h in profile.shingles])
     return m
+
+
+def minhash_signatures(profiles: Sequence[Profile], num_perm: int, seed: int) -> Any:
+    """Every article's MinHash values as one ``(n, num_perm)`` array (one row per article)."""
+    import numpy as np
+    from datasketch import MinHash
+
+    first = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME)
+    out = np.empty((len(profiles), num_perm), dtype=first.hashvalues.dtype)
+    permutations = first.permutations
+    for i, p in enumerate(profiles):
+        out[i] = minhash(p, num_perm, seed, permutations).hashvalues
+    return out
+
+
+def band_pairs(signatures: Any, bands: int, rows: int) -> Any:
+    """Codes ``i * n + j`` (``i < j``, sorted, unique) of the rows equal in at least one band.
+
+    The candidates of a MinHash LSH index of ``bands`` x ``rows`` (what
+    ``datasketch.MinHashLSH`` returns for each query), found by sorting each band's
+    values instead of hashing them into Python dicts: memory is the signature array.
+    """
+    import numpy as np
+
+    n = signatures.shape[0]
+    codes: list[Any] = []
+    for band in range(bands):
+        block = signatures[:, band * rows : (band + 1) * rows]
+        _, label = np.unique(block, axis=0, return_inverse=True)
+        label = label.ravel()
+        order = np.argsort(label, kind="stable")
+        starts = np.flatnonzero(np.diff(label[order], prepend=-1, append=-1))
+        for lo, hi in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True):
+            if hi - lo > 1:
+                members = np.sort(order[lo:hi]).astype(np.int64)
+                i, j = np.triu_indices(hi - lo, 1)
+                codes.append(members[i] * n + members[j])
+    return np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+
+
+def lsh_index_pairs(profiles: Sequence[Profile], threshold: float, num_perm: int,
+                    seed: int) -> Any:
+    """:func:`lsh_pairs` as row-index codes ``i * n + j`` into ``profiles`` (sorted, unique)."""
+    from datasketch import MinHashLSH
+
+    index = MinHashLSH(threshold=threshold, num_perm=num_perm)  # only for its (bands, rows)
+    return band_pairs(minhash_signatures(profiles, num_perm, seed), index.b, index.r)
 
 
 def lsh_pairs(
     profiles: Sequence[Profile], threshold: float, num_perm: int, seed: int
 ) -> set[tuple[str, str]]:
     """Pairs whose estimated shingle Jaccard may reach ``threshold`` (reprint candidates)."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    hashes = {p.id: minhash(p, num_perm, seed) for p in profiles}
-    for pid in sorted(hashes):
-        lsh.insert(pid, hashes[pid])
+    ids = [p.id for p in profiles]
+    n = len(ids)
     out: set[tuple[str, str]] = set()
-    for pid in sorted(hashes):
-        for other in lsh.query(hashes[pid]):
-            if other != pid:
-                out.add((min(pid, other), max(pid, other)))
+    for code in lsh_index_pairs(profiles, threshold, num_perm, seed).tolist():
+        a, b = ids[code // n], ids[code % n]
+        out.add((min(a, b), max(a, b)))
     return out
 
 
