@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from benchmark.distributed.pool import ordered_map
-from benchmark.errors import InputError, OutputError
+from benchmark.errors import InputError, OutputError, SumbenchError
 from benchmark.files import canonical_json, write_jsonl_atomic
 from benchmark.ingest.article import clean_record
 from benchmark.ingest.readers import Item, batched, duplicate_reason, iter_items
@@ -97,11 +97,24 @@ def _cleaned(batches: Iterator[list[Item]], workers: int) -> Iterator[tuple[int,
     """(rows, cleaned rows) per batch in input order; a pool of ``workers`` for long inputs.
 
     The first batches are cleaned here (a small input does not wait for a pool
-    to start); memory follows a few batches in flight, not the input.
+    to start); memory follows a few batches in flight, not the input. An error
+    of the reader itself (a file that cannot be read on) is raised after the
+    rows read before it, as a serial load would meet them.
     """
-    for batch in itertools.islice(batches, POOL_AFTER_BATCHES):
+    failed: list[SumbenchError] = []
+
+    def feed() -> Iterator[list[Item]]:
+        try:
+            yield from batches
+        except SumbenchError as e:
+            failed.append(e)
+
+    rows = feed()
+    for batch in itertools.islice(rows, POOL_AFTER_BATCHES):
         yield len(batch), clean_items(batch)
-    yield from ordered_map(_counted, batches, workers, what="ingest")
+    yield from ordered_map(_counted, rows, workers, what="ingest")
+    if failed:
+        raise failed[0]
 
 
 def _counted(batch: list[Item]) -> tuple[int, list[Cleaned]]:
