@@ -85,19 +85,23 @@ def _frequent_pools(matrix: Any, pool: int) -> Any | None:
 
     n = matrix.shape[0]
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    frequent = matrix[:, np.flatnonzero(df > rare_limit(n))].tocsr()
-    if frequent.shape[1] == 0:
+    cols = np.flatnonzero(df > rare_limit(n))
+    if cols.size == 0:
         return None
-    sample = frequent[:: max(1, n // SVD_ROWS)]
-    dim = min(SVD_DIM, sample.shape[0] - 1, frequent.shape[1] - 1)
-    if dim < 1 or frequent.shape[1] <= SVD_DIM:
-        return _dense_pools(frequent.toarray(), pool)
+    sample = matrix[:: max(1, n // SVD_ROWS)][:, cols].tocsr()
+    dim = min(SVD_DIM, sample.shape[0] - 1, cols.size - 1)
+    if dim < 1 or cols.size <= SVD_DIM:
+        return _dense_pools(matrix[:, cols].toarray(), pool)
     from sklearn.decomposition import TruncatedSVD
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):  # one BLAS thread: the same projection on every run
         svd = TruncatedSVD(dim, algorithm="randomized", random_state=SVD_SEED).fit(sample)
-        projected = frequent @ svd.components_.T
+        basis = svd.components_.T
+        # BLOCK rows at a time: the frequent terms are most of a space's nonzeros, and a
+        # copy of them all was the candidate search's largest allocation
+        projected = np.vstack([matrix[start : start + BLOCK][:, cols] @ basis
+                               for start in range(0, n, BLOCK)])
     return _dense_pools(projected, pool)
 
 
