@@ -164,7 +164,8 @@ def _pair_sims(matrix: Any, codes: Any, n: int) -> Any:
     if not hasattr(matrix, "indptr"):
         for start in range(0, len(codes), PAIR_CHUNK):
             end = start + PAIR_CHUNK
-            out[start:end] = np.einsum("ij,ij->i", matrix[a[start:end]], matrix[b[start:end]])
+            out[start:end] = np.einsum("ij,ij->i", matrix[a[start:end]].astype(np.float64),
+                                       matrix[b[start:end]].astype(np.float64))
         return out
     scatter = np.zeros(matrix.shape[1], dtype=np.float64)
     ptr, cols, vals = matrix.indptr, matrix.indices, matrix.data
@@ -231,7 +232,7 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
               if p is not None]
     spaces: list[tuple[Any, int]] = [(words, TFIDF_DECIMALS), (chars, TFIDF_DECIMALS)]
     if all(p.embedding is not None for p in profiles):
-        dense = np.vstack([p.embedding for p in profiles]).astype(np.float64)
+        dense = np.vstack([p.embedding for p in profiles])  # float32 (sims widen a chunk)
         pools.append(_dense_pools(dense, pool))
         spaces.append((dense, EMBED_DECIMALS))
     codes = _candidate_pairs(pools, n)
