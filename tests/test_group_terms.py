@@ -148,3 +148,28 @@ def test_tfidf_rows_share_one_copy(seeds: list[Article]) -> None:
     extra = profile(seeds[0].model_copy(update={"id": "x", "body": "Zyxwvut qqqq."}))
     matrix, _ = tfidf_rows([extra.chars], stats.df_char, stats.idf)
     assert matrix.shape[1] > len(stats.df_char) and int(matrix.indices.max()) < matrix.shape[1]
+
+
+def test_tfidf_rows_in_chunks_are_the_row_by_row_floats(seeds: list[Article],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunked, table-driven weights (idf per vocabulary column, 1 + log tf per count) are the
+    floats of :func:`tfidf` on every row: chunk edges, an empty row, repeated words, terms
+    the statistics never saw."""
+    from benchmark.group import terms
+    from benchmark.group.terms import tfidf, tfidf_rows
+
+    monkeypatch.setattr(terms, "TFIDF_CHUNK", 2)
+    profiles = [profile(a) for a in seeds]
+    stats = corpus_stats(profiles[:3])  # the last two seeds hold words these never saw
+    empty = TermCounts()
+    for rows, df in (([p.words for p in profiles], stats.df_word),
+                     ([p.chars for p in profiles], stats.df_char)):
+        rows = [rows[0], empty, *rows[1:]]
+        assert any(int(r.counts.max()) > 3 for r in rows if len(r))
+        matrix, views = tfidf_rows(rows, df, stats.idf)
+        for row, (keys, weights) in zip(rows, views, strict=True):
+            ref_keys, ref_weights = tfidf(row, df, stats.idf)
+            # keys are the terms' columns, in the hashes' order
+            assert len(keys) == len(ref_keys) and bool(np.all(np.diff(keys) > 0))
+            assert np.array_equal(weights, ref_weights)
+        assert matrix.nnz == sum(len(r) for r in rows)

@@ -36,7 +36,7 @@ from benchmark.group.features import (
 )
 from benchmark.group.lexical import lsh_index_pairs
 from benchmark.group.neighbours import neighbour_index_pairs, within_date_gap
-from benchmark.group.terms import TermCounts, tfidf_rows
+from benchmark.group.terms import TermCounts, key_jaccard, tfidf_rows
 from benchmark.group.vectorcache import VectorCache
 from benchmark.ingest.store import ArticleStore
 from benchmark.schema import Article, Cluster, Edge
@@ -237,12 +237,39 @@ class PairJudge:
             return self._cache[key]
         if key in self._rejected:
             return None
-        edge = self._judge(a, b)
+        edge = None if self.vetoed(a, b) else self._judge(a, b)
         if edge is None:
             self._rejected.add(key)
         else:
             self._cache[key] = edge
         return edge
+
+    def known(self, a: str, b: str) -> bool | None:
+        """The memoised verdict of a canonical pair ``a < b`` (True: an edge), None if unjudged."""
+        key = (a, b)
+        if key in self._cache:
+            return True
+        if key in self._rejected:
+            return False
+        return None
+
+    def vetoed(self, a: str, b: str) -> bool:
+        """Whether :meth:`verdict` must say no whatever the model says: publication dates
+        further apart than ``max_date_gap_days`` and shingles short of a reprint.
+
+        Two cheap comparisons instead of every feature: most pairs the linkage judges on
+        demand lie months apart (64 % on 30,000 synthetic articles). A vetoed pair is
+        remembered as rejected.
+        """
+        limit = self.config.max_date_gap_days
+        pa, pb = self.profiles[a], self.profiles[b]
+        da, db = pa.published_ordinal, pb.published_ordinal
+        if limit is None or da is None or db is None or abs(da - db) <= limit:
+            return False
+        if key_jaccard(pa.shingles, pb.shingles) >= self.config.reprint_threshold:
+            return False
+        self._rejected.add((min(a, b), max(a, b)))
+        return True
 
     def _judge(self, a: str, b: str) -> Edge | None:
         features, prob = self.evidence(a, b)
@@ -299,31 +326,98 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
 
 
 def link(ids: Sequence[str], edges: Sequence[Edge], judge: PairJudge,
-         config: GroupConfig) -> list[list[str]]:
+         config: GroupConfig, progress: Callable[[int], Any] | None = None) -> list[list[str]]:
     """Capped agglomeration over accepted edges; returns sorted member lists.
 
     Only cross pairs of two groups joined by an edge are judged, so each call
     stays inside one connected component of ``edges``: :func:`link_components`
-    runs it per component with the same result.
+    runs it per component with the same result. ``progress(n)`` is told of every
+    ``n`` edges visited.
+
+    A merge is decided by :func:`_links_enough`, which stops judging as soon as
+    the rejected cross pairs alone rule the merge out, and a refused pair of groups
+    is not reconsidered until one of them has grown: the same merges as counting
+    every cross pair each time, and every pair inside a final cluster is still
+    judged (its groups merged), so the clusters' edges are the same too.
     """
     groups: dict[str, list[str]] = {i: [i] for i in ids}
     root = {i: i for i in ids}
+    grown = dict.fromkeys(ids, 0)  # merges each group has taken in: its version
+    refused: set[tuple[str, int, str, int]] = set()
     order = sorted(edges, key=lambda e: (e.kind != "reprint", -e.score, e.a, e.b))
+    done = 0
     for e in order:
+        done += 1
+        if progress is not None and done == PROGRESS_EVERY:
+            progress(done)
+            done = 0
         ra, rb = root[e.a], root[e.b]
         if ra == rb:
             continue
         left, right = groups[ra], groups[rb]
         if len(left) + len(right) > config.max_cluster_size:
             continue
-        linked = sum(1 for x in left for y in right if judge.edge(x, y) is not None)
-        if linked < config.min_link_fraction * len(left) * len(right):
+        key = (ra, grown[ra], rb, grown[rb]) if ra < rb else (rb, grown[rb], ra, grown[ra])
+        if key in refused:
+            continue
+        if not _links_enough(left, right, judge, config.min_link_fraction):
+            refused.add(key)
             continue
         keep, drop = min(ra, rb), max(ra, rb)
         groups[keep] = sorted(left + right)
+        grown[keep] += 1
         for member in groups.pop(drop):
             root[member] = keep
+    if progress is not None and done:
+        progress(done)
     return sorted(groups.values())
+
+
+#: Edges the linkage visits between two reports to its ``progress``.
+PROGRESS_EVERY = 1000
+
+
+def _links_enough(left: Sequence[str], right: Sequence[str], judge: PairJudge,
+                  fraction: float) -> bool:
+    """Whether at least ``fraction`` of the cross pairs of two groups are accepted edges.
+
+    Verdicts already memoised are counted first, then the pairs the date veto rejects
+    cheaply (:meth:`PairJudge.vetoed`); the rest are judged one by one, until the
+    rejections alone make the fraction unreachable. A merge that succeeds has had
+    every cross pair judged.
+    """
+    need = fraction * len(left) * len(right)
+    linked = missed = 0
+    unknown: list[tuple[str, str]] = []
+    for x in left:
+        for y in right:
+            a, b = (x, y) if x < y else (y, x)
+            verdict = judge.known(a, b)
+            if verdict is None:
+                unknown.append((a, b))
+            elif verdict:
+                linked += 1
+            else:
+                missed += 1
+    total = len(left) * len(right)
+    if linked + len(unknown) < need:
+        return False
+    rest: list[tuple[str, str]] = []
+    for a, b in unknown:  # the cheap rejections first: they may settle it
+        if judge.vetoed(a, b):
+            missed += 1
+            if total - missed < need:
+                return False
+        else:
+            rest.append((a, b))
+    for a, b in rest:
+        if judge.edge(a, b) is not None:
+            linked += 1
+        else:
+            missed += 1
+            if total - missed < need:
+                return False
+    return linked >= need
 
 
 def components(ids: Sequence[str], edges: Iterable[Edge],
@@ -357,17 +451,19 @@ def components(ids: Sequence[str], edges: Iterable[Edge],
 
 
 def link_components(parts: Iterable[tuple[list[str], list[Edge]]], judge: PairJudge,
-                    config: GroupConfig) -> list[Cluster]:
+                    config: GroupConfig, progress: Callable[[int], Any] | None = None,
+                    ) -> list[Cluster]:
     """:func:`link` per component (of :func:`components`), with each cluster's accepted edges.
 
     Equal to one global :func:`link` (merges in different components never see
     each other), so components can be linked on different workers; ``judge``
-    needs the profiles of the given components' members only.
+    needs the profiles of the given components' members only. ``progress(n)`` is
+    told of every ``n`` accepted edges visited.
     """
     clusters: list[list[str]] = []
     for ids, edges in parts:
         judge.remember(edges)
-        clusters.extend(link(ids, edges, judge, config))
+        clusters.extend(link(ids, edges, judge, config, progress))
     return _with_edges(clusters, judge.accepted())
 
 
