@@ -29,10 +29,31 @@ def lsh_pairs(
     profiles: Sequence[Profile], threshold: float, num_perm: int, seed: int
 ) -> set[tuple[str, str]]:
     """Pairs whose estimated shingle Jaccard may reach ``threshold`` (reprint candidates)."""
-    from datasketch import MinHashLSH
+    ordered = sorted(profiles, key=lambda p: p.id)
+    return lsh_pairs_of([p.id for p in ordered], minhash_values(ordered, num_perm, seed),
+                        threshold, seed)
 
+
+def minhash_values(profiles: Sequence[Profile], num_perm: int, seed: int) -> Any:
+    """Every profile's :func:`minhash` signature, one ``uint64`` row each (a worker's share)."""
+    import numpy as np
+
+    out = np.empty((len(profiles), num_perm), dtype=np.uint64)
+    for row, p in enumerate(profiles):
+        out[row] = minhash(p, num_perm, seed).hashvalues
+    return out
+
+
+def lsh_pairs_of(ids: Sequence[str], values: Any, threshold: float, seed: int,
+                 ) -> set[tuple[str, str]]:
+    """:func:`lsh_pairs` from signatures (rows of :func:`minhash_values`, ``ids`` sorted)."""
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+    num_perm = values.shape[1]
+    scheme = MinHash(num_perm=num_perm, seed=seed).scheme  # what :func:`minhash` made
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    hashes = {p.id: minhash(p, num_perm, seed) for p in profiles}
+    hashes = {pid: LeanMinHash(seed=seed, hashvalues=row, scheme=scheme)
+              for pid, row in zip(ids, values, strict=True)}
     for pid in sorted(hashes):
         lsh.insert(pid, hashes[pid])
     out: set[tuple[str, str]] = set()
