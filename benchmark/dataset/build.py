@@ -14,6 +14,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from benchmark.errors import ConfigError, InputError
 from benchmark.group import GroupConfig, group_articles
 from benchmark.group.scaleout import group_articles_distributed
 from benchmark.ingest import load_articles
+from benchmark.ingest.scaleout import load_articles_on
 from benchmark.limits import DEFAULT_LIMITS, ReadLimits
 from benchmark.rows import is_stdin
 from benchmark.schema import Article, Cluster
@@ -331,8 +333,12 @@ def build_dataset(
     ) as tmpd:
         rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None
         _stage(f"reading {input_path} (profile {config.profile})", progress)
+        executor = None if client is None else as_executor(client, partitions)
+        if executor is not None and progress:
+            executor.meter = lambda desc, total: meter(desc, unit="task", total=total)
+        load = load_articles if executor is None else partial(load_articles_on, executor)
         with clock.stage("ingest"), meter("ingest", unit="row", enabled=progress) as update:
-            ingested = load_articles(
+            ingested = load(
                 input_path,
                 field_map=dict(field_map) if field_map else None,
                 input_format=input_format,
@@ -344,9 +350,6 @@ def build_dataset(
         articles = sorted(ingested.articles, key=lambda a: a.id)
         by_id = {a.id: a for a in articles}
         _stage(f"grouping {len(articles)} articles", progress)
-        executor = None if client is None else as_executor(client, partitions)
-        if executor is not None and progress:
-            executor.meter = lambda desc, total: meter(desc, unit="task", total=total)
         if executor is None:
             clusters = _group(articles, config.group, clock, progress)
         else:

@@ -66,7 +66,12 @@ def dask_client(workers: int | None = None, scheduler: str | None = None,
     assert workers is not None
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
-    with dask.config.set({"distributed.logging.distributed": "error"}):
+    # Dask's nanny sets MALLOC_TRIM_THRESHOLD_ in its workers' environment, which turns off
+    # glibc's adaptive mmap threshold: every large temporary array is then mapped and
+    # unmapped afresh, and the candidate search took twice the CPU of this process (page
+    # faults, measured). The workers keep the C library's default.
+    with dask.config.set({"distributed.logging.distributed": "error",
+                          "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
         cluster = distributed.LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
             dashboard_address=None, silence_logs=40, timeout=f"{timeout * 4}s")

@@ -110,7 +110,8 @@ def search_candidates(executor: Executor, profiles: Sequence[Any], ids: Sequence
     spaces = [s for s in SPACES if s in blocks] if n >= 2 else []
     jobs = [(s, blocks[s]) for s in spaces] + [("lsh", signatures)]
     # the spaces' pools and the LSH run side by side, one task each
-    found = executor.keep(_search_task, jobs, k=config.neighbours, ids=list(ids),
+    [id_list] = executor.put([list(ids)])  # a large value goes as data, not in the graph
+    found = executor.keep(_search_task, jobs, k=config.neighbours, ids=id_list,
                           threshold=config.reprint_threshold, seed=config.seed)
     [reprints] = executor.gather(found[-1:])
     pairs: set[tuple[str, str]] = set(reprints)

@@ -88,6 +88,12 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
                  skip_invalid)
         if on_batch is not None:
             on_batch(len(batch))
+    return finish_load(path, kept, rejects, read, skip_invalid, rejects_path)
+
+
+def finish_load(path: str | Path, kept: dict[str, _Kept], rejects: list[Reject], read: int,
+                skip_invalid: bool, rejects_path: Path | None) -> IngestResult:
+    """The articles sorted by id, the rejects sorted and written: the end of every load."""
     articles = [kept[k].article for k in sorted(kept)]
     rejects.sort(key=lambda r: (r.path, r.line or 0, r.reason))
     written: Path | None = None
