@@ -255,8 +255,18 @@ def pool_codes(pools: Sequence[Any], n: int) -> Any:
 
 def space_top(matrix: Any, codes: Any, k: int, decimals: int) -> Any:
     """Codes of the pairs among each row's ``k`` best of ``codes`` in one space."""
-    n = matrix.shape[0]
-    return _top_pairs(codes, _pair_sims(matrix, codes, n), k, decimals, n)
+    return top_of_sims(codes, space_sims(matrix, codes), k, decimals, matrix.shape[0])
+
+
+def space_sims(matrix: Any, codes: Any) -> Any:
+    """Similarity of each coded pair in one space (each pair on its own: any slice of
+    ``codes`` gives the same floats as the whole)."""
+    return _pair_sims(matrix, codes, matrix.shape[0])
+
+
+def top_of_sims(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
+    """Codes of the pairs among each row's ``k`` best, from every coded pair's similarity."""
+    return _top_pairs(codes, sims, k, decimals, n)
 
 
 def pairs_of_codes(found: Sequence[Any], n: int) -> Any:

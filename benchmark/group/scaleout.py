@@ -1,23 +1,28 @@
 """Grouping over partitions: the same stage functions, mapped by an executor.
 
-:func:`group_partitioned` gives exactly what :func:`~benchmark.group.cluster.group_articles`
-gives, whatever the executor (this process, Dask's synchronous scheduler, a Dask
-cluster), the number of partitions or the order tasks finish in:
+:func:`group_articles_distributed` gives exactly what
+:func:`~benchmark.group.cluster.group_articles` gives, whatever the executor (this
+process, Dask's synchronous scheduler, a Dask cluster), the number of partitions or
+the order tasks finish in. Partitions are contiguous slices of the id-sorted
+articles, and what is made from them stays on the workers that made it (the
+executor's :meth:`~benchmark.distributed.executor.Executor.keep`); the driver holds
+ids, publication days, candidate pairs and accepted edges:
 
-1. **profiling** (workers): :func:`~benchmark.group.features.profile` per article and
-   the partition's :func:`~benchmark.group.features.corpus_stats`; the driver sums
-   the integer counts (:meth:`CorpusStats.merge`). Encoder vectors come from the
-   vector cache or are encoded by the workers (the model loads once per process).
-2. **candidates** (driver): TF-IDF vectors are made per partition on workers;
-   LSH and the neighbour index are built once over all articles in id order
-   (:func:`~benchmark.group.cluster.candidate_pairs`), so partitions cannot change them.
-3. **judging** (workers): the sorted candidate pairs in contiguous chunks; every
-   worker receives the profiles and TF-IDF vectors once. The e5 gate's articles are found per chunk
-   first and encoded in one pass, as the local prefetch does.
+1. **profiling** (workers): :func:`~benchmark.group.features.profile` per article, each
+   partition's integer counts, summed on a worker (:meth:`CorpusStats.merge`).
+   Encoder vectors come from the vector cache or are encoded by the workers (the
+   model loads once per process) and go back out as one float32 block per partition.
+2. **candidates** (workers): TF-IDF rows as a CSR block per partition, then the
+   candidate search of the local build over indexes built once, in id order, from
+   the stacked blocks (:mod:`benchmark.group.scaleout_search`).
+3. **judging** (workers): the sorted candidate pairs in contiguous chunks; each
+   worker fetches every partition's profiles and TF-IDF rows once. The e5 gate's
+   articles are found per chunk first and encoded in one pass, as the local
+   prefetch does.
 4. **linking**: connected components of the accepted edges on the driver (ids and
    edges only), then the capped linkage per component on workers
-   (:func:`~benchmark.group.cluster.link_components`), each task's judge holding only
-   the profiles of its components' members (taken from what the worker received).
+   (:func:`~benchmark.group.cluster.link_components`), components spread so that
+   each task gets a similar share of the work.
 """
 
 from __future__ import annotations
@@ -155,6 +160,19 @@ def _ids_of(pairs: Sequence[tuple[str, str]]) -> list[str]:
     return sorted({i for pair in pairs for i in pair})
 
 
+def _balanced(comps: list[tuple[list[str], list[Edge]]], parts: int,
+              ) -> list[list[tuple[list[str], list[Edge]]]]:
+    """Components in up to ``parts`` batches of near-equal linkage work (edges + members²):
+    largest first, each to the lightest batch (ties: the first), input order kept inside."""
+    load = [0] * max(1, min(parts, len(comps)))
+    owner = [0] * len(comps)
+    for i in sorted(range(len(comps)), key=lambda i: -(len(comps[i][1]) + len(comps[i][0]) ** 2)):
+        owner[i] = min(range(len(load)), key=load.__getitem__)
+        load[owner[i]] += len(comps[i][1]) + len(comps[i][0]) ** 2
+    batches = [[c for i, c in enumerate(comps) if owner[i] == b] for b in range(len(load))]
+    return [b for b in batches if b]
+
+
 def _blocks(executor: Executor, vecs: dict[str, Any], parts: list[list[str]]) -> list[Any]:
     """Encoder vectors as one float32 block per partition (rows in id order), on workers."""
     import numpy as np
@@ -266,7 +284,7 @@ def group_articles_distributed(
         say(f"linking {len(joined)} components of 2+ articles (largest "
             f"{max((len(m) for m, _ in joined), default=0)} articles)")
         link_tasks = []
-        for batch in partition(joined, parts_n):
+        for batch in _balanced(joined, parts_n):
             ids = sorted(i for members, _ in batch for i in members)
             link_tasks.append((batch, {i: e5[i] for i in ids if i in e5},
                                {i: texts[i] for i in ids} if gate is not None else None))

@@ -18,8 +18,10 @@ order can change a candidate; the driver receives only the pairs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
+
+import numpy as np
 
 from benchmark.distributed.executor import Executor
 from benchmark.group.config import GroupConfig
@@ -32,8 +34,9 @@ from benchmark.group.neighbours import (
     dense_pools,
     pairs_of_codes,
     pool_codes,
-    space_top,
+    space_sims,
     sparse_pools,
+    top_of_sims,
 )
 from benchmark.group.terms import tfidf_rows
 
@@ -55,8 +58,6 @@ def tfidf_task(profiles: list[Profile], stats: CorpusStats, space: str) -> Any:
 
 def stack(blocks: Sequence[Any], space: str) -> Any:
     """A space's blocks stacked in partition order (dense ones as ``float64``)."""
-    import numpy as np
-
     if space == "dense":
         return np.vstack(blocks).astype(np.float64)
     from scipy.sparse import vstack
@@ -71,8 +72,6 @@ def _minhash_task(profiles: list[Profile], num_perm: int, seed: int) -> Any:
 def _search_task(job: tuple[str, list[Any]], k: int, ids: list[str], threshold: float,
                  seed: int) -> Any:
     """A space's pools (a list), or for "lsh" the reprint candidate pairs (a set)."""
-    import numpy as np
-
     space, blocks = job
     if space == "lsh":
         return lsh_pairs_of(ids, np.vstack(blocks), threshold, seed)
@@ -84,10 +83,24 @@ def _codes_task(pools: list[list[Any]], n: int) -> Any:
     return pool_codes([p for space in pools for p in space], n)
 
 
-def _top_task(job: tuple[str, list[Any]], codes: Any, k: int) -> Any:
-    space, blocks = job
+def _sims_task(job: tuple[str, list[Any], int, int], codes: Any) -> Any:
+    """One slice of the coded pairs' similarities in one space."""
+    space, blocks, lo, hi = job
+    return space_sims(stack(blocks, space), codes[lo:hi])
+
+
+def _top_task(job: tuple[str, list[Any]], codes: Any, k: int, n: int) -> Any:
+    space, sims = job
     decimals = EMBED_DECIMALS if space == "dense" else TFIDF_DECIMALS
-    return space_top(stack(blocks, space), codes, k, decimals)
+    return top_of_sims(codes, np.concatenate(sims), k, decimals, n)
+
+
+def _slices(count: int, parts: int) -> list[tuple[int, int]]:
+    """``range(count)`` in up to ``parts`` contiguous, near-equal, non-empty (lo, hi) slices."""
+    parts = max(1, min(parts, count))
+    size, extra = divmod(count, parts)
+    bounds = [k * size + min(k, extra) for k in range(parts + 1)]
+    return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
 
 
 def search_candidates(executor: Executor, profiles: Sequence[Any], ids: Sequence[str],
@@ -100,8 +113,6 @@ def search_candidates(executor: Executor, profiles: Sequence[Any], ids: Sequence
     (:func:`~benchmark.group.neighbours.publication_days`), ``blocks`` per space
     the handles of its row blocks (:func:`tfidf_task`; "dense": float32 USE vectors).
     """
-    import numpy as np
-
     n = len(ids)
     if n <= config.exhaustive_below:
         return list(combinations(ids, 2))
@@ -115,11 +126,19 @@ def search_candidates(executor: Executor, profiles: Sequence[Any], ids: Sequence
                           threshold=config.reprint_threshold, seed=config.seed)
     [reprints] = executor.gather(found[-1:])
     pairs: set[tuple[str, str]] = set(reprints)
-    if spaces:
+    if spaces:  # (no pools without two articles, no candidates without codes)
         [codes] = executor.keep(_codes_task, [found[:-1]], n=n)
-        tops = executor.map(_top_task, [(s, blocks[s]) for s in spaces], codes=codes,
-                            k=config.neighbours)
-        index = pairs_of_codes(tops, n)
+        [count] = executor.map(len, [codes])
+        # every pair's similarity is its own: slices of the pairs on any worker, then
+        # each row's k best per space from all of them
+        cuts = _slices(count, executor.partitions)
+        sims = executor.keep(_sims_task, [(s, blocks[s], lo, hi) for s in spaces
+                                          for lo, hi in cuts], codes=codes)
+        per_space = [(s, sims[i * len(cuts) : (i + 1) * len(cuts)])
+                     for i, s in enumerate(spaces)]
+        tops = executor.map(_top_task, per_space, codes=codes, k=config.neighbours, n=n) \
+            if cuts else []
+        index = pairs_of_codes(tops, n) if tops else np.empty((0, 2), dtype=np.int64)
         if config.max_date_gap_days is not None:  # vetoed as events; reprints come from LSH
             index = index[date_gap_mask(index, np.asarray(days), config.max_date_gap_days)]
         pairs.update((ids[a], ids[b]) for a, b in index.tolist())
