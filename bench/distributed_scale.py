@@ -10,11 +10,14 @@ built, each build in a fresh process with a cold encoder-vector cache of its own
   the cluster's start-up included in the wall time.
 
 Every build's output folder is hashed file by file: all of them must hold the
-same bytes and fingerprint. The driver's (the building process's) peak RSS is
-recorded. Printed: wall time and time per stage, the scaling
-efficiency ``dask-1 / dask-2`` (what more workers buy) and ``dask-2 / local``.
+same bytes and fingerprint. The driver's (the building process's) peak RSS and CPU
+time are recorded, and the CPU of its child processes (the Dask workers, or the local
+build's encoder pool). ``--repeat N`` runs N rounds of the three builds in turn, so a
+busy spell of a shared machine hits all of them; printed are the median wall time per
+build with every round's, the median time per stage, the scaling efficiency
+``dask-1 / dask-2`` (what more workers buy) and ``dask-2 / local``, per round and median.
 
-    python bench/distributed_scale.py --sizes 5000 --profile fast
+    python bench/distributed_scale.py --sizes 5000 --profile fast --repeat 3
 
 Writes the JSON to bench/results/distributed_scale_<profile>.json (or ``--json``).
 """
@@ -25,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,7 +62,11 @@ def main():
     for path in sorted(Path(out).rglob("*")):
         if path.is_file():
             digest.update(str(path.relative_to(out)).encode() + b"\0" + path.read_bytes())
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers / encoder pool, once reaped
     print(json.dumps({"wall": wall, "cluster_start": started, "seconds": report.seconds,
+                      "driver_cpu": own.ru_utime + own.ru_stime,
+                      "children_cpu": kids.ru_utime + kids.ru_stime,
                       "fingerprint": report.fingerprint, "tree": digest.hexdigest(),
                       "clusters": report.clusters,
                       "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -85,6 +93,59 @@ def _run(corpus: Path, work: Path, name: str, profile: str, workers: int, local_
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _summary(size: int, profile: str, rounds: list[dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Medians and spreads over the rounds; every build of every round must hash the same."""
+    names = list(rounds[0])
+    same = len({(r["fingerprint"], r["tree"]) for runs in rounds for r in runs.values()}) == 1
+    builds: dict[str, Any] = {}
+    for name in names:
+        walls = [runs[name]["wall"] for runs in rounds]
+        stages = {s: _median([runs[name]["seconds"].get(s, 0.0) for runs in rounds])
+                  for s in rounds[0][name]["seconds"]}
+        builds[name] = {"wall_median": _median(walls), "walls": walls,
+                        "driver_cpu_median": _median([runs[name]["driver_cpu"]
+                                                      for runs in rounds]),
+                        "children_cpu_median": _median([runs[name]["children_cpu"]
+                                                        for runs in rounds]),
+                        "driver_peak_rss_mb": max(runs[name]["driver_peak_rss_mb"]
+                                                  for runs in rounds),
+                        "stages_median": stages}
+    row: dict[str, Any] = {"size": size, "profile": profile, "rounds": rounds,
+                           "builds": builds, "identical_output": same,
+                           "fingerprint": rounds[0]["local"]["fingerprint"]}
+    if "dask-1" in builds and "dask-2" in builds:
+        ratios = [runs["dask-1"]["wall"] / runs["dask-2"]["wall"] for runs in rounds]
+        row["speedup_2_vs_1_workers"] = {"median": _median(ratios), "per_round": ratios}
+    if "dask-2" in builds:
+        ratios = [runs["dask-2"]["wall"] / runs["local"]["wall"] for runs in rounds]
+        row["dask2_vs_local"] = {"median": _median(ratios), "per_round": ratios}
+    return row
+
+
+def _print(row: dict[str, Any]) -> None:
+    builds = row["builds"]
+    print(f"\n{row['size']} articles, profile {row['profile']}, {len(row['rounds'])} round(s), "
+          f"same bytes and fingerprint everywhere: {row['identical_output']} "
+          f"({row['fingerprint'][:16]})")
+    stages = [s for s in builds["local"]["stages_median"] if s != "total"]
+    print("| build | wall s (median) | walls | driver CPU s | driver MB | "
+          + " | ".join(stages) + " |")
+    print("| --- | ---: | --- | ---: | ---: | " + " | ".join("---:" for _ in stages) + " |")
+    for name, b in builds.items():
+        cells = " | ".join(f"{b['stages_median'].get(s, 0):.1f}" for s in stages)
+        walls = " / ".join(f"{w:.1f}" for w in b["walls"])
+        print(f"| {name} | {b['wall_median']:.1f} | {walls} | {b['driver_cpu_median']:.1f} | "
+              f"{b['driver_peak_rss_mb']:.0f} | {cells} |")
+    for key in ("speedup_2_vs_1_workers", "dask2_vs_local"):
+        if key in row:
+            per = ", ".join(f"{x:.2f}" for x in row[key]["per_round"])
+            print(f"{key}: {row[key]['median']:.2f} (rounds: {per})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="5000", help="corpus sizes, comma-separated")
@@ -93,40 +154,33 @@ def main() -> None:
     parser.add_argument("--local-workers", type=int, default=os.cpu_count() or 1,
                         help="encoding processes of the local build [cores]")
     parser.add_argument("--partitions", type=int, default=0, help="0 = the default")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of every build, interleaved (the spread is reported)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     from benchmark.ingest.synthetic import write_synthetic_corpus
 
     results: list[dict[str, Any]] = []
+    names = ["local"] + [f"dask-{w}" for w in args.workers.split(",")]
     for size in [int(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory(prefix="dask-scale-") as tmp:
             work = Path(tmp)
             corpus = work / "corpus.jsonl"
             write_synthetic_corpus(corpus, size)
-            runs = {"local": _run(corpus, work, "local", args.profile, 0, args.local_workers,
-                                  args.partitions)}
-            for w in (int(x) for x in args.workers.split(",")):
-                runs[f"dask-{w}"] = _run(corpus, work, f"dask-{w}", args.profile, w,
-                                         args.local_workers, args.partitions)
-        same = len({(r["fingerprint"], r["tree"]) for r in runs.values()}) == 1
-        row: dict[str, Any] = {"size": size, "profile": args.profile, "runs": runs,
-                               "identical_output": same}
-        if "dask-1" in runs and "dask-2" in runs:
-            row["speedup_2_vs_1_workers"] = runs["dask-1"]["wall"] / runs["dask-2"]["wall"]
-        if "dask-2" in runs:
-            row["dask2_vs_local"] = runs["dask-2"]["wall"] / runs["local"]["wall"]
+            # rounds of every build in turn, so a busy spell of the machine hits all of them
+            rounds: list[dict[str, dict[str, Any]]] = []
+            for r in range(args.repeat):
+                runs = {}
+                for name in names:
+                    workers = 0 if name == "local" else int(name.split("-")[1])
+                    runs[name] = _run(corpus, work, f"{name}-{r}", args.profile, workers,
+                                      args.local_workers, args.partitions)
+                    print(f"round {r + 1}: {name} {runs[name]['wall']:.1f} s "
+                          f"(driver CPU {runs[name]['driver_cpu']:.1f} s)", flush=True)
+                rounds.append(runs)
+        row = _summary(size, args.profile, rounds)
         results.append(row)
-        print(f"\n{size} articles, profile {args.profile}, same bytes and fingerprint "
-              f"everywhere: {same} ({runs['local']['fingerprint'][:16]})")
-        stages = [s for s in runs["local"]["seconds"] if s != "total"]
-        print("| build | wall s | driver MB | " + " | ".join(stages) + " |")
-        print("| --- | ---: | ---: | " + " | ".join("---:" for _ in stages) + " |")
-        for name, r in runs.items():
-            cells = " | ".join(f"{r['seconds'].get(s, 0):.1f}" for s in stages)
-            print(f"| {name} | {r['wall']:.1f} | {r.get('driver_peak_rss_mb', 0):.0f} | {cells} |")
-        for key in ("speedup_2_vs_1_workers", "dask2_vs_local"):
-            if key in row:
-                print(f"{key}: {row[key]:.2f}")
+        _print(row)
     out = args.json or ROOT / "bench" / "results" / f"distributed_scale_{args.profile}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
@@ -134,6 +188,7 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
         "command": " ".join(["python", "bench/distributed_scale.py", *sys.argv[1:]]),
+        "load_average_at_end": os.getloadavg(),
         "results": results}, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
 

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from test_build import _cli as run_cli
 
 from benchmark.dataset.build import BuildConfig, build_dataset
 from benchmark.distributed.executor import DaskExecutor, LocalExecutor, partition
-from benchmark.errors import ConfigError
+from benchmark.errors import ConfigError, InputError
 from benchmark.group.cluster import (
     PairJudge,
     candidate_pairs,
@@ -31,6 +32,7 @@ from benchmark.group.cluster import (
 )
 from benchmark.group.config import GroupConfig
 from benchmark.group.features import corpus_stats, profile, vectors
+from benchmark.group.neighbours import publication_days
 from benchmark.group.scaleout import group_articles_distributed
 from benchmark.ingest import load_articles
 from benchmark.ingest.synthetic import write_synthetic_corpus
@@ -327,3 +329,94 @@ def test_a_worker_that_keeps_dying_stops_the_build_with_nothing_written(
         _build(corpus, out, Failing())
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def _bad_corpus(corpus: Path, folder: Path) -> Path:
+    """The test corpus with a line that is not JSON, a row without text and a repeated id."""
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    lines.insert(7, "{not json")
+    lines.insert(40, json.dumps({"id": "no-text", "title": "A title", "text": "   "}))
+    lines.insert(90, json.dumps({**first, "text": first["text"] + " Updated."}))
+    path = folder / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _load_error(load: Any, path: Path) -> str:
+    with pytest.raises(InputError) as err:
+        load(path)
+    return str(err.value)
+
+
+def test_ingest_on_workers_stops_at_the_same_bad_row_as_the_local_build(
+        corpus: Path, tmp_path: Path, cluster: Any) -> None:
+    """Strict mode: the first bad row in input order, named by file and line, on any engine."""
+    _dask()
+    bad = _bad_corpus(corpus, tmp_path)
+    expected = _load_error(load_articles, bad)
+    assert f"{bad}:8" in expected
+    for executor in (LocalExecutor(), DaskExecutor(partitions=3), DaskExecutor(cluster, 7)):
+        assert _load_error(partial(load_articles, executor=executor, batch_size=5), bad) == expected
+    # the reader's reject comes first; without it, the row that cleaning refuses
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    del lines[7]
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = _load_error(load_articles, bad)
+    assert f"{bad}:40" in expected
+    assert _load_error(partial(load_articles, executor=DaskExecutor(cluster, 7), batch_size=5),
+                       bad) == expected
+
+
+def test_ingest_on_workers_rejects_the_same_rows_as_the_local_build(
+        corpus: Path, tmp_path: Path, cluster: Any) -> None:
+    """skip_invalid: the same articles, counts and rejects file, byte for byte."""
+    _dask()
+    bad = _bad_corpus(corpus, tmp_path)
+    local = load_articles(bad, skip_invalid=True, rejects_path=tmp_path / "local.jsonl")
+    assert local.rejected == 3
+    engines = (("sync", DaskExecutor(partitions=4)), ("cluster", DaskExecutor(cluster)))
+    for name, executor in engines:
+        got = load_articles(bad, executor=executor, skip_invalid=True, batch_size=7,
+                               rejects_path=tmp_path / f"{name}.jsonl")
+        assert got.articles == local.articles
+        assert (got.read, got.rejected) == (local.read, local.rejected)
+        assert ((tmp_path / f"{name}.jsonl").read_bytes()
+                == (tmp_path / "local.jsonl").read_bytes())
+
+
+def test_distributed_candidate_search_equals_the_local_one(articles: list[Article]) -> None:
+    """LSH and neighbour pools, codes and top-k on workers: the local candidate pairs."""
+    _dask()
+    from benchmark.group.scaleout_search import search_candidates, tfidf_task
+
+    config = GroupConfig(use_embeddings=False, exhaustive_below=EXHAUSTIVE_BELOW)
+    ordered = sorted(articles, key=lambda a: a.id)
+    profiles = [profile(a) for a in ordered]
+    stats = corpus_stats(profiles)
+    expected = candidate_pairs(profiles, stats, config)
+    days = publication_days(profiles)
+    ids = [p.id for p in profiles]
+    for parts in (1, 5):
+        executor = DaskExecutor(partitions=parts)
+        handles = partition(profiles, parts)
+        blocks = {s: [tfidf_task(h, stats, s) for h in handles] for s in ("word", "char")}
+        got = search_candidates(executor, handles, ids, days, blocks, config)
+        assert got == expected and len(got) > 100
+
+
+def test_local_cluster_workers_keep_the_default_malloc_settings(cluster: Any) -> None:
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_, which doubled the candidate search's CPU."""
+    got = cluster.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert len(got) == 2 and set(got.values()) == {None}
+
+
+def test_linking_batches_keep_every_component_once_and_spread_the_work() -> None:
+    from benchmark.group.scaleout import _balanced
+
+    comps: list[tuple[list[str], list[Any]]] = [
+        ([f"{i:03d}-{j}" for j in range(size)], []) for i, size in enumerate([9, 1, 2, 8, 3, 3])]
+    batches = _balanced(comps, 2)
+    assert sorted(c[0][0] for b in batches for c in b) == sorted(c[0][0] for c in comps)
+    # largest first to the lighter batch: work 81 + 4 against 64 + 9 + 9 + 1, input order kept
+    assert [[len(c[0]) for c in b] for b in batches] == [[9, 2], [1, 8, 3, 3]]

@@ -116,14 +116,14 @@ def test_lsh_band_sort_finds_what_a_datasketch_index_finds(tmp_path: Path) -> No
     querying datasketch's MinHashLSH with every article (reprints, edits, shingle-less texts)."""
     from datasketch import MinHash, MinHashLSH
 
-    from benchmark.group.lexical import MINHASH_SCHEME, minhash_signatures
+    from benchmark.group.lexical import MINHASH_SCHEME, minhash_values
 
     path = tmp_path / "crawl.jsonl"
     write_synthetic_corpus(path, 400, seed=5)
     articles = sorted(load_articles(path).articles, key=lambda a: a.id)
     articles += [_article(f"zz{i}", "Too short.", "en") for i in range(3)]  # no 5-word shingle
     profiles = [profile(a) for a in articles]
-    signatures = minhash_signatures(profiles, 128, 7)
+    signatures = minhash_values(profiles, 128, 7)
     for p, row in list(zip(profiles, signatures, strict=True))[:20]:  # datasketch's own values
         fresh = MinHash(num_perm=128, seed=7, scheme=MINHASH_SCHEME)
         fresh.update_batch([h.tobytes() for h in p.shingles])

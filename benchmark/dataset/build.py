@@ -231,6 +231,8 @@ def _stage(message: str, enabled: bool) -> None:
         print(f"sumbench: {message} ...", file=sys.stderr, flush=True)
 
 
+#: Rows per cleaning task on Dask (small enough that a few thousand rows make many tasks).
+EXECUTOR_BATCH_ROWS = 250
 #: Stages of a build in the order they run (the summary lists them in this order).
 STAGES = ("ingest", "group", "profiling", "encoding", "candidates", "judging", "linking",
           "examples", "split", "export")
@@ -344,6 +346,9 @@ def build_dataset(
     ) as tmpd, ArticleStore(Path(tmpd) / "articles.jsonl") as store:
         rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None
         _stage(f"reading {input_path} (profile {config.profile})", progress)
+        executor = None if client is None else as_executor(client, partitions)
+        if executor is not None and progress:
+            executor.meter = lambda desc, total: meter(desc, unit="task", total=total)
         with clock.stage("ingest"), meter("ingest", unit="row", enabled=progress) as update:
             ingested = load_articles(
                 input_path,
@@ -355,12 +360,11 @@ def build_dataset(
                 on_batch=update,
                 store=store,  # the articles wait on disk, read one at a time when needed
                 workers=config.group.workers,
+                executor=executor,
+                batch_size=1000 if executor is None else EXECUTOR_BATCH_ROWS,
             )
         articles, by_id = store, store.by_id
         _stage(f"grouping {len(articles)} articles", progress)
-        executor = None if client is None else as_executor(client, partitions)
-        if executor is not None and progress:
-            executor.meter = lambda desc, total: meter(desc, unit="task", total=total)
         if executor is None:
             clusters = _group(articles, config.group, clock, progress)
         else:

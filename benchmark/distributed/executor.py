@@ -55,6 +55,20 @@ class Executor(Protocol):
     def map(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[R]:
         """``[fn(item, **shared) for item in items]``, in order."""
 
+    def keep(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[Any]:
+        """:meth:`map`, but each result stays where it was made: a handle per item.
+
+        Handles go to later :meth:`map`/:meth:`keep` calls as items or (in lists) as
+        shared values, and come back with :meth:`gather`; on a cluster the data moves
+        between workers, never through this process.
+        """
+
+    def gather(self, handles: Sequence[Any]) -> list[Any]:
+        """The values behind :meth:`keep`'s handles, in order."""
+
+    def put(self, values: Sequence[Any]) -> list[Any]:
+        """A handle per value, each sent once to one worker (read by later tasks)."""
+
 
 def _describe(fn: Callable[..., Any]) -> str:
     """``_judge_task`` -> ``judge tasks``: what a progress line calls a map."""
@@ -82,6 +96,18 @@ class LocalExecutor:
                 out.append(fn(item, **shared))
                 update(1)
         return out
+
+    def keep(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[Any]:
+        """:meth:`map` (the values are their own handles)."""
+        return self.map(fn, items, **shared)
+
+    def gather(self, handles: Sequence[Any]) -> list[Any]:
+        """The handles themselves."""
+        return list(handles)
+
+    def put(self, values: Sequence[Any]) -> list[Any]:
+        """The values themselves."""
+        return list(values)
 
 
 class DaskExecutor:
@@ -120,24 +146,67 @@ class DaskExecutor:
             bound = dask.delayed(partial(fn, **shared), pure=False, traverse=False)
             tasks = [bound(item) for item in items]
             return list(dask.compute(*tasks, scheduler="synchronous"))
+        futures = self._submit(fn, items, shared)
+        try:
+            return list(self._wait(fn, futures, gather=True))
+        finally:
+            self.client.cancel(futures)
+
+    def keep(self, fn: Callable[..., R], items: Sequence[Any], **shared: Any) -> list[Any]:
+        """Submit one task per item, wait for all, and return their futures (not the values).
+
+        Without a cluster: the values, as :meth:`map` gives them.
+        """
+        if self.client is None:
+            return self.map(fn, items, **shared)
+        futures = self._submit(fn, items, shared)
+        self._wait(fn, futures, gather=False)
+        return futures
+
+    def gather(self, handles: Sequence[Any]) -> list[Any]:
+        """The values of :meth:`keep`'s futures (values pass through)."""
+        if self.client is None:
+            return list(handles)
+        return list(self.client.gather(list(handles)))
+
+    def put(self, values: Sequence[Any]) -> list[Any]:
+        """On a cluster, futures of ``values`` spread over the workers; else the values."""
+        if self.client is None:
+            return list(values)
+        return list(self.client.scatter(list(values), hash=False))
+
+    def _submit(self, fn: Callable[..., Any], items: Sequence[Any],
+                shared: dict[str, Any]) -> list[Any]:
+        return list(self.client.map(fn, list(items), pure=False, retries=RETRIES, **shared))
+
+    def _wait(self, fn: Callable[..., Any], futures: list[Any], *, gather: bool) -> list[Any]:
+        """Wait for ``futures`` (showing progress); their values if ``gather``.
+
+        A failed task raises its error here (a worker that died too often: a
+        :class:`~benchmark.errors.ConfigError`), with or without ``gather``.
+        """
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
-        futures = self.client.map(fn, list(items), pure=False, retries=RETRIES, **shared)
         try:
             if self.meter is not None:
                 with self.meter(_describe(fn), len(futures)) as update:
                     for _ in as_completed(futures, loop=self.client.loop):
                         update(1)
-            return list(self.client.gather(futures))
+            if gather:
+                return list(self.client.gather(futures))
+            for _ in as_completed(futures, loop=self.client.loop):
+                pass
+            failed = [f for f in futures if f.status != "finished"]
+            if failed:
+                self.client.gather(failed[:1])  # raises the task's error
+            return []
         except KilledWorker as exc:
             raise ConfigError(
                 f"a Dask worker died {RETRIES + 1} times running {fn.__name__} (out of memory, "
                 f"or killed): {exc}; nothing was written") from None
         except SumbenchError:
             raise
-        finally:
-            self.client.cancel(futures)
 
 
 def as_executor(client: Any, partitions: int | None = None) -> Executor:

@@ -30,7 +30,7 @@ def minhash(profile: Profile, num_perm: int, seed: int, permutations: Any = None
     return m
 
 
-def minhash_signatures(profiles: Sequence[Profile], num_perm: int, seed: int) -> Any:
+def minhash_values(profiles: Sequence[Profile], num_perm: int, seed: int) -> Any:
     """Every article's MinHash values as one ``(n, num_perm)`` array (one row per article)."""
     import numpy as np
     from datasketch import MinHash
@@ -71,20 +71,35 @@ def band_pairs(signatures: Any, bands: int, rows: int) -> Any:
 def lsh_index_pairs(profiles: Sequence[Profile], threshold: float, num_perm: int,
                     seed: int) -> Any:
     """:func:`lsh_pairs` as row-index codes ``i * n + j`` into ``profiles`` (sorted, unique)."""
+    return band_pairs(minhash_values(profiles, num_perm, seed), *lsh_bands(threshold, num_perm))
+
+
+def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) that ``datasketch.MinHashLSH`` picks for ``threshold``."""
     from datasketch import MinHashLSH
 
-    index = MinHashLSH(threshold=threshold, num_perm=num_perm)  # only for its (bands, rows)
-    return band_pairs(minhash_signatures(profiles, num_perm, seed), index.b, index.r)
+    index = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return index.b, index.r
 
 
 def lsh_pairs(
     profiles: Sequence[Profile], threshold: float, num_perm: int, seed: int
 ) -> set[tuple[str, str]]:
     """Pairs whose estimated shingle Jaccard may reach ``threshold`` (reprint candidates)."""
-    ids = [p.id for p in profiles]
+    return _id_pairs([p.id for p in profiles],
+                     lsh_index_pairs(profiles, threshold, num_perm, seed))
+
+
+def lsh_pairs_of(ids: Sequence[str], values: Any, threshold: float, seed: int,
+                 ) -> set[tuple[str, str]]:
+    """:func:`lsh_pairs` from signatures (rows of :func:`minhash_values`, one per id)."""
+    return _id_pairs(ids, band_pairs(values, *lsh_bands(threshold, values.shape[1])))
+
+
+def _id_pairs(ids: Sequence[str], codes: Any) -> set[tuple[str, str]]:
     n = len(ids)
     out: set[tuple[str, str]] = set()
-    for code in lsh_index_pairs(profiles, threshold, num_perm, seed).tolist():
+    for code in codes.tolist():
         a, b = ids[code // n], ids[code % n]
         out.add((min(a, b), max(a, b)))
     return out

@@ -247,18 +247,58 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     else:
         vecs = vecs if vecs is not None else [vectors(p, stats) for p in profiles]
         words, chars = _sparse([v[0] for v in vecs]), _sparse([v[1] for v in vecs])
-    pool = POOL_FACTOR * k
-    pools = [_rare_pools(words, pool), _rare_pools(chars, pool)]
-    pools += [p for p in (_frequent_pools(words, pool), _frequent_pools(chars, pool))
-              if p is not None]
+    pools = [*sparse_pools(words, k), *sparse_pools(chars, k)]
     spaces: list[tuple[Any, int]] = [(words, TFIDF_DECIMALS), (chars, TFIDF_DECIMALS)]
     if all(p.embedding is not None for p in profiles):
         dense = np.vstack([p.embedding for p in profiles])  # float32 (sims widen a chunk)
-        pools.append(_dense_pools(dense, pool))
+        pools.append(dense_pools(dense, k))
         spaces.append((dense, EMBED_DECIMALS))
     codes = _candidate_pairs(pools, n)
-    found = [_top_pairs(codes, _pair_sims(matrix, codes, n), k, decimals, n)
-             for matrix, decimals in spaces]
+    return pairs_of_codes([space_top(matrix, codes, k, decimals) for matrix, decimals in spaces],
+                          n)
+
+
+def sparse_pools(matrix: Any, k: int) -> list[Any]:
+    """A TF-IDF space's pools for top ``k`` (rare terms; frequent terms if it has any).
+
+    One space's pools depend on its matrix alone (and on the order of the pools
+    nothing, see :func:`pool_codes`), so spaces can be searched on different workers.
+    """
+    pool = POOL_FACTOR * k
+    frequent = _frequent_pools(matrix, pool)
+    return [_rare_pools(matrix, pool)] + ([] if frequent is None else [frequent])
+
+
+def dense_pools(matrix: Any, k: int) -> Any:
+    """The embedding space's pool for top ``k``: HNSW over the rows (float32 is not copied)."""
+    return _dense_pools(matrix, POOL_FACTOR * k)
+
+
+def pool_codes(pools: Sequence[Any], n: int) -> Any:
+    """The candidate pairs of every pool of ``n`` rows, as sorted unique codes ``i * n + j``."""
+    return _candidate_pairs(pools, n)
+
+
+def space_top(matrix: Any, codes: Any, k: int, decimals: int) -> Any:
+    """Codes of the pairs among each row's ``k`` best of ``codes`` in one space."""
+    return top_of_sims(codes, space_sims(matrix, codes), k, decimals, matrix.shape[0])
+
+
+def space_sims(matrix: Any, codes: Any) -> Any:
+    """Similarity of each coded pair in one space (each pair on its own: any slice of
+    ``codes`` gives the same floats as the whole)."""
+    return _pair_sims(matrix, codes, matrix.shape[0])
+
+
+def top_of_sims(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
+    """Codes of the pairs among each row's ``k`` best, from every coded pair's similarity."""
+    return _top_pairs(codes, sims, k, decimals, n)
+
+
+def pairs_of_codes(found: Sequence[Any], n: int) -> Any:
+    """Row index pairs ``(i, j)``, ``i < j``, sorted unique, of every space's codes."""
+    import numpy as np
+
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1)
 
@@ -266,11 +306,22 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
 def within_date_gap(pairs: Any, profiles: Sequence[Profile], gap: int) -> Any:
     """Mask of the index ``pairs`` that may become event edges: a publication date unknown on
     either side, or the two at most ``gap`` days apart (the judge vetoes the rest)."""
+    return date_gap_mask(pairs, publication_days(profiles), gap)
+
+
+def publication_days(profiles: Sequence[Profile]) -> Any:
+    """Each profile's publication day ordinal (-1: unknown), as ``int64``."""
     import numpy as np
 
-    dates = np.array([-1 if p.published_ordinal is None else p.published_ordinal
-                      for p in profiles], dtype=np.int64)
-    a, b = dates[pairs[:, 0]], dates[pairs[:, 1]]
+    return np.array([-1 if p.published_ordinal is None else p.published_ordinal
+                     for p in profiles], dtype=np.int64)
+
+
+def date_gap_mask(pairs: Any, days: Any, gap: int) -> Any:
+    """:func:`within_date_gap` from the rows' :func:`publication_days`."""
+    import numpy as np
+
+    a, b = days[pairs[:, 0]], days[pairs[:, 1]]
     return (a < 0) | (b < 0) | (np.abs(a - b) <= gap)
 
 

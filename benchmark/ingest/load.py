@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from benchmark.distributed.executor import Executor
 from benchmark.distributed.pool import ordered_map
 from benchmark.errors import InputError, OutputError, SumbenchError
 from benchmark.files import canonical_json, write_jsonl_atomic
@@ -37,6 +38,8 @@ def default_rejects_path(path: str | Path) -> Path:
     return p.with_name(p.name + ".rejects.jsonl")
 
 
+#: Batches in flight per partition of an executor (reading never runs far ahead of cleaning).
+WINDOW_PER_PARTITION = 4
 #: Batches cleaned in the reading process before a pool of ``workers`` processes takes
 #: over (starting one costs about a second: not worth it for a small input).
 POOL_AFTER_BATCHES = 2
@@ -93,13 +96,15 @@ def clean_items(items: Sequence[Item]) -> list[Cleaned]:
     return out
 
 
-def _cleaned(batches: Iterator[list[Item]], workers: int) -> Iterator[tuple[int, list[Cleaned]]]:
+def _cleaned(batches: Iterator[list[Item]], workers: int, executor: Executor | None = None,
+             ) -> Iterator[tuple[int, list[Cleaned]]]:
     """(rows, cleaned rows) per batch in input order; a pool of ``workers`` for long inputs.
 
     The first batches are cleaned here (a small input does not wait for a pool
     to start); memory follows a few batches in flight, not the input. An error
     of the reader itself (a file that cannot be read on) is raised after the
-    rows read before it, as a serial load would meet them.
+    rows read before it, as a serial load would meet them. With an ``executor``
+    (Dask) its partitions clean windows of batches instead.
     """
     failed: list[SumbenchError] = []
 
@@ -110,9 +115,14 @@ def _cleaned(batches: Iterator[list[Item]], workers: int) -> Iterator[tuple[int,
             failed.append(e)
 
     rows = feed()
-    for batch in itertools.islice(rows, POOL_AFTER_BATCHES):
-        yield len(batch), clean_items(batch)
-    yield from ordered_map(_counted, rows, workers, what="ingest")
+    if executor is not None:
+        size = max(1, executor.partitions) * WINDOW_PER_PARTITION
+        while window := list(itertools.islice(rows, size)):
+            yield from executor.map(_counted, executor.put(window))
+    else:
+        for batch in itertools.islice(rows, POOL_AFTER_BATCHES):
+            yield len(batch), clean_items(batch)
+        yield from ordered_map(_counted, rows, workers, what="ingest")
     if failed:
         raise failed[0]
 
@@ -126,7 +136,8 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
                   rejects_path: Path | None = None, batch_size: int = 1000,
                   limits: ReadLimits = DEFAULT_LIMITS,
                   on_batch: Callable[[int], object] | None = None,
-                  store: ArticleStore | None = None, workers: int = 1) -> IngestResult:
+                  store: ArticleStore | None = None, workers: int = 1,
+                  executor: Executor | None = None) -> IngestResult:
     """Read every article of ``path`` into validated, cleaned Articles sorted by id.
 
     Strict by default: the first bad row raises :class:`InputError` naming file,
@@ -141,7 +152,9 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
     With a ``store`` (:class:`~benchmark.ingest.store.ArticleStore`, e.g. file-backed)
     the articles go there and ``articles`` is that store, so a large corpus is
     never held in memory as objects. ``workers`` > 1 cleans batches in that many
-    processes (same articles, same errors, same order of errors).
+    processes (same articles, same errors, same order of errors); an ``executor``
+    (:class:`~benchmark.distributed.executor.Executor`, e.g. Dask) cleans them on its
+    workers instead, with the same result.
     """
     own = store if store is not None else ArticleStore()
     kept: dict[str, _Kept] = {}
@@ -149,7 +162,7 @@ def load_articles(path: str | Path, *, field_map: Mapping[str, str] | None = Non
     read = 0
     stream = iter_items(path, field_map=field_map, input_format=input_format,
                         batch_size=batch_size, limits=limits)
-    for n, results in _cleaned(batched(stream, batch_size), workers):
+    for n, results in _cleaned(batched(stream, batch_size), workers, executor):
         for item in results:
             read += 1
             if isinstance(item, Reject):
