@@ -8,7 +8,7 @@ by (-similarity, id).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from benchmark.group.encoders import EMBED_DECIMALS
@@ -25,14 +25,26 @@ def minhash(profile: Profile, num_perm: int, seed: int) -> Any:
     return m
 
 
+#: Articles between two reports of :func:`lsh_pairs` to its ``update``.
+LSH_REPORT = 1000
+
+
 def lsh_pairs(
-    profiles: Sequence[Profile], threshold: float, num_perm: int, seed: int
+    profiles: Sequence[Profile], threshold: float, num_perm: int, seed: int,
+    update: Callable[[int], Any] | None = None,
 ) -> set[tuple[str, str]]:
-    """Pairs whose estimated shingle Jaccard may reach ``threshold`` (reprint candidates)."""
+    """Pairs whose estimated shingle Jaccard may reach ``threshold`` (reprint candidates).
+
+    ``update(n)`` is told of every ``n`` articles sketched (e.g. a progress display).
+    """
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    hashes = {p.id: minhash(p, num_perm, seed) for p in profiles}
+    hashes = {}
+    for i, p in enumerate(profiles, 1):
+        hashes[p.id] = minhash(p, num_perm, seed)
+        if update is not None and (i % LSH_REPORT == 0 or i == len(profiles)):
+            update(i % LSH_REPORT or LSH_REPORT)
     for pid in sorted(hashes):
         lsh.insert(pid, hashes[pid])
     out: set[tuple[str, str]] = set()

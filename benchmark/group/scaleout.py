@@ -32,9 +32,7 @@ from benchmark.distributed.executor import Executor, LocalExecutor, as_executor,
 from benchmark.group.cluster import (
     PairJudge,
     candidate_pairs,
-    components,
     gate_bars,
-    link_components,
     sorted_unique,
 )
 from benchmark.group.config import GroupConfig
@@ -49,6 +47,7 @@ from benchmark.group.features import (
     profile,
     vectors,
 )
+from benchmark.group.linkage import components, link_components
 from benchmark.group.vectorcache import VectorCache
 from benchmark.schema import Article, Cluster, Edge
 
