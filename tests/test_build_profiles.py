@@ -141,3 +141,12 @@ def test_encoding_has_a_time_of_its_own(seeds_dir: Path, tmp_path: Path) -> None
     stages = [s for s in report.seconds if s != "total"]
     assert stages == [s for s in STAGES if s != "group"]
     assert report.seconds["encoding"] > 0 and report.seconds["candidates"] >= 0
+
+
+def test_the_build_says_when_linking_starts(lexical_build: tuple[Path, object]) -> None:
+    """Linking shows a line of its own (and a count of edges when it lasts): it took 6
+    silent minutes on 100,000 articles."""
+    _, result = lexical_build
+    stderr = result.stderr  # type: ignore[attr-defined]
+    judged = stderr.index("sumbench: judging ")
+    assert stderr.index("sumbench: linking 7 accepted edges ...") > judged

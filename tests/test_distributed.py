@@ -26,12 +26,10 @@ from benchmark.errors import ConfigError, InputError
 from benchmark.group.cluster import (
     PairJudge,
     candidate_pairs,
-    components,
-    link,
-    link_components,
 )
 from benchmark.group.config import GroupConfig
 from benchmark.group.features import corpus_stats, profile, vectors
+from benchmark.group.linkage import components, link, link_components
 from benchmark.group.neighbours import publication_days
 from benchmark.group.scaleout import group_articles_distributed
 from benchmark.ingest import load_articles

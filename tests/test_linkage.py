@@ -8,13 +8,11 @@ import pytest
 
 from benchmark.group.cluster import (
     PairJudge,
-    _with_edges,
     candidate_pairs,
-    components,
-    link_components,
 )
 from benchmark.group.config import GroupConfig
 from benchmark.group.features import Profile, corpus_stats, profile
+from benchmark.group.linkage import _with_edges, components, link_components
 from benchmark.ingest import load_articles
 from benchmark.ingest.synthetic import write_synthetic_corpus
 from benchmark.schema import Cluster, Edge

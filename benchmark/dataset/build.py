@@ -262,7 +262,7 @@ def _group(articles: Sequence[Article], config: GroupConfig, clock: StageClock,
     said: list[bool] = []
 
     def searching() -> None:
-        # the candidate search has no count to show: say that it runs (once)
+        # say once that the search starts (each of its steps then shows a count of its own)
         if not said:
             said.append(True)
             _stage(f"finding candidate pairs among {len(articles)} articles", progress)
@@ -284,12 +284,20 @@ def _group(articles: Sequence[Article], config: GroupConfig, clock: StageClock,
         _stage(f"judging {len(pairs)} candidate pairs", progress)
         return clock.timed(track(pairs, "judging", unit="pair", enabled=progress), "judging")
 
+    def linking(edges: int) -> AbstractContextManager[Callable[[int], Any]]:
+        _stage(f"linking {edges} accepted edges", progress)
+        return meter("linking", unit="edge", total=edges, enabled=progress)
+
     with clock.stage("group"):
         clusters = group_articles(articles, config, progress=profiling, pair_progress=judging,
                                   log=lambda message: _stage(message, progress),
                                   timer=timer,
                                   encode_progress=lambda what, total: meter(
-                                      what, unit="article", total=total, enabled=progress))
+                                      what, unit="article", total=total, enabled=progress),
+                                  search_progress=lambda what, total: meter(
+                                      f"candidates: {what}", unit="article", total=total,
+                                      enabled=progress),
+                                  link_progress=linking)
     marks = clock.marks
     if {"profiling", "judging"} <= marks.keys():  # the grouper called both hooks
         # encoders run between profiling and judging (USE, then the e5 the gate asks for)

@@ -35,7 +35,13 @@ from benchmark.group.features import (
     profile_features,
 )
 from benchmark.group.lexical import lsh_index_pairs
-from benchmark.group.neighbours import neighbour_index_pairs, within_date_gap
+from benchmark.group.linkage import components, link_components
+from benchmark.group.neighbours import (
+    StepProgress,
+    neighbour_index_pairs,
+    no_display,
+    within_date_gap,
+)
 from benchmark.group.terms import TermCounts, key_jaccard, tfidf_rows
 from benchmark.group.vectorcache import VectorCache
 from benchmark.ingest.store import ArticleStore
@@ -54,6 +60,8 @@ def _ignore(_n: int) -> None:
 
 #: Wraps the candidate pairs being judged (e.g. a progress bar); yields them unchanged.
 PairProgress = Callable[[list[tuple[str, str]]], Iterable[tuple[str, str]]]
+#: ``total`` accepted edges -> a context whose value is ``update(n)``: the linkage's display.
+LinkProgress = Callable[[int], AbstractContextManager[Callable[[int], Any]]]
 
 
 def gate_bars(scored: Iterable[tuple[str, str, float]], rank: int) -> dict[str, float]:
@@ -300,7 +308,8 @@ class PairJudge:
 
 def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
                     config: GroupConfig, vecs: Sequence[Vectors] | None = None,
-                    matrices: tuple[Any, Any] | None = None) -> list[tuple[str, str]]:
+                    matrices: tuple[Any, Any] | None = None,
+                    progress: StepProgress | None = None) -> list[tuple[str, str]]:
     """All pairs on small corpora; LSH + approximate nearest-neighbour candidates on large ones.
 
     Neighbour pairs whose publication dates are both known and further apart than
@@ -309,6 +318,7 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
 
     ``profiles`` sorted by id; ``vecs`` their TF-IDF vectors if already computed,
     ``matrices`` the same as (word, char) CSR rows (:func:`~benchmark.group.terms.tfidf_rows`).
+    ``progress(what, total)`` displays each step of the search, counted in articles.
     """
     ids = [p.id for p in profiles]
     if len(ids) <= config.exhaustive_below:
@@ -316,166 +326,15 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
     import numpy as np
 
     n = len(ids)
-    reprints = lsh_index_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
-    found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs, matrices)
+    with (progress or no_display)("reprint sketches", n) as update:
+        reprints = lsh_index_pairs(profiles, config.reprint_threshold, config.num_perm,
+                                   config.seed, update)
+    found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs, matrices, progress)
     if config.max_date_gap_days is not None:  # vetoed as events; reprints come from LSH
         found = found[within_date_gap(found, profiles, config.max_date_gap_days)]
     # codes i * n + j (i < j) sort like the id pairs: ids are sorted
     codes = np.union1d(reprints, found[:, 0] * n + found[:, 1])
     return [(ids[c // n], ids[c % n]) for c in codes.tolist()]
-
-
-def link(ids: Sequence[str], edges: Sequence[Edge], judge: PairJudge,
-         config: GroupConfig, progress: Callable[[int], Any] | None = None) -> list[list[str]]:
-    """Capped agglomeration over accepted edges; returns sorted member lists.
-
-    Only cross pairs of two groups joined by an edge are judged, so each call
-    stays inside one connected component of ``edges``: :func:`link_components`
-    runs it per component with the same result. ``progress(n)`` is told of every
-    ``n`` edges visited.
-
-    A merge is decided by :func:`_links_enough`, which stops judging as soon as
-    the rejected cross pairs alone rule the merge out, and a refused pair of groups
-    is not reconsidered until one of them has grown: the same merges as counting
-    every cross pair each time, and every pair inside a final cluster is still
-    judged (its groups merged), so the clusters' edges are the same too.
-    """
-    groups: dict[str, list[str]] = {i: [i] for i in ids}
-    root = {i: i for i in ids}
-    grown = dict.fromkeys(ids, 0)  # merges each group has taken in: its version
-    refused: set[tuple[str, int, str, int]] = set()
-    order = sorted(edges, key=lambda e: (e.kind != "reprint", -e.score, e.a, e.b))
-    done = 0
-    for e in order:
-        done += 1
-        if progress is not None and done == PROGRESS_EVERY:
-            progress(done)
-            done = 0
-        ra, rb = root[e.a], root[e.b]
-        if ra == rb:
-            continue
-        left, right = groups[ra], groups[rb]
-        if len(left) + len(right) > config.max_cluster_size:
-            continue
-        key = (ra, grown[ra], rb, grown[rb]) if ra < rb else (rb, grown[rb], ra, grown[ra])
-        if key in refused:
-            continue
-        if not _links_enough(left, right, judge, config.min_link_fraction):
-            refused.add(key)
-            continue
-        keep, drop = min(ra, rb), max(ra, rb)
-        groups[keep] = sorted(left + right)
-        grown[keep] += 1
-        for member in groups.pop(drop):
-            root[member] = keep
-    if progress is not None and done:
-        progress(done)
-    return sorted(groups.values())
-
-
-#: Edges the linkage visits between two reports to its ``progress``.
-PROGRESS_EVERY = 1000
-
-
-def _links_enough(left: Sequence[str], right: Sequence[str], judge: PairJudge,
-                  fraction: float) -> bool:
-    """Whether at least ``fraction`` of the cross pairs of two groups are accepted edges.
-
-    Verdicts already memoised are counted first, then the pairs the date veto rejects
-    cheaply (:meth:`PairJudge.vetoed`); the rest are judged one by one, until the
-    rejections alone make the fraction unreachable. A merge that succeeds has had
-    every cross pair judged.
-    """
-    need = fraction * len(left) * len(right)
-    linked = missed = 0
-    unknown: list[tuple[str, str]] = []
-    for x in left:
-        for y in right:
-            a, b = (x, y) if x < y else (y, x)
-            verdict = judge.known(a, b)
-            if verdict is None:
-                unknown.append((a, b))
-            elif verdict:
-                linked += 1
-            else:
-                missed += 1
-    total = len(left) * len(right)
-    if linked + len(unknown) < need:
-        return False
-    rest: list[tuple[str, str]] = []
-    for a, b in unknown:  # the cheap rejections first: they may settle it
-        if judge.vetoed(a, b):
-            missed += 1
-            if total - missed < need:
-                return False
-        else:
-            rest.append((a, b))
-    for a, b in rest:
-        if judge.edge(a, b) is not None:
-            linked += 1
-        else:
-            missed += 1
-            if total - missed < need:
-                return False
-    return linked >= need
-
-
-def components(ids: Sequence[str], edges: Iterable[Edge],
-               ) -> list[tuple[list[str], list[Edge]]]:
-    """Connected components of the accepted-edge graph, with their edges (union-find).
-
-    Needs ids and edges only, no profile: what a driver holds. Each component's
-    members are sorted, its edges keep their input order, and components come
-    sorted by their smallest id.
-    """
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    edges = list(edges)
-    for e in edges:
-        ra, rb = find(e.a), find(e.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    members: dict[str, list[str]] = {}
-    for i in sorted(parent):
-        members.setdefault(find(i), []).append(i)
-    inside: dict[str, list[Edge]] = {r: [] for r in members}
-    for e in edges:
-        inside[find(e.a)].append(e)
-    return [(members[r], inside[r]) for r in sorted(members, key=lambda r: members[r][0])]
-
-
-def link_components(parts: Iterable[tuple[list[str], list[Edge]]], judge: PairJudge,
-                    config: GroupConfig, progress: Callable[[int], Any] | None = None,
-                    ) -> list[Cluster]:
-    """:func:`link` per component (of :func:`components`), with each cluster's accepted edges.
-
-    Equal to one global :func:`link` (merges in different components never see
-    each other), so components can be linked on different workers; ``judge``
-    needs the profiles of the given components' members only. ``progress(n)`` is
-    told of every ``n`` accepted edges visited.
-    """
-    clusters: list[list[str]] = []
-    for ids, edges in parts:
-        judge.remember(edges)
-        clusters.extend(link(ids, edges, judge, config, progress))
-    return _with_edges(clusters, judge.accepted())
-
-
-def _with_edges(clusters: Iterable[list[str]], accepted: Iterable[Edge]) -> list[Cluster]:
-    """Clusters (sorted member lists) with the accepted edges inside each, sorted by id."""
-    clusters = sorted(clusters)
-    owner = {m: members[0] for members in clusters for m in members}
-    inside: dict[str, list[Edge]] = {members[0]: [] for members in clusters}
-    for e in accepted:
-        if e.a in owner and owner[e.a] == owner.get(e.b):
-            inside[owner[e.a]].append(e)
-    return [Cluster(id=m[0], members=m, edges=inside[m[0]]) for m in clusters]
 
 
 def sorted_unique(articles: Iterable[Article]) -> list[Article]:
@@ -494,6 +353,8 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
                    log: Callable[[str], None] | None = None,
                    timer: Callable[[str], AbstractContextManager[None]] | None = None,
                    encode_progress: EncodeProgress | None = None,
+                   search_progress: StepProgress | None = None,
+                   link_progress: LinkProgress | None = None,
                    ) -> list[Cluster]:
     """Group articles into same-event clusters; every article lands in exactly one.
 
@@ -504,6 +365,8 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     to the encoder). ``timer("encoding")`` wraps every call of the encoders (a
     build's time per stage shows it apart from the candidate search), and
     ``encode_progress(what, total)`` gives the ``update(n)`` of a progress display for it.
+    ``search_progress(what, total)`` does the same for each step of the candidate search
+    (counted in articles), ``link_progress(total)`` for the linkage (in accepted edges).
 
     Encoder vectors come from the on-disk cache (:mod:`benchmark.group.vectorcache`)
     where present and are computed by ``config.workers`` processes otherwise.
@@ -521,7 +384,7 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
     # a store is sorted and unique already, and is read one article at a time
     ordered = articles if isinstance(articles, ArticleStore) else sorted_unique(articles)
     articles_iter = progress(ordered) if progress is not None else ordered
-    profiles: list[Profile] = []
+    profiles = _Owned()
     texts: dict[str, str] = {}
     workers = config.workers if len(ordered) >= POOL_MIN_ARTICLES else 1
     chunks = ((chunk, config.use_embeddings) for chunk in chunked(articles_iter, PROFILE_CHUNK))
@@ -531,7 +394,8 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
             if config.use_embeddings:
                 texts[p.id] = text
     if not config.use_embeddings:
-        return _group_owned(profiles, config, pair_progress=pair_progress)
+        return group_profiles(profiles, config, pair_progress=pair_progress,
+                              search_progress=search_progress, link_progress=link_progress)
     cache = VectorCache(config.cache_dir) if config.vector_cache else None
     timed = timer or (lambda _name: nullcontext())
     try:
@@ -540,7 +404,7 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
             use, hits = encode_texts("use", texts, cache=cache, workers=config.workers,
                                      progress=update)
             _say(log, f"USE vectors: {len(texts)} articles, {hits} from the cache")
-        profiles = [replace(p, embedding=use[p.id]) for p in profiles]
+        profiles = _Owned(replace(p, embedding=use[p.id]) for p in profiles)
         del use
         if not config.e5:
             texts.clear()  # the gate reads texts only to feed e5
@@ -554,9 +418,10 @@ def group_articles(articles: Sequence[Article], config: GroupConfig | None = Non
 
         if config.e5 and len(profiles) <= config.exhaustive_below:
             e5 = e5_of([p.id for p in profiles])
-            profiles = [replace(p, embedding_e5=e5[p.id]) for p in profiles]
-        return _group_owned(profiles, config, e5_source=e5_of if config.e5 else None, log=log,
-                            pair_progress=pair_progress)
+            profiles = _Owned(replace(p, embedding_e5=e5[p.id]) for p in profiles)
+        return group_profiles(profiles, config, e5_source=e5_of if config.e5 else None, log=log,
+                              pair_progress=pair_progress, search_progress=search_progress,
+                              link_progress=link_progress)
     finally:
         if cache is not None:
             cache.close()
@@ -567,13 +432,19 @@ def _say(log: Callable[[str], None] | None, message: str) -> None:
         log(message)
 
 
+class _Owned(list[Profile]):
+    """Profiles sorted by id in a list only the grouper holds (it may slim them in place)."""
+
+
 def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
                    model: EventModel | None = None, *,
                    gate: tuple[float, float] | str | None = "auto",
                    gate_rank: int | str | None = "auto",
                    e5_source: Callable[[list[str]], Mapping[str, Any]] | None = None,
                    log: Callable[[str], None] | None = None,
-                   pair_progress: PairProgress | None = None) -> list[Cluster]:
+                   pair_progress: PairProgress | None = None,
+                   search_progress: StepProgress | None = None,
+                   link_progress: LinkProgress | None = None) -> list[Cluster]:
     """:func:`group_articles` on already computed profiles (unique ids).
 
     Lets a caller that already has profiles (the benchmark, a distributed map
@@ -585,29 +456,15 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     ``None`` sends every band pair. e5 vectors come from the
     profiles, else from ``e5_source``.
     """
-    return _group_owned(sorted(profiles, key=lambda p: p.id), config, model, gate=gate,
-                        gate_rank=gate_rank, e5_source=e5_source, log=log,
-                        pair_progress=pair_progress)
-
-
-def _group_owned(profiles: list[Profile], config: GroupConfig,
-                 model: EventModel | None = None, *,
-                 gate: tuple[float, float] | str | None = "auto",
-                 gate_rank: int | str | None = "auto",
-                 e5_source: Callable[[list[str]], Mapping[str, Any]] | None = None,
-                 log: Callable[[str], None] | None = None,
-                 pair_progress: PairProgress | None = None) -> list[Cluster]:
-    """:func:`group_profiles` on a list it owns (sorted by id): it slims the profiles in place.
-
-    Once the character TF-IDF rows exist, each profile's character counts are
-    dropped (the judge reads the rows): at 100,000 articles that is ~1 GB less
-    during the candidate search, the build's peak.
-    """
+    # a list group_articles made is slimmed in place (each profile's character counts go
+    # once the TF-IDF rows exist: ~1 GB less at 100,000 articles); anything else is copied
+    if not isinstance(profiles, _Owned):
+        profiles = _Owned(sorted(profiles, key=lambda p: p.id))
     stats = corpus_stats(profiles)
     # one copy of the TF-IDF weights: CSR rows for the candidate search, views for the judge
     words, word_vecs = tfidf_rows([p.words for p in profiles], stats.df_word, stats.idf)
     chars, char_vecs = tfidf_rows([p.chars for p in profiles], stats.df_char, stats.idf)
-    for i, p in enumerate(profiles):
+    for i, p in enumerate(profiles):  # the judge reads the rows, never the counts
         profiles[i] = replace(p, chars=TermCounts())
     return_free_memory()
     vecs = list(zip(word_vecs, char_vecs, strict=True))
@@ -619,7 +476,7 @@ def _group_owned(profiles: list[Profile], config: GroupConfig,
                       gate=gate if isinstance(gate, tuple) else None,
                       gate_rank=rank if isinstance(rank, int) else None, e5_source=e5_source,
                       vectors={p.id: v for p, v in zip(profiles, vecs, strict=True)})
-    pairs = candidate_pairs(profiles, stats, config, vecs, (words, chars))
+    pairs = candidate_pairs(profiles, stats, config, vecs, (words, chars), search_progress)
     del words, chars
     if judge.gate is not None:
         sent = judge.prefetch_e5(pairs)
@@ -631,4 +488,6 @@ def _group_owned(profiles: list[Profile], config: GroupConfig,
     judge.forget_rejections()
     del pairs
     return_free_memory()
-    return link_components(components([p.id for p in profiles], edges), judge, config)
+    parts = components([p.id for p in profiles], edges)
+    with (link_progress or (lambda _total: nullcontext(_ignore)))(len(edges)) as update:
+        return link_components(parts, judge, config, update)

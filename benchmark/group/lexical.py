@@ -8,7 +8,7 @@ by (-similarity, id).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from benchmark.group.encoders import EMBED_DECIMALS
@@ -30,8 +30,16 @@ def minhash(profile: Profile, num_perm: int, seed: int, permutations: Any = None
     return m
 
 
-def minhash_values(profiles: Sequence[Profile], num_perm: int, seed: int) -> Any:
-    """Every article's MinHash values as one ``(n, num_perm)`` array (one row per article)."""
+#: Articles between two reports of :func:`lsh_pairs` to its ``update``.
+LSH_REPORT = 1000
+
+
+def minhash_values(profiles: Sequence[Profile], num_perm: int, seed: int,
+                   update: Callable[[int], Any] | None = None) -> Any:
+    """Every article's MinHash values as one ``(n, num_perm)`` array (one row per article).
+
+    ``update(n)`` is told of every ``n`` articles sketched (e.g. a progress display).
+    """
     import numpy as np
     from datasketch import MinHash
 
@@ -40,6 +48,8 @@ def minhash_values(profiles: Sequence[Profile], num_perm: int, seed: int) -> Any
     permutations = first.permutations
     for i, p in enumerate(profiles):
         out[i] = minhash(p, num_perm, seed, permutations).hashvalues
+        if update is not None and ((i + 1) % LSH_REPORT == 0 or i + 1 == len(profiles)):
+            update((i + 1) % LSH_REPORT or LSH_REPORT)
     return out
 
 
@@ -69,9 +79,10 @@ def band_pairs(signatures: Any, bands: int, rows: int) -> Any:
 
 
 def lsh_index_pairs(profiles: Sequence[Profile], threshold: float, num_perm: int,
-                    seed: int) -> Any:
+                    seed: int, update: Callable[[int], Any] | None = None) -> Any:
     """:func:`lsh_pairs` as row-index codes ``i * n + j`` into ``profiles`` (sorted, unique)."""
-    return band_pairs(minhash_values(profiles, num_perm, seed), *lsh_bands(threshold, num_perm))
+    return band_pairs(minhash_values(profiles, num_perm, seed, update),
+                      *lsh_bands(threshold, num_perm))
 
 
 def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -83,11 +94,15 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def lsh_pairs(
-    profiles: Sequence[Profile], threshold: float, num_perm: int, seed: int
+    profiles: Sequence[Profile], threshold: float, num_perm: int, seed: int,
+    update: Callable[[int], Any] | None = None,
 ) -> set[tuple[str, str]]:
-    """Pairs whose estimated shingle Jaccard may reach ``threshold`` (reprint candidates)."""
+    """Pairs whose estimated shingle Jaccard may reach ``threshold`` (reprint candidates).
+
+    ``update(n)`` is told of every ``n`` articles sketched (e.g. a progress display).
+    """
     return _id_pairs([p.id for p in profiles],
-                     lsh_index_pairs(profiles, threshold, num_perm, seed))
+                     lsh_index_pairs(profiles, threshold, num_perm, seed, update))
 
 
 def lsh_pairs_of(ids: Sequence[str], values: Any, threshold: float, seed: int,

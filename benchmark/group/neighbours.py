@@ -28,7 +28,8 @@ in docs/grouping.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from benchmark.group.encoders import EMBED_DECIMALS, _require
@@ -57,6 +58,21 @@ TOP_ROWS = 4096
 PAIR_CHUNK = 4096
 #: Decimals kept of a TF-IDF cosine when ranking (as in exact search).
 TFIDF_DECIMALS = 9
+#: Rows an HNSW graph is searched with at a time (each query's answer is its own).
+SEARCH_ROWS = 4096
+
+#: ``(what, total)`` -> a context whose value is ``update(n)``: the display of one step of
+#: the search (e.g. a build's progress meter), counted in articles.
+StepProgress = Callable[[str, int], AbstractContextManager[Callable[[int], Any]]]
+
+
+def no_display(_what: str, _total: int) -> AbstractContextManager[Callable[[int], Any]]:
+    """A :data:`StepProgress` that shows nothing."""
+    return nullcontext(_ignore)
+
+
+def _ignore(_n: int) -> None:
+    """An ``update(n)`` that shows nothing."""
 
 
 def rare_limit(n: int) -> int:
@@ -64,22 +80,36 @@ def rare_limit(n: int) -> int:
     return max(PRUNE_MIN_DF, int(PRUNE_SQRT * n**0.5))
 
 
-def _dense_pools(matrix: Any, pool: int) -> Any:
-    """Each row's approximate nearest rows by inner product (HNSW, one thread); -1 pads."""
+def _dense_pools(matrix: Any, pool: int, steps: StepProgress = no_display,
+                 what: str = "dense vectors") -> Any:
+    """Each row's approximate nearest rows by inner product (HNSW, one thread); -1 pads.
+
+    The graph is built in one call (its shape depends on the insertion batches); the
+    queries go :data:`SEARCH_ROWS` at a time, which cannot change their answers.
+    """
     import numpy as np
 
     faiss = _require("faiss", "faiss-cpu", "use_embeddings")
     faiss.omp_set_num_threads(1)  # insertion order and levels fixed: a deterministic graph
+    n = matrix.shape[0]
     index = faiss.IndexHNSWFlat(matrix.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
     index.hnsw.efSearch = max(64, pool + 1)
     data = np.ascontiguousarray(matrix, dtype=np.float32)
-    index.add(data)
-    _, found = index.search(data, min(pool + 1, matrix.shape[0]))
-    return found.astype(np.int32)
+    with steps(f"{what} (graph)", n) as update:
+        index.add(data)
+        update(n)
+    found = np.empty((n, min(pool + 1, n)), dtype=np.int32)
+    with steps(what, n) as update:
+        for start in range(0, n, SEARCH_ROWS):
+            end = min(n, start + SEARCH_ROWS)
+            found[start:end] = index.search(data[start:end], found.shape[1])[1]
+            update(end - start)
+    return found
 
 
-def _frequent_pools(matrix: Any, pool: int) -> Any | None:
+def _frequent_pools(matrix: Any, pool: int, steps: StepProgress = no_display,
+                    what: str = "frequent terms") -> Any | None:
     """Pools by the frequent terms alone: HNSW over their truncated SVD (None: no such terms)."""
     import numpy as np
 
@@ -91,7 +121,7 @@ def _frequent_pools(matrix: Any, pool: int) -> Any | None:
     sample = matrix[:: max(1, n // SVD_ROWS)][:, cols].tocsr()
     dim = min(SVD_DIM, sample.shape[0] - 1, cols.size - 1)
     if dim < 1 or cols.size <= SVD_DIM:
-        return _dense_pools(matrix[:, cols].toarray(), pool)
+        return _dense_pools(matrix[:, cols].toarray(), pool, steps, what)
     from sklearn.decomposition import TruncatedSVD
     from threadpoolctl import threadpool_limits
 
@@ -102,10 +132,10 @@ def _frequent_pools(matrix: Any, pool: int) -> Any | None:
         # copy of them all was the candidate search's largest allocation
         projected = np.vstack([matrix[start : start + BLOCK][:, cols] @ basis
                                for start in range(0, n, BLOCK)])
-    return _dense_pools(projected, pool)
+    return _dense_pools(projected, pool, steps, what)
 
 
-def _rare_pools(matrix: Any, pool: int) -> Any:
+def _rare_pools(matrix: Any, pool: int, update: Callable[[int], Any] = _ignore) -> Any:
     """Each row's likely neighbours (best first, ties by index; -1 pads): rare terms only.
 
     The product of the pruned matrix is computed :data:`BLOCK` rows at a time and
@@ -131,6 +161,7 @@ def _rare_pools(matrix: Any, pool: int) -> Any:
                 c, v = c[kept], v[kept]
             best = c[np.lexsort((c, -v))[:pool]]
             out[start + r, : len(best)] = best
+        update(sims.shape[0])
     return out
 
 
@@ -169,32 +200,39 @@ def _union(parts: list[Any]) -> Any:
     return joined[keep]
 
 
-def _pair_sims(matrix: Any, codes: Any, n: int) -> Any:
+def _pair_sims(matrix: Any, codes: Any, n: int, update: Callable[[int], Any] = _ignore) -> Any:
     """Similarity of every coded pair ``(a, b)``, the rows of ``matrix`` (CSR or dense) dotted.
 
     Sparse rows: per ``a``, its row is scattered into a dense vector once and every
     partner row ``b`` is dotted with it (one pass over ``b``'s nonzeros), about 7x
-    faster than multiplying the two rows element by element.
+    faster than multiplying the two rows element by element. ``update`` is told of
+    every :data:`TOP_ROWS` rows ``a`` done.
     """
     import numpy as np
 
     a, b = codes // n, codes % n
     out = np.empty(len(codes), dtype=np.float64)
-    if not hasattr(matrix, "indptr"):
-        for start in range(0, len(codes), PAIR_CHUNK):
-            end = start + PAIR_CHUNK
-            out[start:end] = np.einsum("ij,ij->i", matrix[a[start:end]].astype(np.float64),
-                                       matrix[b[start:end]].astype(np.float64))
-        return out
-    scatter = np.zeros(matrix.shape[1], dtype=np.float64)
-    ptr, cols, vals = matrix.indptr, matrix.indices, matrix.data
-    cuts = np.flatnonzero(np.diff(a)) + 1
-    for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(a)], strict=True):
-        row = a[start]
-        own = cols[ptr[row] : ptr[row + 1]]
-        scatter[own] = vals[ptr[row] : ptr[row + 1]]
-        out[start:end] = matrix[b[start:end]] @ scatter
-        scatter[own] = 0.0
+    sparse = hasattr(matrix, "indptr")
+    scatter = np.zeros(matrix.shape[1] if sparse else 0, dtype=np.float64)
+    for first in range(0, n, TOP_ROWS):
+        lo, hi = np.searchsorted(a, [first, first + TOP_ROWS]).tolist()
+        if not sparse:
+            for start in range(lo, hi, PAIR_CHUNK):
+                end = min(hi, start + PAIR_CHUNK)
+                out[start:end] = np.einsum("ij,ij->i", matrix[a[start:end]].astype(np.float64),
+                                           matrix[b[start:end]].astype(np.float64))
+        else:
+            ptr, cols, vals = matrix.indptr, matrix.indices, matrix.data
+            cuts = (np.flatnonzero(np.diff(a[lo:hi])) + 1 + lo).tolist()
+            for start, end in zip([lo, *cuts], [*cuts, hi], strict=True):
+                if end == start:
+                    continue
+                row = a[start]
+                own = cols[ptr[row] : ptr[row + 1]]
+                scatter[own] = vals[ptr[row] : ptr[row + 1]]
+                out[start:end] = matrix[b[start:end]] @ scatter
+                scatter[own] = 0.0
+        update(min(n, first + TOP_ROWS) - first)
     return out
 
 
@@ -229,16 +267,19 @@ def _top_pairs(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
 
 def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
                           vecs: Sequence[Vectors] | None = None,
-                          matrices: tuple[Any, Any] | None = None) -> Any:
+                          matrices: tuple[Any, Any] | None = None,
+                          progress: StepProgress | None = None) -> Any:
     """Candidate pairs (row indices ``i < j``, sorted, unique) from each article's ``k`` nearest.
 
     ``profiles`` must be sorted by id (indices are id order). ``vecs`` are the
     articles' TF-IDF vectors if the caller already has them, ``matrices`` the same as
     (word, char) CSR rows. Every candidate pair is scored once per space
     (:data:`PAIR_CHUNK` pairs at a time) and counts for both of its articles.
+    ``progress(what, total)`` displays each step (pools, then ranking per space).
     """
     import numpy as np
 
+    steps = progress or no_display
     n = len(profiles)
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
@@ -247,15 +288,28 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     else:
         vecs = vecs if vecs is not None else [vectors(p, stats) for p in profiles]
         words, chars = _sparse([v[0] for v in vecs]), _sparse([v[1] for v in vecs])
-    pools = [*sparse_pools(words, k), *sparse_pools(chars, k)]
-    spaces: list[tuple[Any, int]] = [(words, TFIDF_DECIMALS), (chars, TFIDF_DECIMALS)]
+    pool = POOL_FACTOR * k
+    pools = []
+    for name, matrix in (("word", words), ("character", chars)):
+        with steps(f"rare {name} terms", n) as update:
+            pools.append(_rare_pools(matrix, pool, update))
+    for name, matrix in (("word", words), ("character", chars)):
+        found = _frequent_pools(matrix, pool, steps, f"frequent {name} terms")
+        if found is not None:
+            pools.append(found)
+    spaces: list[tuple[str, Any, int]] = [("word", words, TFIDF_DECIMALS),
+                                          ("character", chars, TFIDF_DECIMALS)]
     if all(p.embedding is not None for p in profiles):
         dense = np.vstack([p.embedding for p in profiles])  # float32 (sims widen a chunk)
-        pools.append(dense_pools(dense, k))
-        spaces.append((dense, EMBED_DECIMALS))
+        pools.append(_dense_pools(dense, pool, steps, "USE vectors"))
+        spaces.append(("USE", dense, EMBED_DECIMALS))
     codes = _candidate_pairs(pools, n)
-    return pairs_of_codes([space_top(matrix, codes, k, decimals) for matrix, decimals in spaces],
-                          n)
+    del pools
+    chosen = []
+    for name, matrix, decimals in spaces:
+        with steps(f"ranking by {name}", n) as update:
+            chosen.append(_top_pairs(codes, _pair_sims(matrix, codes, n, update), k, decimals, n))
+    return pairs_of_codes(chosen, n)
 
 
 def sparse_pools(matrix: Any, k: int) -> list[Any]:
@@ -299,7 +353,7 @@ def pairs_of_codes(found: Sequence[Any], n: int) -> Any:
     """Row index pairs ``(i, j)``, ``i < j``, sorted unique, of every space's codes."""
     import numpy as np
 
-    codes = np.unique(np.concatenate(found))
+    codes = _union(list(found))
     return np.stack([codes // n, codes % n], axis=1)
 
 

@@ -21,7 +21,7 @@ ids, publication days, candidate pairs and accepted edges:
    prefetch does.
 4. **linking**: connected components of the accepted edges on the driver (ids and
    edges only), then the capped linkage per component on workers
-   (:func:`~benchmark.group.cluster.link_components`), components spread so that
+   (:func:`~benchmark.group.linkage.link_components`), components spread so that
    each task gets a similar share of the work.
 """
 
@@ -37,9 +37,7 @@ from typing import Any
 from benchmark.distributed.executor import Executor, LocalExecutor, as_executor, partition
 from benchmark.group.cluster import (
     PairJudge,
-    components,
     gate_bars,
-    link_components,
     sorted_unique,
 )
 from benchmark.group.config import GroupConfig
@@ -53,6 +51,7 @@ from benchmark.group.features import (
     encoder_text,
     profile,
 )
+from benchmark.group.linkage import components, link_components
 from benchmark.group.neighbours import publication_days
 from benchmark.group.scaleout_search import search_candidates, tfidf_task
 from benchmark.group.vectorcache import VectorCache
