@@ -173,3 +173,22 @@ def test_tfidf_rows_in_chunks_are_the_row_by_row_floats(seeds: list[Article],
             assert len(keys) == len(ref_keys) and bool(np.all(np.diff(keys) > 0))
             assert np.array_equal(weights, ref_weights)
         assert matrix.nnz == sum(len(r) for r in rows)
+
+
+def test_tfidf_rows_release_takes_the_counts_apart_with_the_same_rows(
+        seeds: list[Article], monkeypatch: pytest.MonkeyPatch) -> None:
+    """release=True empties the given list chunk by chunk and gives the same matrix."""
+    from benchmark.group import terms
+    from benchmark.group.terms import tfidf_rows
+
+    monkeypatch.setattr(terms, "TFIDF_CHUNK", 2)
+    profiles = [profile(a) for a in seeds]
+    stats = corpus_stats(profiles)
+    kept, _ = tfidf_rows([p.chars for p in profiles], stats.df_char, stats.idf)
+    given = [p.chars for p in profiles]
+    released, views = tfidf_rows(given, stats.df_char, stats.idf, release=True)
+    assert all(len(r) == 0 for r in given)  # every row was dropped once written
+    assert (kept != released).nnz == 0 and np.array_equal(kept.indptr, released.indptr)
+    assert all(np.shares_memory(w, released.data) for _, w in views if len(w))
+    with pytest.raises(TypeError):
+        tfidf_rows(tuple(p.chars for p in profiles), stats.df_char, stats.idf, release=True)

@@ -463,9 +463,11 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     stats = corpus_stats(profiles)
     # one copy of the TF-IDF weights: CSR rows for the candidate search, views for the judge
     words, word_vecs = tfidf_rows([p.words for p in profiles], stats.df_word, stats.idf)
-    chars, char_vecs = tfidf_rows([p.chars for p in profiles], stats.df_char, stats.idf)
+    char_counts = [p.chars for p in profiles]
     for i, p in enumerate(profiles):  # the judge reads the rows, never the counts
         profiles[i] = replace(p, chars=TermCounts())
+    chars, char_vecs = tfidf_rows(char_counts, stats.df_char, stats.idf, release=True)
+    del char_counts
     return_free_memory()
     vecs = list(zip(word_vecs, char_vecs, strict=True))
     del word_vecs, char_vecs

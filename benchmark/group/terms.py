@@ -21,12 +21,16 @@ from typing import Any
 
 import numpy as np
 
+from benchmark.distributed.pool import return_free_memory
+
 #: Distinct words whose hash is memoised per process (cleared when full).
 WORD_MEMO = 1_000_000
 #: Pending term arrays a :class:`DocFreq` gathers before folding them into its counts.
 FOLD_EVERY = 4_000_000
 #: Rows whose TF-IDF weights :func:`tfidf_rows` computes at a time.
 TFIDF_CHUNK = 2048
+#: Chunks between two returns of freed heap pages while ``tfidf_rows`` releases its rows.
+RELEASE_EVERY = 2
 
 _WORD_HASH: dict[str, int] = {}
 _EMPTY_KEYS = np.empty(0, dtype=np.uint64)
@@ -225,8 +229,19 @@ def key_jaccard(a: Any, b: Any) -> float:
     return inter / (int(a.size) + int(b.size) - inter)
 
 
-def tfidf_rows(rows: Sequence[TermCounts], df: DocFreq,
-               idf: Callable[[int], float]) -> tuple[Any, list[SparseVector]]:
+def _release(rows: Sequence[TermCounts], start: int, end: int) -> None:
+    """Drop ``rows[start:end]`` (a list given up by the caller); trim the heap now and then."""
+    if not isinstance(rows, list):
+        raise TypeError("tfidf_rows(release=True) needs a list of rows it may empty")
+    empty = TermCounts()
+    for i in range(start, min(end, len(rows))):
+        rows[i] = empty
+    if (start // TFIDF_CHUNK) % RELEASE_EVERY == RELEASE_EVERY - 1:
+        return_free_memory()
+
+
+def tfidf_rows(rows: Sequence[TermCounts], df: DocFreq, idf: Callable[[int], float], *,
+               release: bool = False) -> tuple[Any, list[SparseVector]]:
     """Every row's :func:`tfidf` vector, stored once: a CSR matrix and views into it.
 
     Columns are the positions of the terms in ``df``'s sorted keys (terms it has not
@@ -241,6 +256,10 @@ def tfidf_rows(rows: Sequence[TermCounts], df: DocFreq,
     ``1 + log(tf)`` once per distinct count, gathered by column; only each row's
     exactly rounded norm (``math.fsum``) is a Python loop (a loop of :func:`tfidf`
     took 37 of the 146 CPU-seconds of the candidate stage on 30,000 articles).
+
+    ``release=True`` takes ``rows`` (a list the caller gives up) apart as it goes: each
+    chunk's counts are replaced by empty ones once written, and freed heap pages go
+    back to the system, so the counts and the matrix are never both whole in memory.
     """
     from scipy.sparse import csr_matrix
 
@@ -263,7 +282,7 @@ def tfidf_rows(rows: Sequence[TermCounts], df: DocFreq,
         part = rows[start : start + TFIDF_CHUNK]
         lo, hi = int(indptr[start]), int(indptr[start + len(part)])
         if hi == lo:
-            continue
+            continue  # nothing to release: empty rows
         at = np.searchsorted(vocab, np.concatenate([r.keys for r in part]))
         tf = np.concatenate([r.counts for r in part])
         weights = column_idf[at]
@@ -276,6 +295,9 @@ def tfidf_rows(rows: Sequence[TermCounts], df: DocFreq,
                 weights[a:b] /= math.sqrt(math.fsum(squares[a:b]))
         cols[lo:hi] = at
         data[lo:hi] = weights
+        del part, at, tf, weights, squares
+        if release:
+            _release(rows, start, start + TFIDF_CHUNK)
     matrix = csr_matrix((data, cols, indptr), shape=(len(rows), int(vocab.size)))
     views = [(matrix.indices[indptr[i] : indptr[i + 1]], matrix.data[indptr[i] : indptr[i + 1]])
              for i in range(len(rows))]
