@@ -403,10 +403,13 @@ def test_distributed_candidate_search_equals_the_local_one(articles: list[Articl
         assert got == expected and len(got) > 100
 
 
-def test_local_cluster_workers_keep_the_default_malloc_settings(cluster: Any) -> None:
+def test_local_cluster_keeps_default_malloc_settings_and_no_memory_manager(cluster: Any) -> None:
     """Dask's nanny sets MALLOC_TRIM_THRESHOLD_, which doubled the candidate search's CPU."""
     got = cluster.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
     assert len(got) == 2 and set(got.values()) == {None}
+    # and the active memory manager, which dropped fetched partitions between steps, is off
+    assert cluster.run_on_scheduler(lambda dask_scheduler: dask_scheduler.extensions["amm"]
+                                    .running) is False
 
 
 def test_linking_batches_keep_every_component_once_and_spread_the_work() -> None:
