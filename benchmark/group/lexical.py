@@ -21,8 +21,14 @@ def minhash(profile: Profile, num_perm: int, seed: int) -> Any:
     from datasketch import MinHash
 
     m = MinHash(num_perm=num_perm, seed=seed)
-    m.update_batch([h.tobytes() for h in profile.shingles])
+    m.update_batch(_shingle_bytes(profile))
     return m
+
+
+def _shingle_bytes(profile: Profile) -> list[bytes]:
+    """Each shingle hash as its 8 bytes (in machine order, as ``ndarray.tobytes`` gives)."""
+    raw = profile.shingles.tobytes()
+    return [raw[i : i + 8] for i in range(0, len(raw), 8)]
 
 
 #: Articles between two reports of :func:`lsh_pairs` to its ``update``.
@@ -37,12 +43,15 @@ def lsh_pairs(
 
     ``update(n)`` is told of every ``n`` articles sketched (e.g. a progress display).
     """
-    from datasketch import MinHashLSH
+    from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     hashes = {}
-    for i, p in enumerate(profiles, 1):
-        hashes[p.id] = minhash(p, num_perm, seed)
+    # one set of permutations for every sketch (MinHash.generator copies it), not one each
+    sketches = MinHash.generator((_shingle_bytes(p) for p in profiles), num_perm=num_perm,
+                                 seed=seed)
+    for i, (p, sketch) in enumerate(zip(profiles, sketches, strict=True), 1):
+        hashes[p.id] = sketch
         if update is not None and (i % LSH_REPORT == 0 or i == len(profiles)):
             update(i % LSH_REPORT or LSH_REPORT)
     for pid in sorted(hashes):

@@ -60,6 +60,9 @@ PAIR_CHUNK = 4096
 TFIDF_DECIMALS = 9
 #: Rows an HNSW graph is searched with at a time (each query's answer is its own).
 SEARCH_ROWS = 4096
+#: Threads that search a built graph: queries are independent, so the answers do not
+#: depend on them (the graph itself is built on one thread).
+SEARCH_THREADS = 2
 
 #: ``(what, total)`` -> a context whose value is ``update(n)``: the display of one step of
 #: the search (e.g. a build's progress meter), counted in articles.
@@ -99,6 +102,7 @@ def _dense_pools(matrix: Any, pool: int, steps: StepProgress, what: str) -> Any:
         index.add(data)
         update(n)
     found = np.empty((n, min(pool + 1, n)), dtype=np.int32)
+    faiss.omp_set_num_threads(SEARCH_THREADS)  # a query's answer is its own: any threads
     with steps(what, n) as update:
         for start in range(0, n, SEARCH_ROWS):
             end = min(n, start + SEARCH_ROWS)
@@ -113,19 +117,23 @@ def _frequent_pools(matrix: Any, pool: int, steps: StepProgress, what: str) -> A
 
     n = matrix.shape[0]
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    frequent = matrix[:, np.flatnonzero(df > rare_limit(n))].tocsr()
-    if frequent.shape[1] == 0:
+    columns = np.flatnonzero(df > rare_limit(n))
+    if columns.size == 0:
         return None
-    sample = frequent[:: max(1, n // SVD_ROWS)]
-    dim = min(SVD_DIM, sample.shape[0] - 1, frequent.shape[1] - 1)
-    if dim < 1 or frequent.shape[1] <= SVD_DIM:
-        return _dense_pools(frequent.toarray(), pool, steps, what)
+    sample = matrix[:: max(1, n // SVD_ROWS)][:, columns].tocsr()
+    dim = min(SVD_DIM, sample.shape[0] - 1, columns.size - 1)
+    if dim < 1 or columns.size <= SVD_DIM:
+        return _dense_pools(matrix[:, columns].toarray(), pool, steps, what)
     from sklearn.decomposition import TruncatedSVD
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):  # one BLAS thread: the same projection on every run
         svd = TruncatedSVD(dim, algorithm="randomized", random_state=SVD_SEED).fit(sample)
-        projected = frequent @ svd.components_.T
+        # project every row without a copy of its frequent columns (most of a character
+        # row): the rare columns get zero weights, which add nothing to any sum
+        weights = np.zeros((matrix.shape[1], dim), dtype=svd.components_.dtype)
+        weights[columns] = svd.components_.T
+        projected = matrix @ weights
     return _dense_pools(projected, pool, steps, what)
 
 
@@ -194,7 +202,9 @@ def _pair_sims(matrix: Any, codes: Any, n: int, update: Callable[[int], Any] = _
         if not sparse:
             for start in range(lo, hi, PAIR_CHUNK):
                 end = min(hi, start + PAIR_CHUNK)
-                out[start:end] = np.einsum("ij,ij->i", matrix[a[start:end]], matrix[b[start:end]])
+                left = matrix[a[start:end]].astype(np.float64)
+                right = matrix[b[start:end]].astype(np.float64)
+                out[start:end] = np.einsum("ij,ij->i", left, right)
         else:
             ptr, cols, vals = matrix.indptr, matrix.indices, matrix.data
             cuts = (np.flatnonzero(np.diff(a[lo:hi])) + 1 + lo).tolist()
@@ -272,7 +282,8 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     spaces: list[tuple[str, Any, int]] = [("word", words, TFIDF_DECIMALS),
                                           ("character", chars, TFIDF_DECIMALS)]
     if all(p.embedding is not None for p in profiles):
-        dense = np.vstack([p.embedding for p in profiles]).astype(np.float64)
+        # kept as encoded (float32); scored in float64 a chunk at a time (half the memory)
+        dense = np.vstack([p.embedding for p in profiles])
         pools.append(_dense_pools(dense, pool, steps, "USE vectors"))
         spaces.append(("USE", dense, EMBED_DECIMALS))
     codes = _candidate_pairs(pools, n)
