@@ -26,8 +26,14 @@ def minhash(profile: Profile, num_perm: int, seed: int, permutations: Any = None
     from datasketch import MinHash
 
     m = MinHash(num_perm=num_perm, seed=seed, permutations=permutations, scheme=MINHASH_SCHEME)
-    m.update_batch([h.tobytes() for h in profile.shingles])
+    m.update_batch(_shingle_bytes(profile))
     return m
+
+
+def _shingle_bytes(profile: Profile) -> list[bytes]:
+    """Each shingle hash as its 8 bytes (in machine order, as ``ndarray.tobytes`` gives)."""
+    raw = profile.shingles.tobytes()
+    return [raw[i : i + 8] for i in range(0, len(raw), 8)]
 
 
 #: Articles between two reports of :func:`lsh_pairs` to its ``update``.

@@ -60,6 +60,9 @@ PAIR_CHUNK = 4096
 TFIDF_DECIMALS = 9
 #: Rows an HNSW graph is searched with at a time (each query's answer is its own).
 SEARCH_ROWS = 4096
+#: Threads that search a built graph: queries are independent, so the answers do not
+#: depend on them (the graph itself is built on one thread).
+SEARCH_THREADS = 2
 
 #: ``(what, total)`` -> a context whose value is ``update(n)``: the display of one step of
 #: the search (e.g. a build's progress meter), counted in articles.
@@ -100,6 +103,7 @@ def _dense_pools(matrix: Any, pool: int, steps: StepProgress = no_display,
         index.add(data)
         update(n)
     found = np.empty((n, min(pool + 1, n)), dtype=np.int32)
+    faiss.omp_set_num_threads(SEARCH_THREADS)  # a query's answer is its own: any threads
     with steps(what, n) as update:
         for start in range(0, n, SEARCH_ROWS):
             end = min(n, start + SEARCH_ROWS)
