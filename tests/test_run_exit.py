@@ -163,8 +163,11 @@ def test_ctrl_c_kills_the_worker_and_exits_130(
             "60", "--out", str(tmp_path / "runs"), "--no-progress", "--no-human-ceiling"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(targets), *sys.path])}
     code = f"from benchmark.cli import main; main({argv!r})"
+    # the child must not inherit an ignored SIGINT (a shell's background job ignores it, and
+    # Python then never raises KeyboardInterrupt): Ctrl-C is what this test is about
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # generous bounds: on a loaded 2-core machine starting the worker alone can take 30 s
     deadline = time.monotonic() + 120
     while not (targets / "pid").exists() and time.monotonic() < deadline:
