@@ -228,12 +228,14 @@ def encoder_text(article: Article) -> str:
     return _normalise(_text_of(article))
 
 
-def profile(article: Article, *, embeddings: bool = False, e5: bool = False) -> Profile:
+def profile(article: Article, *, embeddings: bool = False, e5: bool = False,
+            text: str | None = None) -> Profile:
     """Reduce an article to the evidence the grouper compares (pure).
 
     ``embeddings`` adds the USE vector, ``e5`` the multilingual-e5-small vector.
+    ``text`` is the article's :func:`encoder_text` when the caller has it already.
     """
-    text = encoder_text(article)
+    text = encoder_text(article) if text is None else text
     words = [w.lower() for w in _WORD.findall(text)]
     tokens = token_hashes(words)
     numbers, years = _numbers(text)
@@ -265,7 +267,9 @@ POOL_MIN_ARTICLES = 2000
 def profile_chunk(task: tuple[list[Article], bool]) -> list[tuple[Profile, str]]:
     """Profiles of a chunk of articles, with their encoder texts when asked (a pool task)."""
     articles, with_texts = task
-    return [(profile(a), encoder_text(a) if with_texts else "") for a in articles]
+    texts = [encoder_text(a) for a in articles]  # normalised once, for the profile and encoders
+    return [(profile(a, text=t), t if with_texts else "")
+            for a, t in zip(articles, texts, strict=True)]
 
 
 def chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
