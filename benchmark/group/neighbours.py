@@ -150,11 +150,12 @@ def _rare_pools(matrix: Any, pool: int, update: Callable[[int], Any] = _ignore) 
 
     n = matrix.shape[0]
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    pruned = matrix[:, np.flatnonzero((df > 1) & (df <= rare_limit(n)))].tocsr()
-    pruned_t = pruned.T.tocsr()
+    rare = (df > 1) & (df <= rare_limit(n))
+    # only the transpose is kept whole; each block's rows are pruned as they are needed
+    pruned_t = _pruned(matrix, rare).T.tocsr()
     out = np.full((n, pool), -1, dtype=np.int32)
     for start in range(0, n, BLOCK):
-        sims = pruned[start : start + BLOCK] @ pruned_t
+        sims = _pruned(matrix[start : start + BLOCK], rare) @ pruned_t
         ptr, cols, vals = sims.indptr, sims.indices, sims.data
         for r in range(sims.shape[0]):
             c, v = cols[ptr[r] : ptr[r + 1]], vals[ptr[r] : ptr[r + 1]]
@@ -167,6 +168,17 @@ def _rare_pools(matrix: Any, pool: int, update: Callable[[int], Any] = _ignore) 
             out[start + r, : len(best)] = best
         update(sims.shape[0])
     return out
+
+
+def _pruned(rows: Any, keep: Any) -> Any:
+    """CSR ``rows`` with only the nonzeros of columns where ``keep`` is true (same shape
+    and column numbers, so products sum the kept terms in the same order)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    kept = keep[rows.indices]
+    indptr = np.concatenate([[0], np.cumsum(kept)])[rows.indptr]
+    return csr_matrix((rows.data[kept], rows.indices[kept], indptr), shape=rows.shape)
 
 
 def _candidate_pairs(pools: Sequence[Any], n: int) -> Any:
@@ -188,24 +200,39 @@ def _candidate_pairs(pools: Sequence[Any], n: int) -> Any:
 def _union(parts: list[Any]) -> Any:
     """Sorted unique values of int64 arrays (``parts`` is emptied as they are joined).
 
-    Sorts one joined copy in place: ``np.unique`` would copy it once more, and at
-    100,000 articles the candidate codes are some 400 MB.
+    The parts are moved one by one into one array, sorted in place and compacted in
+    place: at 100,000 articles the candidate codes are some 400 MB, and ``np.unique``
+    over a concatenation held three copies of them.
     """
     import numpy as np
 
-    if not parts:
-        return np.empty(0, dtype=np.int64)
-    joined = np.concatenate(parts)
-    parts.clear()
+    joined = np.empty(sum(len(part) for part in parts), dtype=np.int64)
+    filled = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        joined[filled : filled + len(part)] = part
+        filled += len(part)
+        del part
     joined.sort()
     keep = np.empty(joined.size, dtype=bool)
     keep[:1] = True
     np.not_equal(joined[1:], joined[:-1], out=keep[1:])
-    return joined[keep]
+    kept = 0
+    for start in range(0, joined.size, 1 << 22):  # each chunk lands at or before itself
+        chunk = joined[start : start + (1 << 22)][keep[start : start + (1 << 22)]]
+        joined[kept : kept + len(chunk)] = chunk
+        kept += len(chunk)
+    del keep
+    joined.resize(kept, refcheck=False)  # gives the tail back
+    return joined
 
 
-def _pair_sims(matrix: Any, codes: Any, n: int, update: Callable[[int], Any] = _ignore) -> Any:
-    """Similarity of every coded pair ``(a, b)``, the rows of ``matrix`` (CSR or dense) dotted.
+def _pair_sims(matrix: Any, a: Any, b: Any, update: Callable[[int], Any] = _ignore,
+               decimals: int | None = None) -> Any:
+    """Similarity of every pair of rows ``(a[i], b[i])`` of ``matrix`` (CSR or dense),
+    ``a`` sorted; with ``decimals``, as :func:`_quantized` counts (a block at a time, so
+    no float array of every pair is ever whole).
 
     Sparse rows: per ``a``, its row is scattered into a dense vector once and every
     partner row ``b`` is dotted with it (one pass over ``b``'s nonzeros), about 7x
@@ -214,17 +241,19 @@ def _pair_sims(matrix: Any, codes: Any, n: int, update: Callable[[int], Any] = _
     """
     import numpy as np
 
-    a, b = codes // n, codes % n
-    out = np.empty(len(codes), dtype=np.float64)
+    n = matrix.shape[0]
+    out = np.empty(len(a), dtype=np.float64 if decimals is None else np.int32)
     sparse = hasattr(matrix, "indptr")
     scatter = np.zeros(matrix.shape[1] if sparse else 0, dtype=np.float64)
     for first in range(0, n, TOP_ROWS):
         lo, hi = np.searchsorted(a, [first, first + TOP_ROWS]).tolist()
+        sims = np.empty(hi - lo, dtype=np.float64)
         if not sparse:
             for start in range(lo, hi, PAIR_CHUNK):
                 end = min(hi, start + PAIR_CHUNK)
-                out[start:end] = np.einsum("ij,ij->i", matrix[a[start:end]].astype(np.float64),
-                                           matrix[b[start:end]].astype(np.float64))
+                sims[start - lo : end - lo] = np.einsum(
+                    "ij,ij->i", matrix[a[start:end]].astype(np.float64),
+                    matrix[b[start:end]].astype(np.float64))
         else:
             ptr, cols, vals = matrix.indptr, matrix.indices, matrix.data
             cuts = (np.flatnonzero(np.diff(a[lo:hi])) + 1 + lo).tolist()
@@ -234,39 +263,77 @@ def _pair_sims(matrix: Any, codes: Any, n: int, update: Callable[[int], Any] = _
                 row = a[start]
                 own = cols[ptr[row] : ptr[row + 1]]
                 scatter[own] = vals[ptr[row] : ptr[row + 1]]
-                out[start:end] = matrix[b[start:end]] @ scatter
+                sims[start - lo : end - lo] = matrix[b[start:end]] @ scatter
                 scatter[own] = 0.0
+        out[lo:hi] = sims if decimals is None else _quantized(sims, decimals)
         update(min(n, first + TOP_ROWS) - first)
     return out
 
 
-def _top_pairs(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
-    """Codes of the pairs among each row's ``k`` most similar candidates (rounded sim > 0,
-    ties by index), every pair seen from both of its rows; :data:`TOP_ROWS` rows at a time."""
+def _quantized(sims: Any, decimals: int) -> Any:
+    """``sims`` rounded to ``decimals`` as int32 counts of ``10**-decimals``.
+
+    ``np.round(x, d)`` is ``rint(x * 10**d) / 10**d``, so the counts order and tie
+    exactly as the rounded floats do, in half their memory (cosines, |x| <= 1).
+    """
     import numpy as np
 
-    sims = np.round(sims, decimals)
-    keep = sims > 0
-    codes, sims = codes[keep], sims[keep]
-    index = np.int32 if n < 2**31 else np.int64  # half the memory of these arrays
-    a, b = (codes // n).astype(index), (codes % n).astype(index)  # a ascending: codes sorted
-    del codes
-    by_b = np.argsort(b, kind="stable").astype(index)
-    b_sorted = b[by_b]
-    found: list[Any] = []
-    for start in range(0, n, TOP_ROWS):
-        f0, f1 = np.searchsorted(a, [start, start + TOP_ROWS])
-        r0, r1 = np.searchsorted(b_sorted, [start, start + TOP_ROWS])
-        back = by_b[r0:r1]
-        left = np.concatenate([a[f0:f1], b[back]])
-        right = np.concatenate([b[f0:f1], a[back]])
-        both = np.concatenate([sims[f0:f1], sims[back]])
-        order = np.lexsort((right, -both, left))
-        left, right = left[order], right[order]
-        chosen = np.arange(len(left)) - np.searchsorted(left, left, side="left") < k
-        lo, hi = left[chosen].astype(np.int64), right[chosen].astype(np.int64)
-        found.append(np.minimum(lo, hi) * n + np.maximum(lo, hi))
-    return _union(found)
+    scaled = np.rint(np.multiply(sims, 10.0**decimals))
+    if scaled.size and np.abs(scaled).max() >= 2**31:
+        raise ValueError(f"similarity beyond +-{2**31 / 10**decimals:g}: not a cosine")
+    return scaled.astype(np.int32)
+
+
+class _PairRows:
+    """Candidate pairs as row indices ``a < b`` (sorted by ``a``, then ``b``), with the
+    order that groups them by ``b``: what ranking each row's best partners needs, built
+    once for every space. int32 indices take a quarter of the pair codes and their two
+    int64 halves."""
+
+    def __init__(self, codes: Any, n: int) -> None:
+        import numpy as np
+
+        index = np.int32 if n < 2**31 else np.int64
+        self.n = n
+        self.a = np.empty(len(codes), dtype=index)
+        self.b = np.empty(len(codes), dtype=index)
+        for start in range(0, len(codes), 1 << 22):  # no int64 copy of all codes at once
+            part = codes[start : start + (1 << 22)]
+            self.a[start : start + len(part)] = part // n
+            self.b[start : start + len(part)] = part % n
+        self.by_b = np.argsort(self.b, kind="stable").astype(index)
+        self.a_start = np.concatenate([[0], np.cumsum(np.bincount(self.a, minlength=n))])
+        self.b_start = np.concatenate([[0], np.cumsum(np.bincount(self.b, minlength=n))])
+
+    def top(self, ranks: Any, k: int) -> Any:
+        """Codes of the pairs among each row's ``k`` best by ``ranks`` (higher first, > 0
+        only, ties by the partner's index), every pair seen from both of its rows;
+        :data:`TOP_ROWS` rows at a time."""
+        import numpy as np
+
+        n, a, b = self.n, self.a, self.b
+        found: list[Any] = []
+        for start in range(0, n, TOP_ROWS):
+            end = min(n, start + TOP_ROWS)
+            f0, f1 = self.a_start[start], self.a_start[end]
+            back = self.by_b[self.b_start[start] : self.b_start[end]]
+            left = np.concatenate([a[f0:f1], b[back]])
+            right = np.concatenate([b[f0:f1], a[back]])
+            both = np.concatenate([ranks[f0:f1], ranks[back]])
+            positive = both > 0
+            left, right, both = left[positive], right[positive], both[positive]
+            order = np.lexsort((right, -both.astype(np.int64), left))
+            left, right = left[order], right[order]
+            chosen = np.arange(len(left)) - np.searchsorted(left, left, side="left") < k
+            lo, hi = left[chosen].astype(np.int64), right[chosen].astype(np.int64)
+            found.append(np.minimum(lo, hi) * n + np.maximum(lo, hi))
+        return _union(found)
+
+
+def _top_pairs(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
+    """Codes of the pairs among each row's ``k`` most similar candidates (rounded sim > 0,
+    ties by index), every pair seen from both of its rows."""
+    return _PairRows(codes, n).top(_quantized(sims, decimals), k)
 
 
 def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
@@ -309,10 +376,14 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
         spaces.append(("USE", dense, EMBED_DECIMALS))
     codes = _candidate_pairs(pools, n)
     del pools
+    rows = _PairRows(codes, n)
+    del codes  # the rows hold the pairs (int32), the largest arrays of the search
     chosen = []
     for name, matrix, decimals in spaces:
         with steps(f"ranking by {name}", n) as update:
-            chosen.append(_top_pairs(codes, _pair_sims(matrix, codes, n, update), k, decimals, n))
+            ranks = _pair_sims(matrix, rows.a, rows.b, update, decimals)
+            chosen.append(rows.top(ranks, k))
+            del ranks
     return pairs_of_codes(chosen, n)
 
 
@@ -345,7 +416,8 @@ def space_top(matrix: Any, codes: Any, k: int, decimals: int) -> Any:
 def space_sims(matrix: Any, codes: Any) -> Any:
     """Similarity of each coded pair in one space (each pair on its own: any slice of
     ``codes`` gives the same floats as the whole)."""
-    return _pair_sims(matrix, codes, matrix.shape[0])
+    n = matrix.shape[0]
+    return _pair_sims(matrix, codes // n, codes % n)
 
 
 def top_of_sims(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
