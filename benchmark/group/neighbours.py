@@ -29,9 +29,12 @@ in docs/grouping.md.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
+from threading import Event
 from typing import Any
 
+from benchmark.distributed.pool import return_free_memory
 from benchmark.group.encoders import EMBED_DECIMALS, _require
 from benchmark.group.features import CorpusStats, Profile, Vectors, vectors
 from benchmark.group.lexical import _sparse
@@ -177,7 +180,11 @@ def _pruned(rows: Any, keep: Any) -> Any:
     from scipy.sparse import csr_matrix
 
     kept = keep[rows.indices]
-    indptr = np.concatenate([[0], np.cumsum(kept)])[rows.indptr]
+    counts = np.zeros(rows.shape[0], dtype=np.int64)
+    full = np.flatnonzero(np.diff(rows.indptr))  # a segment per nonempty row (no nnz-long sum)
+    if full.size:
+        counts[full] = np.add.reduceat(kept, rows.indptr[full], dtype=np.int64)
+    indptr = np.concatenate([[0], np.cumsum(counts)])
     return csr_matrix((rows.data[kept], rows.indices[kept], indptr), shape=rows.shape)
 
 
@@ -228,11 +235,12 @@ def _union(parts: list[Any]) -> Any:
     return joined
 
 
-def _pair_sims(matrix: Any, a: Any, b: Any, update: Callable[[int], Any] = _ignore,
+def _pair_sims(matrix: Any, starts: Any, b: Any, update: Callable[[int], Any] = _ignore,
                decimals: int | None = None) -> Any:
-    """Similarity of every pair of rows ``(a[i], b[i])`` of ``matrix`` (CSR or dense),
-    ``a`` sorted; with ``decimals``, as :func:`_quantized` counts (a block at a time, so
-    no float array of every pair is ever whole).
+    """Similarity of every pair of rows of ``matrix`` (CSR or dense) in an adjacency list
+    (row ``a``'s partners ``b[starts[a]:starts[a + 1]]``, see :class:`_PairRows`); with
+    ``decimals``, as :func:`_quantized` counts (a block at a time, so no float array of
+    every pair is ever whole).
 
     Sparse rows: per ``a``, its row is scattered into a dense vector once and every
     partner row ``b`` is dotted with it (one pass over ``b``'s nonzeros), about 7x
@@ -242,31 +250,32 @@ def _pair_sims(matrix: Any, a: Any, b: Any, update: Callable[[int], Any] = _igno
     import numpy as np
 
     n = matrix.shape[0]
-    out = np.empty(len(a), dtype=np.float64 if decimals is None else np.int32)
+    out = np.empty(len(b), dtype=np.float64 if decimals is None else np.int32)
     sparse = hasattr(matrix, "indptr")
     scatter = np.zeros(matrix.shape[1] if sparse else 0, dtype=np.float64)
     for first in range(0, n, TOP_ROWS):
-        lo, hi = np.searchsorted(a, [first, first + TOP_ROWS]).tolist()
+        last = min(n, first + TOP_ROWS)
+        lo, hi = int(starts[first]), int(starts[last])
         sims = np.empty(hi - lo, dtype=np.float64)
         if not sparse:
+            a = _firsts(starts, first, last)
             for start in range(lo, hi, PAIR_CHUNK):
                 end = min(hi, start + PAIR_CHUNK)
                 sims[start - lo : end - lo] = np.einsum(
-                    "ij,ij->i", matrix[a[start:end]].astype(np.float64),
+                    "ij,ij->i", matrix[a[start - lo : end - lo]].astype(np.float64),
                     matrix[b[start:end]].astype(np.float64))
         else:
             ptr, cols, vals = matrix.indptr, matrix.indices, matrix.data
-            cuts = (np.flatnonzero(np.diff(a[lo:hi])) + 1 + lo).tolist()
-            for start, end in zip([lo, *cuts], [*cuts, hi], strict=True):
+            bounds = starts[first : last + 1].tolist()
+            for row, start, end in zip(range(first, last), bounds, bounds[1:], strict=False):
                 if end == start:
                     continue
-                row = a[start]
                 own = cols[ptr[row] : ptr[row + 1]]
                 scatter[own] = vals[ptr[row] : ptr[row + 1]]
                 sims[start - lo : end - lo] = matrix[b[start:end]] @ scatter
                 scatter[own] = 0.0
         out[lo:hi] = sims if decimals is None else _quantized(sims, decimals)
-        update(min(n, first + TOP_ROWS) - first)
+        update(last - first)
     return out
 
 
@@ -284,26 +293,41 @@ def _quantized(sims: Any, decimals: int) -> Any:
     return scaled.astype(np.int32)
 
 
+def _row_starts(firsts: Any, n: int) -> Any:
+    """Where each row's pairs start among pairs sorted by their first row (``n + 1`` values)."""
+    import numpy as np
+
+    return np.concatenate([[0], np.cumsum(np.bincount(firsts, minlength=n))])
+
+
+def _firsts(starts: Any, lo: int, hi: int) -> Any:
+    """The first row of every pair of rows ``lo..hi-1`` (pairs in :func:`_row_starts` order)."""
+    import numpy as np
+
+    return np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(starts[lo : hi + 1]))
+
+
 class _PairRows:
-    """Candidate pairs as row indices ``a < b`` (sorted by ``a``, then ``b``), with the
-    order that groups them by ``b``: what ranking each row's best partners needs, built
-    once for every space. int32 indices take a quarter of the pair codes and their two
-    int64 halves."""
+    """Candidate pairs ``a < b`` as an adjacency list (row ``a``'s partners are
+    ``b[starts[a]:starts[a + 1]]``, ascending), with the order that groups them by ``b``:
+    what ranking each row's best partners needs, built once for every space. Two int32
+    arrays of the pairs' length, where the codes and their two int64 halves were three
+    int64 ones."""
 
     def __init__(self, codes: Any, n: int) -> None:
         import numpy as np
 
         index = np.int32 if n < 2**31 else np.int64
         self.n = n
-        self.a = np.empty(len(codes), dtype=index)
+        counts = np.zeros(n, dtype=np.int64)
         self.b = np.empty(len(codes), dtype=index)
         for start in range(0, len(codes), 1 << 22):  # no int64 copy of all codes at once
             part = codes[start : start + (1 << 22)]
-            self.a[start : start + len(part)] = part // n
+            counts += np.bincount(part // n, minlength=n)
             self.b[start : start + len(part)] = part % n
+        self.starts = np.concatenate([[0], np.cumsum(counts)])
         self.by_b = np.argsort(self.b, kind="stable").astype(index)
-        self.a_start = np.concatenate([[0], np.cumsum(np.bincount(self.a, minlength=n))])
-        self.b_start = np.concatenate([[0], np.cumsum(np.bincount(self.b, minlength=n))])
+        self.b_start = _row_starts(self.b, n)
 
     def top(self, ranks: Any, k: int) -> Any:
         """Codes of the pairs among each row's ``k`` best by ``ranks`` (higher first, > 0
@@ -311,14 +335,14 @@ class _PairRows:
         :data:`TOP_ROWS` rows at a time."""
         import numpy as np
 
-        n, a, b = self.n, self.a, self.b
+        n, b, starts = self.n, self.b, self.starts
         found: list[Any] = []
         for start in range(0, n, TOP_ROWS):
             end = min(n, start + TOP_ROWS)
-            f0, f1 = self.a_start[start], self.a_start[end]
+            f0, f1 = starts[start], starts[end]
             back = self.by_b[self.b_start[start] : self.b_start[end]]
-            left = np.concatenate([a[f0:f1], b[back]])
-            right = np.concatenate([b[f0:f1], a[back]])
+            left = np.concatenate([_firsts(starts, start, end), b[back]])
+            right = np.concatenate([b[f0:f1], np.searchsorted(starts, back, side="right") - 1])
             both = np.concatenate([ranks[f0:f1], ranks[back]])
             positive = both > 0
             left, right, both = left[positive], right[positive], both[positive]
@@ -378,12 +402,33 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     del pools
     rows = _PairRows(codes, n)
     del codes  # the rows hold the pairs (int32), the largest arrays of the search
+    return_free_memory()  # what the pools left in the heap
     chosen = []
-    for name, matrix, decimals in spaces:
-        with steps(f"ranking by {name}", n) as update:
-            ranks = _pair_sims(matrix, rows.a, rows.b, update, decimals)
-            chosen.append(rows.top(ranks, k))
-            del ranks
+    stop = Event()
+
+    def unless_stopped(_n: int) -> None:  # ends the second thread a block after an error
+        if stop.is_set():
+            raise RuntimeError("stopped")
+
+    with ThreadPoolExecutor(1, thread_name_prefix="dense-sims") as background:
+        try:
+            # numpy releases the GIL for the dense space's gathers and dot products (scipy's
+            # sparse ones hold it): they run on a second thread while this one scores the
+            # sparse spaces; each pair's value is its own, so the ranks are the same
+            later = [(name, background.submit(_pair_sims, matrix, rows.starts, rows.b,
+                                              unless_stopped, decimals))
+                     for name, matrix, decimals in spaces if not hasattr(matrix, "indptr")]
+            for name, matrix, decimals in spaces:
+                if hasattr(matrix, "indptr"):
+                    with steps(f"ranking by {name}", n) as update:
+                        ranks = _pair_sims(matrix, rows.starts, rows.b, update, decimals)
+                        chosen.append(rows.top(ranks, k))
+            for name, future in later:
+                with steps(f"ranking by {name}", n) as update:
+                    chosen.append(rows.top(future.result(), k))
+                    update(n)
+        finally:
+            stop.set()
     return pairs_of_codes(chosen, n)
 
 
@@ -417,7 +462,7 @@ def space_sims(matrix: Any, codes: Any) -> Any:
     """Similarity of each coded pair in one space (each pair on its own: any slice of
     ``codes`` gives the same floats as the whole)."""
     n = matrix.shape[0]
-    return _pair_sims(matrix, codes // n, codes % n)
+    return _pair_sims(matrix, _row_starts(codes // n, n), codes % n)
 
 
 def top_of_sims(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
