@@ -182,3 +182,74 @@ def test_every_step_of_the_search_counts_its_articles(tmp_path: Path) -> None:
         "ranking by word", "ranking by character", "ranking by USE"]
     for what, (total, *steps) in shown.items():
         assert total == len(profiles) and sum(steps) == total and min(steps) > 0, what
+
+
+def _reference_top(pairs: list[tuple[int, int]], ranks: list[int], k: int) -> set[tuple[int, int]]:
+    """Each row's ``k`` best partners by (higher rank, lower index), ranks > 0 only."""
+    per_row: dict[int, list[tuple[int, int]]] = {}
+    for (a, b), r in zip(pairs, ranks, strict=True):
+        if r > 0:
+            per_row.setdefault(a, []).append((-r, b))
+            per_row.setdefault(b, []).append((-r, a))
+    out = set()
+    for row, partners in per_row.items():
+        for _, other in sorted(partners)[:k]:
+            out.add((min(row, other), max(row, other)))
+    return out
+
+
+def test_ranking_blocks_equal_a_plain_per_row_sort() -> None:
+    """The block-wise ranking (adjacency list, int32 quantized sims, both row orders) picks
+    what sorting every row's partners would, with ties, empty rows and zero sims."""
+    import numpy as np
+
+    from benchmark.group import neighbours as nb
+
+    rng = np.random.default_rng(7)
+    n = 3 * nb.TOP_ROWS + 17  # several blocks, the last one short
+    a = rng.integers(0, n - 1, 40_000)
+    b = a + 1 + rng.integers(0, 50, a.size)
+    keep = b < n
+    codes = np.unique(a[keep] * n + b[keep])
+    sims = np.round(rng.random(codes.size) * 4) / 4 - 0.25  # many ties, some <= 0
+    rows = nb._PairRows(codes, n)
+    ranks = nb._quantized(sims, 9)
+    got = {(int(c // n), int(c % n)) for c in rows.top(ranks, 3)}
+    pairs = [(int(c // n), int(c % n)) for c in codes]
+    assert got == _reference_top(pairs, ranks.tolist(), 3)
+    # the path a Dask worker takes (codes and floats) gives the same codes
+    assert np.array_equal(nb.top_of_sims(codes, sims, 3, 9, n), rows.top(ranks, 3))
+
+
+def test_quantized_ranks_order_and_tie_exactly_as_rounded_floats() -> None:
+    import numpy as np
+
+    from benchmark.group.neighbours import _quantized
+
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.random(50_000) * 2 - 1, [0.0, -0.0, 1.0, 5e-10, -5e-10, 0.1234567895]])
+    for decimals in (4, 9):
+        rounded, counts = np.round(x, decimals), _quantized(x, decimals)
+        assert counts.dtype == np.int32
+        order = np.lexsort((np.arange(x.size), -rounded))
+        assert np.array_equal(order, np.lexsort((np.arange(x.size), -counts)))
+        assert np.array_equal(rounded > 0, counts > 0)
+
+
+def test_pruned_rows_and_union_keep_what_scipy_and_numpy_give() -> None:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from benchmark.group.neighbours import _pruned, _union
+
+    rng = np.random.default_rng(5)
+    dense = rng.random((300, 80)) * (rng.random((300, 80)) < 0.1)
+    dense[[0, 7, 299]] = 0.0  # empty rows, the last one among them
+    matrix = csr_matrix(dense)
+    keep = rng.random(80) < 0.5
+    pruned, selected = _pruned(matrix, keep), matrix[:, np.flatnonzero(keep)]
+    assert np.array_equal((pruned @ pruned.T.tocsr()).toarray(),
+                          (selected @ selected.T.tocsr()).toarray())  # bit for bit
+    assert np.array_equal(_pruned(matrix[10:20], keep).toarray(), pruned[10:20].toarray())
+    parts = [rng.integers(0, 1000, s) for s in (0, 5, 3000, 1)]
+    assert np.array_equal(_union([p.copy() for p in parts]), np.unique(np.concatenate(parts)))
