@@ -203,7 +203,7 @@ def test_ranking_blocks_equal_a_plain_per_row_sort() -> None:
     what sorting every row's partners would, with ties, empty rows and zero sims."""
     import numpy as np
 
-    from benchmark.group import neighbours as nb
+    from benchmark.group import ranking as nb
 
     rng = np.random.default_rng(7)
     n = 3 * nb.TOP_ROWS + 17  # several blocks, the last one short
@@ -212,8 +212,8 @@ def test_ranking_blocks_equal_a_plain_per_row_sort() -> None:
     keep = b < n
     codes = np.unique(a[keep] * n + b[keep])
     sims = np.round(rng.random(codes.size) * 4) / 4 - 0.25  # many ties, some <= 0
-    rows = nb._PairRows(codes, n)
-    ranks = nb._quantized(sims, 9)
+    rows = nb.PairRows(codes, n)
+    ranks = nb.quantized(sims, 9)
     got = {(int(c // n), int(c % n)) for c in rows.top(ranks, 3)}
     pairs = [(int(c // n), int(c % n)) for c in codes]
     assert got == _reference_top(pairs, ranks.tolist(), 3)
@@ -224,7 +224,7 @@ def test_ranking_blocks_equal_a_plain_per_row_sort() -> None:
 def test_quantized_ranks_order_and_tie_exactly_as_rounded_floats() -> None:
     import numpy as np
 
-    from benchmark.group.neighbours import _quantized
+    from benchmark.group.ranking import quantized as _quantized
 
     rng = np.random.default_rng(3)
     x = np.concatenate([rng.random(50_000) * 2 - 1, [0.0, -0.0, 1.0, 5e-10, -5e-10, 0.1234567895]])
@@ -240,7 +240,8 @@ def test_pruned_rows_and_union_keep_what_scipy_and_numpy_give() -> None:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    from benchmark.group.neighbours import _pruned, _union
+    from benchmark.group.neighbours import _pruned
+    from benchmark.group.ranking import union_codes as _union
 
     rng = np.random.default_rng(5)
     dense = rng.random((300, 80)) * (rng.random((300, 80)) < 0.1)

@@ -38,6 +38,13 @@ from benchmark.distributed.pool import return_free_memory
 from benchmark.group.encoders import EMBED_DECIMALS, _require
 from benchmark.group.features import CorpusStats, Profile, Vectors, vectors
 from benchmark.group.lexical import _sparse
+from benchmark.group.ranking import (
+    TFIDF_DECIMALS,
+    PairRows,
+    pair_sims,
+    pairs_of_codes,
+    union_codes,
+)
 
 #: HNSW out-degree and construction breadth (faiss ``IndexHNSWFlat``): recall@20 0.997
 #: against exact search on the USE vectors of a 10k-article corpus (docs/grouping.md).
@@ -55,12 +62,6 @@ SVD_ROWS = 2000
 SVD_SEED = 0
 #: Rows of a pruned product computed at a time (its output stays sparse).
 BLOCK = 256
-#: Articles whose neighbour lists are chosen at a time (memory ~ rows x pool).
-TOP_ROWS = 4096
-#: Candidate pairs scored at a time in the embedding space (memory ~ 2 x pairs x dimensions).
-PAIR_CHUNK = 4096
-#: Decimals kept of a TF-IDF cosine when ranking (as in exact search).
-TFIDF_DECIMALS = 9
 #: Rows an HNSW graph is searched with at a time (each query's answer is its own).
 SEARCH_ROWS = 4096
 #: Threads that search a built graph: queries are independent, so the answers do not
@@ -201,163 +202,7 @@ def _candidate_pairs(pools: Sequence[Any], n: int) -> Any:
         ok = (right >= 0) & (right != left)
         a, b = left[ok], right[ok]
         codes.append(np.unique(np.minimum(a, b) * n + np.maximum(a, b)))
-    return _union(codes)
-
-
-def _union(parts: list[Any]) -> Any:
-    """Sorted unique values of int64 arrays (``parts`` is emptied as they are joined).
-
-    The parts are moved one by one into one array, sorted in place and compacted in
-    place: at 100,000 articles the candidate codes are some 400 MB, and ``np.unique``
-    over a concatenation held three copies of them.
-    """
-    import numpy as np
-
-    joined = np.empty(sum(len(part) for part in parts), dtype=np.int64)
-    filled = 0
-    parts.reverse()
-    while parts:
-        part = parts.pop()
-        joined[filled : filled + len(part)] = part
-        filled += len(part)
-        del part
-    joined.sort()
-    keep = np.empty(joined.size, dtype=bool)
-    keep[:1] = True
-    np.not_equal(joined[1:], joined[:-1], out=keep[1:])
-    kept = 0
-    for start in range(0, joined.size, 1 << 22):  # each chunk lands at or before itself
-        chunk = joined[start : start + (1 << 22)][keep[start : start + (1 << 22)]]
-        joined[kept : kept + len(chunk)] = chunk
-        kept += len(chunk)
-    del keep
-    joined.resize(kept, refcheck=False)  # gives the tail back
-    return joined
-
-
-def _pair_sims(matrix: Any, starts: Any, b: Any, update: Callable[[int], Any] = _ignore,
-               decimals: int | None = None) -> Any:
-    """Similarity of every pair of rows of ``matrix`` (CSR or dense) in an adjacency list
-    (row ``a``'s partners ``b[starts[a]:starts[a + 1]]``, see :class:`_PairRows`); with
-    ``decimals``, as :func:`_quantized` counts (a block at a time, so no float array of
-    every pair is ever whole).
-
-    Sparse rows: per ``a``, its row is scattered into a dense vector once and every
-    partner row ``b`` is dotted with it (one pass over ``b``'s nonzeros), about 7x
-    faster than multiplying the two rows element by element. ``update`` is told of
-    every :data:`TOP_ROWS` rows ``a`` done.
-    """
-    import numpy as np
-
-    n = matrix.shape[0]
-    out = np.empty(len(b), dtype=np.float64 if decimals is None else np.int32)
-    sparse = hasattr(matrix, "indptr")
-    scatter = np.zeros(matrix.shape[1] if sparse else 0, dtype=np.float64)
-    for first in range(0, n, TOP_ROWS):
-        last = min(n, first + TOP_ROWS)
-        lo, hi = int(starts[first]), int(starts[last])
-        sims = np.empty(hi - lo, dtype=np.float64)
-        if not sparse:
-            a = _firsts(starts, first, last)
-            for start in range(lo, hi, PAIR_CHUNK):
-                end = min(hi, start + PAIR_CHUNK)
-                sims[start - lo : end - lo] = np.einsum(
-                    "ij,ij->i", matrix[a[start - lo : end - lo]].astype(np.float64),
-                    matrix[b[start:end]].astype(np.float64))
-        else:
-            ptr, cols, vals = matrix.indptr, matrix.indices, matrix.data
-            bounds = starts[first : last + 1].tolist()
-            for row, start, end in zip(range(first, last), bounds, bounds[1:], strict=False):
-                if end == start:
-                    continue
-                own = cols[ptr[row] : ptr[row + 1]]
-                scatter[own] = vals[ptr[row] : ptr[row + 1]]
-                sims[start - lo : end - lo] = matrix[b[start:end]] @ scatter
-                scatter[own] = 0.0
-        out[lo:hi] = sims if decimals is None else _quantized(sims, decimals)
-        update(last - first)
-    return out
-
-
-def _quantized(sims: Any, decimals: int) -> Any:
-    """``sims`` rounded to ``decimals`` as int32 counts of ``10**-decimals``.
-
-    ``np.round(x, d)`` is ``rint(x * 10**d) / 10**d``, so the counts order and tie
-    exactly as the rounded floats do, in half their memory (cosines, |x| <= 1).
-    """
-    import numpy as np
-
-    scaled = np.rint(np.multiply(sims, 10.0**decimals))
-    if scaled.size and np.abs(scaled).max() >= 2**31:
-        raise ValueError(f"similarity beyond +-{2**31 / 10**decimals:g}: not a cosine")
-    return scaled.astype(np.int32)
-
-
-def _row_starts(firsts: Any, n: int) -> Any:
-    """Where each row's pairs start among pairs sorted by their first row (``n + 1`` values)."""
-    import numpy as np
-
-    return np.concatenate([[0], np.cumsum(np.bincount(firsts, minlength=n))])
-
-
-def _firsts(starts: Any, lo: int, hi: int) -> Any:
-    """The first row of every pair of rows ``lo..hi-1`` (pairs in :func:`_row_starts` order)."""
-    import numpy as np
-
-    return np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(starts[lo : hi + 1]))
-
-
-class _PairRows:
-    """Candidate pairs ``a < b`` as an adjacency list (row ``a``'s partners are
-    ``b[starts[a]:starts[a + 1]]``, ascending), with the order that groups them by ``b``:
-    what ranking each row's best partners needs, built once for every space. Two int32
-    arrays of the pairs' length, where the codes and their two int64 halves were three
-    int64 ones."""
-
-    def __init__(self, codes: Any, n: int) -> None:
-        import numpy as np
-
-        index = np.int32 if n < 2**31 else np.int64
-        self.n = n
-        counts = np.zeros(n, dtype=np.int64)
-        self.b = np.empty(len(codes), dtype=index)
-        for start in range(0, len(codes), 1 << 22):  # no int64 copy of all codes at once
-            part = codes[start : start + (1 << 22)]
-            counts += np.bincount(part // n, minlength=n)
-            self.b[start : start + len(part)] = part % n
-        self.starts = np.concatenate([[0], np.cumsum(counts)])
-        self.by_b = np.argsort(self.b, kind="stable").astype(index)
-        self.b_start = _row_starts(self.b, n)
-
-    def top(self, ranks: Any, k: int) -> Any:
-        """Codes of the pairs among each row's ``k`` best by ``ranks`` (higher first, > 0
-        only, ties by the partner's index), every pair seen from both of its rows;
-        :data:`TOP_ROWS` rows at a time."""
-        import numpy as np
-
-        n, b, starts = self.n, self.b, self.starts
-        found: list[Any] = []
-        for start in range(0, n, TOP_ROWS):
-            end = min(n, start + TOP_ROWS)
-            f0, f1 = starts[start], starts[end]
-            back = self.by_b[self.b_start[start] : self.b_start[end]]
-            left = np.concatenate([_firsts(starts, start, end), b[back]])
-            right = np.concatenate([b[f0:f1], np.searchsorted(starts, back, side="right") - 1])
-            both = np.concatenate([ranks[f0:f1], ranks[back]])
-            positive = both > 0
-            left, right, both = left[positive], right[positive], both[positive]
-            order = np.lexsort((right, -both.astype(np.int64), left))
-            left, right = left[order], right[order]
-            chosen = np.arange(len(left)) - np.searchsorted(left, left, side="left") < k
-            lo, hi = left[chosen].astype(np.int64), right[chosen].astype(np.int64)
-            found.append(np.minimum(lo, hi) * n + np.maximum(lo, hi))
-        return _union(found)
-
-
-def _top_pairs(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
-    """Codes of the pairs among each row's ``k`` most similar candidates (rounded sim > 0,
-    ties by index), every pair seen from both of its rows."""
-    return _PairRows(codes, n).top(_quantized(sims, decimals), k)
+    return union_codes(codes)
 
 
 def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
@@ -369,7 +214,8 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
     ``profiles`` must be sorted by id (indices are id order). ``vecs`` are the
     articles' TF-IDF vectors if the caller already has them, ``matrices`` the same as
     (word, char) CSR rows. Every candidate pair is scored once per space
-    (:data:`PAIR_CHUNK` pairs at a time) and counts for both of its articles.
+    (:mod:`benchmark.group.ranking`, a block at a time) and counts for both of its
+    articles.
     ``progress(what, total)`` displays each step (pools, then ranking per space).
     """
     import numpy as np
@@ -400,7 +246,7 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
         spaces.append(("USE", dense, EMBED_DECIMALS))
     codes = _candidate_pairs(pools, n)
     del pools
-    rows = _PairRows(codes, n)
+    rows = PairRows(codes, n)
     del codes  # the rows hold the pairs (int32), the largest arrays of the search
     return_free_memory()  # what the pools left in the heap
     chosen = []
@@ -415,13 +261,13 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
             # numpy releases the GIL for the dense space's gathers and dot products (scipy's
             # sparse ones hold it): they run on a second thread while this one scores the
             # sparse spaces; each pair's value is its own, so the ranks are the same
-            later = [(name, background.submit(_pair_sims, matrix, rows.starts, rows.b,
+            later = [(name, background.submit(pair_sims, matrix, rows.starts, rows.b,
                                               unless_stopped, decimals))
                      for name, matrix, decimals in spaces if not hasattr(matrix, "indptr")]
             for name, matrix, decimals in spaces:
                 if hasattr(matrix, "indptr"):
                     with steps(f"ranking by {name}", n) as update:
-                        ranks = _pair_sims(matrix, rows.starts, rows.b, update, decimals)
+                        ranks = pair_sims(matrix, rows.starts, rows.b, update, decimals)
                         chosen.append(rows.top(ranks, k))
             for name, future in later:
                 with steps(f"ranking by {name}", n) as update:
@@ -451,31 +297,6 @@ def dense_pools(matrix: Any, k: int) -> Any:
 def pool_codes(pools: Sequence[Any], n: int) -> Any:
     """The candidate pairs of every pool of ``n`` rows, as sorted unique codes ``i * n + j``."""
     return _candidate_pairs(pools, n)
-
-
-def space_top(matrix: Any, codes: Any, k: int, decimals: int) -> Any:
-    """Codes of the pairs among each row's ``k`` best of ``codes`` in one space."""
-    return top_of_sims(codes, space_sims(matrix, codes), k, decimals, matrix.shape[0])
-
-
-def space_sims(matrix: Any, codes: Any) -> Any:
-    """Similarity of each coded pair in one space (each pair on its own: any slice of
-    ``codes`` gives the same floats as the whole)."""
-    n = matrix.shape[0]
-    return _pair_sims(matrix, _row_starts(codes // n, n), codes % n)
-
-
-def top_of_sims(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
-    """Codes of the pairs among each row's ``k`` best, from every coded pair's similarity."""
-    return _top_pairs(codes, sims, k, decimals, n)
-
-
-def pairs_of_codes(found: Sequence[Any], n: int) -> Any:
-    """Row index pairs ``(i, j)``, ``i < j``, sorted unique, of every space's codes."""
-    import numpy as np
-
-    codes = _union(list(found))
-    return np.stack([codes // n, codes % n], axis=1)
 
 
 def within_date_gap(pairs: Any, profiles: Sequence[Profile], gap: int) -> Any:

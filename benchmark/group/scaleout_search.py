@@ -9,7 +9,7 @@ are built by workers from data that never passes through the driver:
   (:func:`~benchmark.group.neighbours.sparse_pools`, ``dense_pools``), a task runs
   the MinHash LSH over all signatures, side by side;
 * one task turns the pools into candidate codes, and one task per space keeps each
-  row's ``k`` best of them (:func:`~benchmark.group.neighbours.space_top`).
+  row's ``k`` best of them (:func:`~benchmark.group.ranking.top_of_sims`).
 
 Every index sees the whole corpus in id order, so neither partitions nor task
 order can change a candidate; the driver receives only the pairs.
@@ -28,16 +28,8 @@ from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import EMBED_DECIMALS
 from benchmark.group.features import CorpusStats, Profile
 from benchmark.group.lexical import lsh_pairs_of, minhash_values
-from benchmark.group.neighbours import (
-    TFIDF_DECIMALS,
-    date_gap_mask,
-    dense_pools,
-    pairs_of_codes,
-    pool_codes,
-    space_sims,
-    sparse_pools,
-    top_of_sims,
-)
+from benchmark.group.neighbours import date_gap_mask, dense_pools, pool_codes, sparse_pools
+from benchmark.group.ranking import TFIDF_DECIMALS, pairs_of_codes, space_sims, top_of_sims
 from benchmark.group.terms import tfidf_rows
 
 #: The spaces searched for neighbours ("dense": the USE vectors, with embeddings on).
