@@ -44,6 +44,7 @@ from benchmark.group.ranking import (
     pair_sims,
     pairs_of_codes,
     union_codes,
+    value_counts,
 )
 
 #: HNSW out-degree and construction breadth (faiss ``IndexHNSWFlat``): recall@20 0.997
@@ -122,7 +123,7 @@ def _frequent_pools(matrix: Any, pool: int, steps: StepProgress = no_display,
     import numpy as np
 
     n = matrix.shape[0]
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    df = value_counts(matrix.indices, matrix.shape[1])
     cols = np.flatnonzero(df > rare_limit(n))
     if cols.size == 0:
         return None
@@ -153,7 +154,7 @@ def _rare_pools(matrix: Any, pool: int, update: Callable[[int], Any] = _ignore) 
     import numpy as np
 
     n = matrix.shape[0]
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    df = value_counts(matrix.indices, matrix.shape[1])
     rare = (df > 1) & (df <= rare_limit(n))
     # only the transpose is kept whole; each block's rows are pruned as they are needed
     pruned_t = _pruned(matrix, rare).T.tocsr()
@@ -180,11 +181,12 @@ def _pruned(rows: Any, keep: Any) -> Any:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    kept = keep[rows.indices]
+    kept, ptr = keep[rows.indices], rows.indptr
     counts = np.zeros(rows.shape[0], dtype=np.int64)
-    full = np.flatnonzero(np.diff(rows.indptr))  # a segment per nonempty row (no nnz-long sum)
-    if full.size:
-        counts[full] = np.add.reduceat(kept, rows.indptr[full], dtype=np.int64)
+    for r0 in range(0, rows.shape[0], BLOCK):  # int64 sums of a block's nonzeros, not all
+        r1 = min(rows.shape[0], r0 + BLOCK)
+        ends = np.concatenate([[0], np.cumsum(kept[ptr[r0] : ptr[r1]], dtype=np.int64)])
+        counts[r0:r1] = ends[ptr[r0 + 1 : r1 + 1] - ptr[r0]] - ends[ptr[r0:r1] - ptr[r0]]
     indptr = np.concatenate([[0], np.cumsum(counts)])
     return csr_matrix((rows.data[kept], rows.indices[kept], indptr), shape=rows.shape)
 
