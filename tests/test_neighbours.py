@@ -198,12 +198,14 @@ def _reference_top(pairs: list[tuple[int, int]], ranks: list[int], k: int) -> se
     return out
 
 
-def test_ranking_blocks_equal_a_plain_per_row_sort() -> None:
+def test_ranking_blocks_equal_a_plain_per_row_sort(monkeypatch: pytest.MonkeyPatch) -> None:
     """The block-wise ranking (adjacency list, int32 quantized sims, both row orders) picks
     what sorting every row's partners would, with ties, empty rows and zero sims."""
     import numpy as np
 
     from benchmark.group import ranking as nb
+
+    monkeypatch.setattr(nb, "CHUNK", 997)  # the chunked counts and counting sort, many chunks
 
     rng = np.random.default_rng(7)
     n = 3 * nb.TOP_ROWS + 17  # several blocks, the last one short
@@ -212,7 +214,7 @@ def test_ranking_blocks_equal_a_plain_per_row_sort() -> None:
     keep = b < n
     codes = np.unique(a[keep] * n + b[keep])
     sims = np.round(rng.random(codes.size) * 4) / 4 - 0.25  # many ties, some <= 0
-    rows = nb.PairRows(codes, n)
+    rows = nb.PairRows([codes], n)
     ranks = nb.quantized(sims, 9)
     got = {(int(c // n), int(c % n)) for c in rows.top(ranks, 3)}
     pairs = [(int(c // n), int(c % n)) for c in codes]
@@ -242,6 +244,7 @@ def test_pruned_rows_and_union_keep_what_scipy_and_numpy_give() -> None:
 
     from benchmark.group.neighbours import _pruned
     from benchmark.group.ranking import union_codes as _union
+    from benchmark.group.ranking import value_counts
 
     rng = np.random.default_rng(5)
     dense = rng.random((300, 80)) * (rng.random((300, 80)) < 0.1)
@@ -254,3 +257,4 @@ def test_pruned_rows_and_union_keep_what_scipy_and_numpy_give() -> None:
     assert np.array_equal(_pruned(matrix[10:20], keep).toarray(), pruned[10:20].toarray())
     parts = [rng.integers(0, 1000, s) for s in (0, 5, 3000, 1)]
     assert np.array_equal(_union([p.copy() for p in parts]), np.unique(np.concatenate(parts)))
+    assert np.array_equal(value_counts(parts[2], 1000), np.bincount(parts[2], minlength=1000))

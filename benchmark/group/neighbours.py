@@ -246,10 +246,9 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
         dense = np.vstack([p.embedding for p in profiles])  # float32 (sims widen a chunk)
         pools.append(_dense_pools(dense, pool, steps, "USE vectors"))
         spaces.append(("USE", dense, EMBED_DECIMALS))
-    codes = _candidate_pairs(pools, n)
+    codes = [_candidate_pairs(pools, n)]
     del pools
-    rows = PairRows(codes, n)
-    del codes  # the rows hold the pairs (int32), the largest arrays of the search
+    rows = PairRows(codes, n)  # takes the codes: the pairs as int32 rows from here on
     return_free_memory()  # what the pools left in the heap
     chosen = []
     stop = Event()

@@ -17,6 +17,8 @@ from typing import Any
 TOP_ROWS = 4096
 #: Candidate pairs scored at a time in the embedding space (memory ~ 2 x pairs x dimensions).
 PAIR_CHUNK = 4096
+#: Pairs (or indices) handled at a time where a whole-array step would widen them to int64.
+CHUNK = 1 << 22
 #: Decimals kept of a TF-IDF cosine when ranking (as in exact search).
 TFIDF_DECIMALS = 9
 
@@ -43,8 +45,8 @@ def union_codes(parts: list[Any]) -> Any:
     keep[:1] = True
     np.not_equal(joined[1:], joined[:-1], out=keep[1:])
     kept = 0
-    for start in range(0, joined.size, 1 << 22):  # each chunk lands at or before itself
-        chunk = joined[start : start + (1 << 22)][keep[start : start + (1 << 22)]]
+    for start in range(0, joined.size, CHUNK):  # each chunk lands at or before itself
+        chunk = joined[start : start + CHUNK][keep[start : start + CHUNK]]
         joined[kept : kept + len(chunk)] = chunk
         kept += len(chunk)
     del keep
@@ -118,8 +120,8 @@ def value_counts(values: Any, size: int) -> Any:
     import numpy as np
 
     counts = np.zeros(size, dtype=np.int64)
-    for start in range(0, len(values), 1 << 22):
-        counts += np.bincount(values[start : start + (1 << 22)], minlength=size)
+    for start in range(0, len(values), CHUNK):
+        counts += np.bincount(values[start : start + CHUNK], minlength=size)
     return counts
 
 
@@ -137,6 +139,20 @@ def _firsts(starts: Any, lo: int, hi: int) -> Any:
     return np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(starts[lo : hi + 1]))
 
 
+def _split_codes(codes: Any, n: int, index: Any) -> tuple[Any, Any]:
+    """The second rows ``b`` (as ``index``) of pair codes ``a * n + b`` and how many pairs
+    each first row has, a chunk at a time (no int64 copy of all of them)."""
+    import numpy as np
+
+    counts = np.zeros(n, dtype=np.int64)
+    second = np.empty(len(codes), dtype=index)
+    for start in range(0, len(codes), CHUNK):
+        part = codes[start : start + CHUNK]
+        counts += np.bincount(part // n, minlength=n)
+        second[start : start + len(part)] = part % n
+    return second, counts
+
+
 class PairRows:
     """Candidate pairs ``a < b`` as an adjacency list (row ``a``'s partners are
     ``b[starts[a]:starts[a + 1]]``, ascending), with the order that groups them by ``b``:
@@ -144,20 +160,27 @@ class PairRows:
     arrays of the pairs' length, where the codes and their two int64 halves were three
     int64 ones."""
 
-    def __init__(self, codes: Any, n: int) -> None:
+    def __init__(self, codes: list[Any], n: int) -> None:
+        """From ``[codes]``, one sorted unique array of pair codes ``a * n + b`` (taken out
+        of the list, so that it is freed as soon as it has been read)."""
         import numpy as np
 
         index = np.int32 if n < 2**31 else np.int64
         self.n = n
-        counts = np.zeros(n, dtype=np.int64)
-        self.b = np.empty(len(codes), dtype=index)
-        for start in range(0, len(codes), 1 << 22):  # no int64 copy of all codes at once
-            part = codes[start : start + (1 << 22)]
-            counts += np.bincount(part // n, minlength=n)
-            self.b[start : start + len(part)] = part % n
+        self.b, counts = _split_codes(codes.pop(), n, index)  # the codes are freed here
         self.starts = np.concatenate([[0], np.cumsum(counts)])
-        self.by_b = np.argsort(self.b, kind="stable").astype(index)
         self.b_start = _row_starts(self.b, n)
+        # positions grouped by b (ascending within a group): a counting sort a chunk at a
+        # time, where np.argsort would return int64 positions of every pair
+        self.by_b = np.empty(len(self.b), dtype=index)
+        cursor = self.b_start[:-1].copy()
+        for start in range(0, len(self.b), CHUNK):
+            values = self.b[start : start + CHUNK]
+            order = np.argsort(values, kind="stable")
+            ordered = values[order]
+            rank = np.arange(len(ordered)) - np.searchsorted(ordered, ordered, side="left")
+            self.by_b[cursor[ordered] + rank] = order + start
+            cursor += np.bincount(values, minlength=n)
 
     def top(self, ranks: Any, k: int) -> Any:
         """Codes of the pairs among each row's ``k`` best by ``ranks`` (higher first, > 0
@@ -194,7 +217,7 @@ def space_sims(matrix: Any, codes: Any) -> Any:
 def top_of_sims(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
     """Codes of the pairs among each row's ``k`` best (rounded similarity > 0, ties by
     index), from every coded pair's similarity; every pair counts for both its rows."""
-    return PairRows(codes, n).top(quantized(sims, decimals), k)
+    return PairRows([codes], n).top(quantized(sims, decimals), k)
 
 
 def pairs_of_codes(found: Sequence[Any], n: int) -> Any:
