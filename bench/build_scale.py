@@ -4,7 +4,7 @@ For every size a synthetic crawl with ground-truth stories is generated
 (:mod:`benchmark.ingest.synthetic`, seeded), then built once per profile, each
 build in a fresh process that reports its own wall time, CPU time (user +
 system, the encoding pool's worker processes included), peak RSS (``ru_maxrss``)
-and the build's time per stage. The grouping in ``clusters.jsonl`` is scored
+the build's time per stage and the dataset's fingerprint. The grouping in ``clusters.jsonl`` is scored
 against the stories: pairwise precision, recall and F1. The baseline, an older
 commit (``--baseline-ref``, default the commit before issue 14), is extracted
 with ``git archive`` and built on the same corpora in the same run, at the sizes
@@ -65,7 +65,8 @@ print(json.dumps({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime + ch.ru_utime +
                   "peak_rss_mb": ru.ru_maxrss / 1024,
                   "worker_peak_rss_mb": ch.ru_maxrss / 1024,
                   "seconds": getattr(report, "seconds", {}),
-                  "clusters": report.clusters, "examples": sum(report.examples.values())}))
+                  "clusters": report.clusters, "examples": sum(report.examples.values()),
+                  "fingerprint": getattr(report, "fingerprint", None)}))
 """
 
 
@@ -262,7 +263,7 @@ def main() -> None:
                     results["runs"].append(row)
                     print(f"{code} {profile} {n}: " + json.dumps(
                         {k: row.get(k) for k in ("wall", "cpu", "peak_rss_mb", "f1",
-                                                 "error")}), file=sys.stderr, flush=True)
+                                                 "fingerprint", "error")}), file=sys.stderr, flush=True)
                     args.json.write_text(json.dumps(results, indent=2) + "\n")
     results["fits"] = fits(results["runs"])
     args.json.write_text(json.dumps(results, indent=2) + "\n")
