@@ -3,12 +3,12 @@
 For every size a synthetic crawl with ground-truth stories is generated
 (:mod:`benchmark.ingest.synthetic`, seeded), then built once per profile, each
 build in a fresh process that reports its own wall time, CPU time (user +
-system, the encoding pool's worker processes included), peak RSS (``ru_maxrss``)
-the build's time per stage and the dataset's fingerprint. The grouping in ``clusters.jsonl`` is scored
-against the stories: pairwise precision, recall and F1. The baseline, an older
-commit (``--baseline-ref``, default the commit before issue 14), is extracted
-with ``git archive`` and built on the same corpora in the same run, at the sizes
-it can reach.
+system, the encoding pool's worker processes included), peak RSS (``ru_maxrss``),
+the build's time per stage and the dataset's fingerprint. The grouping in
+``clusters.jsonl`` is scored against the stories: pairwise precision, recall and
+F1. The baseline, an older commit (``--baseline-ref``, default the commit before
+issue 14), is extracted with ``git archive`` and built on the same corpora in the
+same run, at the sizes it can reach.
 
 A least-squares fit of log(wall) on log(size) per code and profile gives the
 scaling exponent; larger sizes are extrapolated from it and marked as such.
@@ -261,9 +261,10 @@ def main() -> None:
                     row = build_once(root, corpus, work, profile, truth, args.timeout)
                     row.update(code=code, profile=profile, articles=n)
                     results["runs"].append(row)
-                    print(f"{code} {profile} {n}: " + json.dumps(
-                        {k: row.get(k) for k in ("wall", "cpu", "peak_rss_mb", "f1",
-                                                 "fingerprint", "error")}), file=sys.stderr, flush=True)
+                    keys = ("wall", "cpu", "peak_rss_mb", "f1", "fingerprint", "error")
+                    print(f"{code} {profile} {n}: "
+                          + json.dumps({k: row.get(k) for k in keys}), file=sys.stderr,
+                          flush=True)
                     args.json.write_text(json.dumps(results, indent=2) + "\n")
     results["fits"] = fits(results["runs"])
     args.json.write_text(json.dumps(results, indent=2) + "\n")
