@@ -13,6 +13,7 @@ from typing import Any
 
 from benchmark.group.encoders import EMBED_DECIMALS
 from benchmark.group.features import CorpusStats, Profile, vectors
+from benchmark.group.ranking import union_codes
 from benchmark.group.terms import SparseVector
 
 #: datasketch's MinHash scheme, named so that its default cannot change the candidates
@@ -81,7 +82,7 @@ def band_pairs(signatures: Any, bands: int, rows: int) -> Any:
                 members = np.sort(order[lo:hi]).astype(np.int64)
                 i, j = np.triu_indices(hi - lo, 1)
                 codes.append(members[i] * n + members[j])
-    return np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+    return union_codes(codes)
 
 
 def lsh_index_pairs(profiles: Sequence[Profile], threshold: float, num_perm: int,
