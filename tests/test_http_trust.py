@@ -185,3 +185,50 @@ def test_api_key_and_password_never_reach_out_or_the_console(
     assert any("Bearer ***" in why for row in summary["systems"]
                for why in row["failures"].values())
 
+
+
+def test_a_commands_url_password_and_token_are_masked_everywhere_it_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``cmd:`` runs with a URL password and a ``--token`` on its command line, but the
+    label, the file names, the recorded config, the cache and a failure's stderr tail
+    show ``***`` (a bare positional secret cannot be told from text: keys belong in the
+    environment, docs/systems.md)."""
+    import sys
+
+    from benchmark.cli import main
+    from benchmark.dataset.export import write_dataset
+
+    data = tmp_path / "data"
+    write_dataset(data, name="seeds", splits={"test": seed_examples()}, settings={}, counts={})
+    script = tmp_path / "echo.py"
+    script.write_text(
+        "import json, sys\n"
+        "url = sys.argv[sys.argv.index('--api') + 1]\n"
+        "assert '***' not in url, url  # the real password reached the command\n"
+        "if '--fail' in sys.argv:\n"
+        "    sys.exit(f'cannot reach {url} with Bearer ' + sys.argv[-1])\n"
+        "for line in sys.stdin:\n"
+        "    r = json.loads(line)\n"
+        "    print(json.dumps({'id': r['id'], 'summary': r['document'][:80]}))\n")
+    url = f"http://bob:{PASSWORD}@127.0.0.1:9/v1"
+    specs = [f"cmd:{sys.executable} {script} --api {url} --token {KEY}",
+             f"cmd:{sys.executable} {script} --api {url} --fail {KEY}"]
+    out = tmp_path / "runs"
+    argv = ["run", "--dataset", str(data), "--out", str(out), "--no-progress",
+            "--max-failures", "100%", "--system", specs[0], "--system", specs[1]]
+    try:
+        main(argv)
+    except SystemExit as exc:
+        assert exc.code in (0, None), capsys.readouterr().err
+    console = capsys.readouterr()
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) >= 4
+    for text in [console.out, console.err, *(str(p) for p in files),
+                 *(p.read_text("utf-8", "replace") for p in files)]:
+        assert PASSWORD not in text
+        assert f"--token {KEY}" not in text
+    summary = json.loads((out / "_summary.json").read_text())
+    reasons = [why for row in summary["systems"] for why in row["failures"].values()]
+    assert reasons and all("bob:***@" in why for why in reasons)
+    assert any(row["failures"] == {} for row in summary["systems"])  # the real one ran

@@ -22,6 +22,7 @@ from typing import Any
 
 from benchmark.errors import ConfigError
 from benchmark.systems.registry import System, get_system
+from benchmark.systems.secrets import redact
 from benchmark.systems.spec import make_config, parse_value, split_options
 
 ADAPTER_PREFIXES = ("py", "cmd", "file", "http")
@@ -87,9 +88,10 @@ def system_label(system: System) -> str:
     configs of one system never share a label.
     """
     label = getattr(system, "label", None)
-    if isinstance(label, str) and label:
-        return label
-    defaults = type(system).Config().model_dump(mode="json")
-    current = system.config.model_dump(mode="json")
-    changed = [f"{k}={json.dumps(v)}" for k, v in sorted(current.items()) if defaults.get(k) != v]
-    return f"{system.name}:{','.join(changed)}" if changed else system.name
+    if not (isinstance(label, str) and label):
+        defaults = type(system).Config().model_dump(mode="json")
+        current = system.config.model_dump(mode="json")
+        changed = [f"{k}={json.dumps(v)}" for k, v in sorted(current.items())
+                   if defaults.get(k) != v]
+        label = f"{system.name}:{','.join(changed)}" if changed else system.name
+    return redact(label)  # names files and results: no URL password or bearer token

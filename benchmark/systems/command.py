@@ -22,6 +22,7 @@ from pydantic import Field, field_validator
 from benchmark.errors import ConfigError
 from benchmark.schema import Example
 from benchmark.systems.registry import Failure, SystemConfig
+from benchmark.systems.secrets import redact
 from benchmark.systems.spec import BatchAdapter, make_config
 from benchmark.systems.worker import kill_process_group, tracked_child, was_stopped
 
@@ -93,11 +94,11 @@ class CommandSystem(BatchAdapter):
     def __init__(self, config: SystemConfig | None = None) -> None:
         super().__init__(config)
         assert isinstance(self.config, CommandConfig)
-        self.label = f"cmd:{self.config.command}"
+        self.label = redact(f"cmd:{self.config.command}")  # shown in errors and results
         try:
             self.argv = shlex.split(self.config.command)
         except ValueError as exc:
-            raise ConfigError(f"cmd: cannot parse command '{self.config.command}': {exc}") from exc
+            raise ConfigError(f"cannot parse command '{self.label}': {exc}") from exc
         if not self.argv:
             raise ConfigError("cmd: empty command")
 
@@ -127,7 +128,7 @@ class CommandSystem(BatchAdapter):
                 text=True, encoding="utf-8", errors="replace", start_new_session=True,
             )
         except OSError as exc:
-            raise ConfigError(f"cmd: cannot start '{self.config.command}': {exc}") from exc
+            raise ConfigError(f"cannot start '{self.label}': {exc}") from exc
         try:
             with tracked_child(proc):  # the runner kills it if the run is interrupted
                 stdout, stderr = proc.communicate(payload, timeout=self.config.timeout)
@@ -143,7 +144,7 @@ class CommandSystem(BatchAdapter):
         if was_stopped(proc):  # killed because the run stops: not the system's failure
             raise KeyboardInterrupt
         if proc.returncode != 0:
-            tail = stderr_tail(stderr) or "(stderr was empty)"
+            tail = redact(stderr_tail(stderr)) or "(stderr was empty)"
             reason = f"command exited with status {proc.returncode}; stderr tail:\n{tail}"
             return [Failure(reason) for _ in examples]
         return parse_outputs(stdout, examples)

@@ -98,11 +98,14 @@ class System:
         """Name, full config and code: the cache key and what a RunResult records.
 
         ``code`` (:meth:`code_identity`) is there so that editing a system's code
-        misses the prediction cache instead of returning the old predictions.
+        misses the prediction cache instead of returning the old predictions. URL
+        passwords and bearer tokens in the config are masked: this is written out.
         """
         if getattr(self, "_code", None) is None:
             self._code = self.code_identity()
-        return {"name": self.name, "config": self.config.model_dump(mode="json"),
+        from benchmark.systems.secrets import redact_values
+
+        return {"name": self.name, "config": redact_values(self.config.model_dump(mode="json")),
                 "code": self._code}
 
     def code_identity(self) -> dict[str, Any]:

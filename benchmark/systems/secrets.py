@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 MASK = "***"
@@ -27,6 +28,19 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         text = text.replace(secret, MASK)
     text = _SCHEME_TOKEN.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
     return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+
+
+def redact_values(value: Any) -> Any:
+    """:func:`redact` applied to every string in a JSON-like value (dicts, lists): what a
+    system's config looks like when it is recorded (a ``cmd:`` command may hold a URL
+    with a password, or a token on its command line)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: redact_values(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_values(v) for v in value]
+    return value
 
 
 def split_password(url: str) -> tuple[str, tuple[str, str] | None]:
