@@ -3,7 +3,10 @@
 For every size a synthetic crawl with ground-truth stories is generated
 (:mod:`benchmark.ingest.synthetic`, seeded), then built once per profile, each
 build in a fresh process that reports its own wall time, CPU time (user +
-system, the encoding pool's worker processes included), peak RSS (``ru_maxrss``),
+system, the encoding pool's worker processes included), peak RSS (``ru_maxrss`` of the
+building process; and ``tree_peak_rss_mb``, the RSS of that process plus its worker
+processes summed, sampled every 0.25 s: a worker's own ``ru_maxrss`` would start from
+its parent's high-water mark, so it cannot be read as the worker's memory),
 the build's time per stage and the dataset's fingerprint. The grouping in
 ``clusters.jsonl`` is scored against the stories: pairwise precision, recall and
 F1. The baseline, an older commit (``--baseline-ref``, default the commit before
@@ -48,22 +51,38 @@ GROUP_SETTINGS: dict[str, dict[str, bool]] = {
 
 #: Runs in the child process: build, then print one JSON line of measurements.
 CHILD = r"""
-import json, resource, sys, time
+import json, resource, sys, threading, time
+import psutil
 root, corpus, out, settings = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 sys.path.insert(0, root)
 import benchmark
 assert benchmark.__file__.startswith(root), (benchmark.__file__, root)
 from benchmark.dataset.build import build_config, build_dataset
 config = build_config(None, {"group": settings})
+tree_peak, done = [0], threading.Event()
+
+def watch():  # RSS of this process plus its workers, summed, every quarter second
+    me = psutil.Process()
+    while not done.wait(0.25):
+        total = 0
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass  # a worker that just ended
+        tree_peak[0] = max(tree_peak[0], total)
+
+threading.Thread(target=watch, daemon=True).start()
 start = time.monotonic()
 report = build_dataset(corpus, out, config, progress=False)
 wall = time.monotonic() - start
+done.set()
 ru = resource.getrusage(resource.RUSAGE_SELF)
 # the encoding pool's worker processes are reaped children: their CPU counts too
 ch = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime + ch.ru_utime + ch.ru_stime,
                   "peak_rss_mb": ru.ru_maxrss / 1024,
-                  "worker_peak_rss_mb": ch.ru_maxrss / 1024,
+                  "tree_peak_rss_mb": tree_peak[0] / 2**20,
                   "seconds": getattr(report, "seconds", {}),
                   "clusters": report.clusters, "examples": sum(report.examples.values()),
                   "fingerprint": getattr(report, "fingerprint", None)}))
@@ -171,7 +190,8 @@ def _stages(seconds: dict[str, float]) -> str:
 
 def table(results: dict[str, Any], project: list[int]) -> str:
     """The Markdown table of every measured row, the exponents and the projections."""
-    lines = ["| code | profile | articles | wall | CPU | peak RSS | P | R | F1 | "
+    lines = ["| code | profile | articles | wall | CPU | peak RSS (build / with workers) "
+             "| P | R | F1 | "
              "per stage (wall) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results["runs"]:
         if "error" in r:
@@ -180,7 +200,9 @@ def table(results: dict[str, Any], project: list[int]) -> str:
             continue
         lines.append(
             f"| {r['code']} | {r['profile']} | {r['articles']} | {_fmt_s(r['wall'])} | "
-            f"{_fmt_s(r['cpu'])} | {r['peak_rss_mb']:.0f} MB | {r['precision']:.3f} | "
+            f"{_fmt_s(r['cpu'])} | {r['peak_rss_mb']:.0f} MB"
+            + (f" / {r['tree_peak_rss_mb']:.0f} MB" if "tree_peak_rss_mb" in r else "")
+            + f" | {r['precision']:.3f} | "
             f"{r['recall']:.3f} | {r['f1']:.3f} | {_stages(r.get('seconds') or {})} |")
     lines += ["", "| code | profile | exponent (CPU) | RSS per 1,000 articles | " + " | ".join(
         f"CPU at {n:,} (projected)" for n in project) + " |",

@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             record["runs"][label]["edge_recall"] = round(len(hit) / max(1, len(edges)), 4)
             print(f"{label}: accepted edges among exact candidates {len(edges)}; recall "
                   f"{len(hit) / max(1, len(edges)):.4f} ({len(edges - hit)} missed)")
-        # what dropping the date-vetoed neighbour pairs (cluster.candidate_pairs) costs:
+        # what dropping the date-vetoed neighbour pairs (neighbours.candidate_pairs) costs:
         # accepted edges among them that the LSH reprint candidates do not also hold
         lsh = lsh_pairs(profiles, config.reprint_threshold, config.num_perm, config.seed)
         index = {p.id: i for i, p in enumerate(profiles)}

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import shared_file
 
-from benchmark.group import GroupConfig, corpus_stats, profile
-from benchmark.group.cluster import PairJudge, candidate_pairs
+from benchmark.group import GroupConfig, PairJudge, candidate_pairs, corpus_stats, profile
 from benchmark.group.features import CorpusStats, Profile
 from benchmark.group.lexical import (
     exact_neighbour_pairs,
@@ -215,12 +214,13 @@ def test_ranking_blocks_equal_a_plain_per_row_sort(monkeypatch: pytest.MonkeyPat
     codes = np.unique(a[keep] * n + b[keep])
     sims = np.round(rng.random(codes.size) * 4) / 4 - 0.25  # many ties, some <= 0
     rows = nb.PairRows([codes], n)
-    ranks = nb.quantized(sims, 9)
-    got = {(int(c // n), int(c % n)) for c in rows.top(ranks, 3)}
     pairs = [(int(c // n), int(c % n)) for c in codes]
-    assert got == _reference_top(pairs, ranks.tolist(), 3)
-    # the path a Dask worker takes (codes and floats) gives the same codes
-    assert np.array_equal(nb.top_of_sims(codes, sims, 3, 9, n), rows.top(ranks, 3))
+    for decimals in (9, 4):  # int32 counts (TF-IDF) and int16 ones (embeddings)
+        ranks = nb.quantized(sims, decimals)
+        got = {(int(c // n), int(c % n)) for c in rows.top(ranks, 3)}
+        assert got == _reference_top(pairs, ranks.tolist(), 3)
+        # the path a Dask worker takes (codes and floats) gives the same codes
+        assert np.array_equal(nb.top_of_sims(codes, sims, 3, decimals, n), rows.top(ranks, 3))
 
 
 def test_quantized_ranks_order_and_tie_exactly_as_rounded_floats() -> None:
@@ -232,7 +232,7 @@ def test_quantized_ranks_order_and_tie_exactly_as_rounded_floats() -> None:
     x = np.concatenate([rng.random(50_000) * 2 - 1, [0.0, -0.0, 1.0, 5e-10, -5e-10, 0.1234567895]])
     for decimals in (4, 9):
         rounded, counts = np.round(x, decimals), _quantized(x, decimals)
-        assert counts.dtype == np.int32
+        assert counts.dtype == (np.int16 if decimals == 4 else np.int32)
         order = np.lexsort((np.arange(x.size), -rounded))
         assert np.array_equal(order, np.lexsort((np.arange(x.size), -counts)))
         assert np.array_equal(rounded > 0, counts > 0)

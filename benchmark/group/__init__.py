@@ -7,7 +7,7 @@ what it measured: ``docs/grouping.md``.
 
 from __future__ import annotations
 
-from benchmark.group.cluster import PairJudge, candidate_pairs, group_articles, group_profiles
+from benchmark.group.cluster import PairJudge, group_articles, group_profiles
 from benchmark.group.config import GroupConfig
 from benchmark.group.event import (
     EVENT_MODEL,
@@ -24,6 +24,7 @@ from benchmark.group.features import (
     profile,
     profile_features,
 )
+from benchmark.group.neighbours import candidate_pairs
 
 __all__ = [
     "EVENT_MODEL",

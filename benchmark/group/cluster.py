@@ -15,7 +15,7 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
-from itertools import combinations, pairwise
+from itertools import pairwise
 from typing import Any
 
 from benchmark.distributed.pool import ordered_map, return_free_memory
@@ -34,14 +34,8 @@ from benchmark.group.features import (
     profile_chunk,
     profile_features,
 )
-from benchmark.group.lexical import lsh_index_pairs
 from benchmark.group.linkage import components, link_components
-from benchmark.group.neighbours import (
-    StepProgress,
-    neighbour_index_pairs,
-    no_display,
-    within_date_gap,
-)
+from benchmark.group.neighbours import StepProgress, candidate_pairs, stacked_embeddings
 from benchmark.group.terms import TermCounts, key_jaccard, tfidf_rows
 from benchmark.group.vectorcache import VectorCache
 from benchmark.ingest.store import ArticleStore
@@ -311,37 +305,6 @@ class PairJudge:
         return [e for _, e in sorted(self._cache.items())]
 
 
-def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
-                    config: GroupConfig, vecs: Sequence[Vectors] | None = None,
-                    matrices: tuple[Any, Any] | None = None,
-                    progress: StepProgress | None = None) -> list[tuple[str, str]]:
-    """All pairs on small corpora; LSH + approximate nearest-neighbour candidates on large ones.
-
-    Neighbour pairs whose publication dates are both known and further apart than
-    ``max_date_gap_days`` are dropped before judging: they can only be reprint edges,
-    and reprints are LSH's candidates.
-
-    ``profiles`` sorted by id; ``vecs`` their TF-IDF vectors if already computed,
-    ``matrices`` the same as (word, char) CSR rows (:func:`~benchmark.group.terms.tfidf_rows`).
-    ``progress(what, total)`` displays each step of the search, counted in articles.
-    """
-    ids = [p.id for p in profiles]
-    if len(ids) <= config.exhaustive_below:
-        return list(combinations(ids, 2))
-    import numpy as np
-
-    n = len(ids)
-    with (progress or no_display)("reprint sketches", n) as update:
-        reprints = lsh_index_pairs(profiles, config.reprint_threshold, config.num_perm,
-                                   config.seed, update)
-    found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs, matrices, progress)
-    if config.max_date_gap_days is not None:  # vetoed as events; reprints come from LSH
-        found = found[within_date_gap(found, profiles, config.max_date_gap_days)]
-    # codes i * n + j (i < j) sort like the id pairs: ids are sorted
-    codes = np.union1d(reprints, found[:, 0] * n + found[:, 1])
-    return [(ids[c // n], ids[c % n]) for c in codes.tolist()]
-
-
 def sorted_unique(articles: Iterable[Article]) -> list[Article]:
     """Articles sorted by id; a repeated id is an InputError (grouping needs unique ids)."""
     ordered = sorted(articles, key=lambda a: a.id)
@@ -473,6 +436,12 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
         profiles[i] = replace(p, chars=TermCounts())
     chars, char_vecs = tfidf_rows(char_counts, stats.df_char, stats.idf, release=True)
     del char_counts
+    dense = None
+    if profiles and all(p.embedding is not None for p in profiles):
+        # one copy of the USE vectors too: the search's matrix, and a row view per profile
+        dense = stacked_embeddings(profiles)
+        for i, p in enumerate(profiles):
+            profiles[i] = replace(p, embedding=dense[i])
     return_free_memory()
     vecs = list(zip(word_vecs, char_vecs, strict=True))
     del word_vecs, char_vecs
@@ -483,8 +452,9 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
                       gate=gate if isinstance(gate, tuple) else None,
                       gate_rank=rank if isinstance(rank, int) else None, e5_source=e5_source,
                       vectors={p.id: v for p, v in zip(profiles, vecs, strict=True)})
-    pairs = candidate_pairs(profiles, stats, config, vecs, (words, chars), search_progress)
-    del words, chars
+    pairs = candidate_pairs(profiles, stats, config, vecs, (words, chars), search_progress,
+                            dense)
+    del words, chars, dense
     return_free_memory()  # the search's arrays: the judge's edges are Python objects elsewhere
     if judge.gate is not None:
         sent = judge.prefetch_e5(pairs)

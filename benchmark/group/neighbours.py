@@ -31,13 +31,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
+from itertools import combinations
 from threading import Event
 from typing import Any
 
 from benchmark.distributed.pool import return_free_memory
+from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import EMBED_DECIMALS, _require
 from benchmark.group.features import CorpusStats, Profile, Vectors, vectors
-from benchmark.group.lexical import _sparse
+from benchmark.group.lexical import _sparse, lsh_index_pairs
 from benchmark.group.ranking import (
     TFIDF_DECIMALS,
     PairRows,
@@ -210,12 +212,14 @@ def _candidate_pairs(pools: Sequence[Any], n: int) -> Any:
 def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: int,
                           vecs: Sequence[Vectors] | None = None,
                           matrices: tuple[Any, Any] | None = None,
-                          progress: StepProgress | None = None) -> Any:
+                          progress: StepProgress | None = None,
+                          embeddings: Any | None = None) -> Any:
     """Candidate pairs (row indices ``i < j``, sorted, unique) from each article's ``k`` nearest.
 
     ``profiles`` must be sorted by id (indices are id order). ``vecs`` are the
     articles' TF-IDF vectors if the caller already has them, ``matrices`` the same as
-    (word, char) CSR rows. Every candidate pair is scored once per space
+    (word, char) CSR rows, ``embeddings`` the USE vectors as one float32 matrix (rows
+    in id order; else stacked from the profiles). Every candidate pair is scored once per space
     (:mod:`benchmark.group.ranking`, a block at a time) and counts for both of its
     articles.
     ``progress(what, total)`` displays each step (pools, then ranking per space).
@@ -242,8 +246,8 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
             pools.append(found)
     spaces: list[tuple[str, Any, int]] = [("word", words, TFIDF_DECIMALS),
                                           ("character", chars, TFIDF_DECIMALS)]
-    if all(p.embedding is not None for p in profiles):
-        dense = np.vstack([p.embedding for p in profiles])  # float32 (sims widen a chunk)
+    if embeddings is not None or all(p.embedding is not None for p in profiles):
+        dense = embeddings if embeddings is not None else stacked_embeddings(profiles)
         pools.append(_dense_pools(dense, pool, steps, "USE vectors"))
         spaces.append(("USE", dense, EMBED_DECIMALS))
     codes = [_candidate_pairs(pools, n)]
@@ -277,6 +281,47 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
         finally:
             stop.set()
     return pairs_of_codes(chosen, n)
+
+
+def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
+                    config: GroupConfig, vecs: Sequence[Vectors] | None = None,
+                    matrices: tuple[Any, Any] | None = None,
+                    progress: StepProgress | None = None,
+                    embeddings: Any | None = None) -> list[tuple[str, str]]:
+    """All pairs on small corpora; LSH + approximate nearest-neighbour candidates on large ones.
+
+    Neighbour pairs whose publication dates are both known and further apart than
+    ``max_date_gap_days`` are dropped before judging: they can only be reprint edges,
+    and reprints are LSH's candidates.
+
+    ``profiles`` sorted by id; ``vecs`` their TF-IDF vectors if already computed,
+    ``matrices`` the same as (word, char) CSR rows (:func:`~benchmark.group.terms.tfidf_rows`),
+    ``embeddings`` the USE vectors as one matrix (:func:`stacked_embeddings`).
+    ``progress(what, total)`` displays each step of the search, counted in articles.
+    """
+    ids = [p.id for p in profiles]
+    if len(ids) <= config.exhaustive_below:
+        return list(combinations(ids, 2))
+    import numpy as np
+
+    n = len(ids)
+    with (progress or no_display)("reprint sketches", n) as update:
+        reprints = lsh_index_pairs(profiles, config.reprint_threshold, config.num_perm,
+                                   config.seed, update)
+    found = neighbour_index_pairs(profiles, stats, config.neighbours, vecs, matrices, progress,
+                                  embeddings)
+    if config.max_date_gap_days is not None:  # vetoed as events; reprints come from LSH
+        found = found[within_date_gap(found, profiles, config.max_date_gap_days)]
+    # codes i * n + j (i < j) sort like the id pairs: ids are sorted
+    codes = np.union1d(reprints, found[:, 0] * n + found[:, 1])
+    return [(ids[c // n], ids[c % n]) for c in codes.tolist()]
+
+
+def stacked_embeddings(profiles: Sequence[Profile]) -> Any:
+    """The profiles' USE vectors as one float32 matrix, a row each (sims widen a chunk)."""
+    import numpy as np
+
+    return np.vstack([p.embedding for p in profiles])
 
 
 def sparse_pools(matrix: Any, k: int) -> list[Any]:

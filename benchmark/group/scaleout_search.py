@@ -1,4 +1,4 @@
-"""The candidate search of :func:`~benchmark.group.cluster.candidate_pairs` as tasks.
+"""The candidate search of :func:`~benchmark.group.neighbours.candidate_pairs` as tasks.
 
 The local build searches one corpus-wide index per space; here the same indexes
 are built by workers from data that never passes through the driver:
@@ -98,7 +98,7 @@ def _slices(count: int, parts: int) -> list[tuple[int, int]]:
 def search_candidates(executor: Executor, profiles: Sequence[Any], ids: Sequence[str],
                       days: Any, blocks: dict[str, list[Any]],
                       config: GroupConfig) -> list[tuple[str, str]]:
-    """:func:`~benchmark.group.cluster.candidate_pairs` over handles of partitions.
+    """:func:`~benchmark.group.neighbours.candidate_pairs` over handles of partitions.
 
     ``profiles`` are the handles of the id-sorted profile partitions, ``ids`` every
     id in order, ``days`` the publication day ordinals in the same order
