@@ -1,5 +1,6 @@
 """Hostile system names and ids in every text output: Markdown leaderboard, the
-gate's Markdown, the HTML page. A name must never add a table row or raw HTML."""
+gate's Markdown, the HTML page, the CSV. A name must never add a table row, raw HTML
+or a spreadsheet formula."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from test_adapters import seed_examples
 
 from benchmark.reports.check import check_runs
-from benchmark.reports.leaderboard import build_leaderboard, to_markdown
+from benchmark.reports.leaderboard import build_leaderboard, to_csv, to_markdown
 from benchmark.runner.run import run_systems
 from benchmark.schema import RunResult
 
@@ -55,6 +56,19 @@ def test_leaderboard_markdown_escapes_system_and_dataset_names(runs: list[RunRes
     assert len({_cells(r) for r in rows}) == 1
     assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
     assert "\\*\\*bold\\*\\*" in md
+
+
+def test_leaderboard_csv_keeps_a_system_name_from_becoming_a_formula(
+        runs: list[RunResult]) -> None:
+    import csv
+    import io
+
+    names = ['=HYPERLINK("http://x","y")', "+1+2", "@SUM(A1)", "-2+3", "lead-3"]
+    evil = [runs[0].model_copy(update={"system": name}) for name in names]
+    rows = list(csv.DictReader(io.StringIO(to_csv(build_leaderboard(evil, baseline=None)))))
+    shown = sorted(r["system"] for r in rows)
+    assert shown == sorted(["'" + n for n in names[:4]] + ["lead-3"])
+    assert all(float(r["rouge1_f"]) > 0 for r in rows)  # scores stay numbers
 
 
 def test_check_markdown_escapes_names_ids_and_metrics(runs: list[RunResult]) -> None:

@@ -344,7 +344,7 @@ def to_csv(board: Leaderboard) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
     for row in board.rows:
-        out: list[Any] = [row.group, row.system, int(row.is_baseline),
+        out: list[Any] = [row.group, csv_text(row.system), int(row.is_baseline),
                           int(row.length_from_references), row.n, row.failed]
         for key in ROUGE_KEYS:
             mean, low, high = row.scores.get(key, (math.nan, math.nan, math.nan))
@@ -359,6 +359,16 @@ def to_csv(board: Leaderboard) -> str:
         out += [_extra(row, k) for k in EXTRA_KEYS]
         writer.writerow(out)
     return buf.getvalue()
+
+
+#: A spreadsheet reads a cell opening with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading ``'`` when it would otherwise
+    open a formula (a system named ``=HYPERLINK(...)``); numbers are written apart."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 _TEX_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
