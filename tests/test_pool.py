@@ -69,3 +69,69 @@ def test_freed_small_arrays_go_back_to_the_operating_system() -> None:
     after = _rss_mb()
     assert before - after > 100, (before, after)
     assert all(float(a[0]) == 1.0 for a in kept)
+
+
+def _children(pid: int) -> set[int]:
+    """Every process under ``pid`` (its children, theirs, ...), from /proc."""
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                kids = {int(x) for x in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo += sorted(kids - found)
+            found |= kids
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_sigterm_mid_build_stops_the_worker_processes_and_writes_nothing(
+        tmp_path: Path) -> None:
+    """``kill`` on a build whose encoder pool is running: exit 143, every worker process
+    gone, no --out folder (the default action of SIGTERM left the workers to PID 1)."""
+    import os
+    import signal
+    import time
+
+    from benchmark.ingest.synthetic import write_synthetic_corpus
+
+    corpus = tmp_path / "crawl.jsonl"
+    write_synthetic_corpus(corpus, 2000, seed=1)
+    out = tmp_path / "out"
+    argv = ["build", str(corpus), "--out", str(out), "--profile", "fast", "--no-progress"]
+    code = f"from benchmark.cli import main; main({argv!r})"
+    env = {**os.environ, "SUMBENCH_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
+                            env=env)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            workers = _children(proc.pid)  # the pool's processes (and its resource tracker)
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the build never started its worker processes"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 143, err
+        assert "Terminated" in err and "Traceback" not in err
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, workers))
+        assert not out.exists()
+    finally:  # a failed test leaves nothing running either
+        for pid in [proc.pid, *workers]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=10)

@@ -65,19 +65,26 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``sumbench`` console script."""
+    from benchmark.cli.signals import EXIT_TERMINATED, Terminated, sigterm_as_interrupt
+
     try:
-        return cli.main(args=argv, prog_name="sumbench", standalone_mode=False)
+        with sigterm_as_interrupt():  # a killed build or run cleans up as after Ctrl-C
+            return cli.main(args=argv, prog_name="sumbench", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:  # click's name for a KeyboardInterrupt
+        if isinstance(exc.__cause__, Terminated):
+            click.echo("Terminated; finished work was kept.", err=True)
+            sys.exit(EXIT_TERMINATED)
         click.echo("Aborted.", err=True)
         sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("Interrupted; finished work was kept.", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        why = "Terminated" if isinstance(exc, Terminated) else "Interrupted"
+        click.echo(f"{why}; finished work was kept.", err=True)
+        sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else 130)
     except SumbenchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
-import threading
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from benchmark.cli.scoring_options import config_from_options, scoring_options
+from benchmark.cli.signals import EXIT_TERMINATED, Terminated, sigterm_as_interrupt
 from benchmark.cli.systems import load_plugin_options, plugin_option
 
 if TYPE_CHECKING:
@@ -83,32 +80,6 @@ def print_verdict(report: RunReport) -> None:
 
 
 DEFAULT_METRICS = ("rouge", "lengths")
-#: exit status after SIGTERM (128 + 15, the shell's convention)
-EXIT_TERMINATED = 143
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where Ctrl-C would be, so that the same clean-up runs: ``cmd:``
-    process groups and ``--timeout`` workers are killed instead of left to PID 1."""
-
-
-def _raise_terminated(signum: int, frame: Any) -> None:
-    raise Terminated
-
-
-@contextlib.contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`Terminated` (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 @click.command("run", epilog="Exit status: 0 = every system produced every prediction (or "
                "failed on no more examples than --max-failures allows); 1 = some system "
                "failed on more examples than that, or --fail-fast stopped the run; 2 = bad "
