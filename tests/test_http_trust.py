@@ -149,12 +149,28 @@ def test_the_timeout_is_a_deadline_for_the_whole_reply(server: str) -> None:
     assert took < 2.0, took
 
 
+def _everything_shown(commands: list[list[str]], out: Path,
+                     capsys: pytest.CaptureFixture[str]) -> tuple[list[Path], list[str]]:
+    """Run each ``sumbench`` command (each must succeed); the files under ``out`` and every
+    text a user could see: the console, the file names and the files' contents."""
+    from benchmark.cli import main
+
+    for args in commands:
+        try:
+            main(args)
+        except SystemExit as exc:
+            assert exc.code in (0, None), capsys.readouterr().err
+    console = capsys.readouterr()
+    files = [p for p in out.rglob("*") if p.is_file()]
+    return files, [console.out, console.err, *(str(p) for p in files),
+                   *(p.read_text("utf-8", "replace") for p in files)]
+
+
 def test_api_key_and_password_never_reach_out_or_the_console(
     server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """End to end: run (key from the environment, password in the URL), leaderboard."""
-    from benchmark.cli import main
     from benchmark.dataset.export import write_dataset
 
     base = seed_examples()
@@ -170,16 +186,11 @@ def test_api_key_and_password_never_reach_out_or_the_console(
             "--max-failures", "100%"]
     for spec in specs:
         argv += ["--system", spec]
-    for args in (argv, argv, ["leaderboard", str(out)]):  # the second run reads the cache
-        try:
-            main(args)
-        except SystemExit as exc:
-            assert exc.code in (0, None), capsys.readouterr().err
-    console = capsys.readouterr()
-    files = [p for p in out.rglob("*") if p.is_file()]
+    # the second run reads the cache
+    files, texts = _everything_shown([argv, argv, ["leaderboard", str(out)]], out, capsys)
     assert any(p.suffix == ".jsonl" for p in files) and any(p.name == "leaderboard.md"
                                                             for p in files)
-    for text in [console.out, console.err, *(p.read_text("utf-8", "replace") for p in files)]:
+    for text in texts:
         assert KEY not in text and PASSWORD not in text
     summary = json.loads((out / "_summary.json").read_text())
     assert any("Bearer ***" in why for row in summary["systems"]
@@ -196,7 +207,6 @@ def test_a_commands_url_password_and_token_are_masked_everywhere_it_is_named(
     environment, docs/systems.md)."""
     import sys
 
-    from benchmark.cli import main
     from benchmark.dataset.export import write_dataset
 
     data = tmp_path / "data"
@@ -217,15 +227,9 @@ def test_a_commands_url_password_and_token_are_masked_everywhere_it_is_named(
     out = tmp_path / "runs"
     argv = ["run", "--dataset", str(data), "--out", str(out), "--no-progress",
             "--max-failures", "100%", "--system", specs[0], "--system", specs[1]]
-    try:
-        main(argv)
-    except SystemExit as exc:
-        assert exc.code in (0, None), capsys.readouterr().err
-    console = capsys.readouterr()
-    files = [p for p in out.rglob("*") if p.is_file()]
+    files, texts = _everything_shown([argv], out, capsys)
     assert len(files) >= 4
-    for text in [console.out, console.err, *(str(p) for p in files),
-                 *(p.read_text("utf-8", "replace") for p in files)]:
+    for text in texts:
         assert PASSWORD not in text
         assert f"--token {KEY}" not in text
     summary = json.loads((out / "_summary.json").read_text())
