@@ -71,6 +71,9 @@ SEARCH_ROWS = 4096
 #: depend on them (the graph itself is built on one thread).
 SEARCH_THREADS = 2
 
+#: Candidate pairs turned into id pairs at a time (a Python int per code and side).
+ID_PAIR_CHUNK = 1 << 18
+
 #: ``(what, total)`` -> a context whose value is ``update(n)``: the display of one step of
 #: the search (e.g. a build's progress meter), counted in articles.
 StepProgress = Callable[[str, int], AbstractContextManager[Callable[[int], Any]]]
@@ -314,7 +317,13 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
         found = found[within_date_gap(found, profiles, config.max_date_gap_days)]
     # codes i * n + j (i < j) sort like the id pairs: ids are sorted
     codes = np.union1d(reprints, found[:, 0] * n + found[:, 1])
-    return [(ids[c // n], ids[c % n]) for c in codes.tolist()]
+    del found, reprints
+    pairs: list[tuple[str, str]] = []
+    for start in range(0, len(codes), ID_PAIR_CHUNK):  # no Python int of every code at once
+        part = codes[start : start + ID_PAIR_CHUNK]
+        pairs += zip(map(ids.__getitem__, (part // n).tolist()),
+                     map(ids.__getitem__, (part % n).tolist()), strict=True)
+    return pairs
 
 
 def stacked_embeddings(profiles: Sequence[Profile]) -> Any:
