@@ -23,14 +23,11 @@ from test_build import _cli as run_cli
 from benchmark.dataset.build import BuildConfig, build_dataset
 from benchmark.distributed.executor import DaskExecutor, LocalExecutor, partition
 from benchmark.errors import ConfigError, InputError
-from benchmark.group.cluster import (
-    PairJudge,
-    candidate_pairs,
-)
+from benchmark.group.cluster import PairJudge
 from benchmark.group.config import GroupConfig
 from benchmark.group.features import corpus_stats, profile, vectors
 from benchmark.group.linkage import components, link, link_components
-from benchmark.group.neighbours import publication_days
+from benchmark.group.neighbours import candidate_pairs, publication_days
 from benchmark.group.scaleout import group_articles_distributed
 from benchmark.ingest import load_articles
 from benchmark.ingest.synthetic import write_synthetic_corpus

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from benchmark.group.cluster import (
-    PairJudge,
-    candidate_pairs,
-)
+from benchmark.group.cluster import PairJudge
 from benchmark.group.config import GroupConfig
 from benchmark.group.features import Profile, corpus_stats, profile
 from benchmark.group.linkage import _with_edges, components, link_components
+from benchmark.group.neighbours import candidate_pairs
 from benchmark.ingest import load_articles
 from benchmark.ingest.synthetic import write_synthetic_corpus
 from benchmark.schema import Cluster, Edge
