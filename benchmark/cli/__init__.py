@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -63,9 +63,19 @@ def cli() -> None:
     """
 
 
+def _stopped(interrupt: KeyboardInterrupt) -> NoReturn:
+    """Exit after Ctrl-C (130) or SIGTERM (143), saying that finished work was kept."""
+    from benchmark.cli.signals import EXIT_TERMINATED, Terminated
+
+    terminated = isinstance(interrupt, Terminated)
+    click.echo(f"{'Terminated' if terminated else 'Interrupted'}; finished work was kept.",
+               err=True)
+    sys.exit(EXIT_TERMINATED if terminated else 130)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``sumbench`` console script."""
-    from benchmark.cli.signals import EXIT_TERMINATED, Terminated, sigterm_as_interrupt
+    from benchmark.cli.signals import Terminated, sigterm_as_interrupt
 
     try:
         with sigterm_as_interrupt():  # a killed build or run cleans up as after Ctrl-C
@@ -77,14 +87,11 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort as exc:  # click's name for a KeyboardInterrupt
         if isinstance(exc.__cause__, Terminated):
-            click.echo("Terminated; finished work was kept.", err=True)
-            sys.exit(EXIT_TERMINATED)
+            _stopped(exc.__cause__)
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except KeyboardInterrupt as exc:
-        why = "Terminated" if isinstance(exc, Terminated) else "Interrupted"
-        click.echo(f"{why}; finished work was kept.", err=True)
-        sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else 130)
+        _stopped(exc)
     except SumbenchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
