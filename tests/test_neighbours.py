@@ -213,7 +213,8 @@ def test_ranking_blocks_equal_a_plain_per_row_sort(monkeypatch: pytest.MonkeyPat
     keep = b < n
     codes = np.unique(a[keep] * n + b[keep])
     sims = np.round(rng.random(codes.size) * 4) / 4 - 0.25  # many ties, some <= 0
-    rows = nb.PairRows([codes], n)
+    rows = nb.PairRows.of_codes([codes], n)
+    assert np.array_equal(rows.codes(), codes)
     pairs = [(int(c // n), int(c % n)) for c in codes]
     for decimals in (9, 4):  # int32 counts (TF-IDF) and int16 ones (embeddings)
         ranks = nb.quantized(sims, decimals)
@@ -221,6 +222,33 @@ def test_ranking_blocks_equal_a_plain_per_row_sort(monkeypatch: pytest.MonkeyPat
         assert got == _reference_top(pairs, ranks.tolist(), 3)
         # the path a Dask worker takes (codes and floats) gives the same codes
         assert np.array_equal(nb.top_of_sims(codes, sims, 3, decimals, n), rows.top(ranks, 3))
+
+
+def test_pool_rows_hold_each_pooled_pair_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The adjacency list built straight from the pools (two passes, per-row dedupe in
+    chunks) holds exactly the unique pairs ``i < j`` of every row and its pool entries,
+    without self pairs or the -1 pads, in code order."""
+    import numpy as np
+
+    from benchmark.group import neighbours as nb
+    from benchmark.group import ranking
+
+    monkeypatch.setattr(nb, "BLOCK", 37)
+    monkeypatch.setattr(nb, "CHUNK", 101)  # many dedupe chunks, some a single long row
+    monkeypatch.setattr(ranking, "CHUNK", 101)
+    rng = np.random.default_rng(11)
+    n = 500
+    pools = [rng.integers(-1, n, (n, width)).astype(np.int32) for width in (7, 1, 30)]
+    pools[2][:5] = np.arange(5)[:, None]  # self pairs only
+    pools[0][3] = 499  # one row's whole pool the same partner
+    expected = {(min(i, int(j)), max(i, int(j))) for p in pools for i in range(n)
+                for j in p[i] if j >= 0 and j != i}
+    rows = nb.pool_rows(pools, n)
+    codes = rows.codes()
+    assert rows.b.dtype == np.int32 and np.all(np.diff(codes) > 0)
+    assert [(int(c // n), int(c % n)) for c in codes] == sorted(expected)
+    assert np.array_equal(nb.pool_codes(pools, n), codes)
+    assert nb.pool_rows([np.full((4, 2), -1, dtype=np.int32)], 4).codes().size == 0
 
 
 def test_quantized_ranks_order_and_tie_exactly_as_rounded_floats() -> None:

@@ -124,6 +124,12 @@ class PairJudge:
         self._rejected: set[tuple[str, str]] = set()
         self._vectors: dict[str, Vectors] = vectors if vectors is not None else {}
 
+    def _wordless(self, pid: str) -> bool:
+        """Whether an article has no word at all (its word TF-IDF vector, where the profile
+        was slimmed once the vectors were made, else its word counts)."""
+        known = self._vectors.get(pid)
+        return not (known[0][0].size if known is not None else self.profiles[pid].words)
+
     def _e5_of(self, ids: Sequence[str]) -> None:
         """Make sure ``self.e5`` holds the e5 vectors of ``ids``."""
         todo = sorted({i for i in ids if i not in self.e5})
@@ -144,7 +150,7 @@ class PairJudge:
         ``features`` (the pair's features without ``cos_e5``) saves recomputing them.
         """
         pa, pb = self.profiles[a], self.profiles[b]
-        if not pa.words or not pb.words:
+        if self._wordless(a) or self._wordless(b):
             return 0.0
         if features is None:
             features = profile_features(pa, pb, self.stats, self._vectors, e5=False)
@@ -157,7 +163,7 @@ class PairJudge:
         if self.gate is None or not self.gate[0] <= score <= self.gate[1] \
                 or score >= REPRINT_SCORE:
             return False
-        if not self.profiles[a].words or not self.profiles[b].words:
+        if self._wordless(a) or self._wordless(b):
             return False
         if self.bars is None:
             return True
@@ -204,7 +210,7 @@ class PairJudge:
                 model = self.model
             elif score < REPRINT_SCORE:  # the USE-only probability (0 without words)
                 return features, score
-        if not pa.words or not pb.words:
+        if self._wordless(a) or self._wordless(b):
             return features, 0.0
         return features, model.probability(features)
 
@@ -424,8 +430,9 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     ``None`` sends every band pair. e5 vectors come from the
     profiles, else from ``e5_source``.
     """
-    # a list group_articles made is slimmed in place (each profile's character counts go
-    # once the TF-IDF rows exist: ~1 GB less at 100,000 articles); anything else is copied
+    # a list group_articles made is slimmed in place (each profile's word and character
+    # counts go once the TF-IDF rows exist: ~1.2 GB less at 100,000 articles); anything
+    # else is copied
     if not isinstance(profiles, _Owned):
         profiles = _Owned(sorted(profiles, key=lambda p: p.id))
     stats = corpus_stats(profiles)
@@ -433,7 +440,7 @@ def group_profiles(profiles: Sequence[Profile], config: GroupConfig,
     words, word_vecs = tfidf_rows([p.words for p in profiles], stats.df_word, stats.idf)
     char_counts = [p.chars for p in profiles]
     for i, p in enumerate(profiles):  # the judge reads the rows, never the counts
-        profiles[i] = replace(p, chars=TermCounts())
+        profiles[i] = replace(p, words=TermCounts(), chars=TermCounts())
     chars, char_vecs = tfidf_rows(char_counts, stats.df_char, stats.idf, release=True)
     del char_counts
     dense = None

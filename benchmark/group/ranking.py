@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-#: Articles whose neighbour lists are chosen at a time (memory ~ rows x pool).
-TOP_ROWS = 4096
+#: Articles whose neighbour lists are chosen at a time (memory ~ rows x pool: some 40 MB
+#: at 100,000 articles, where 4,096 rows took 150 MB beside the ranks).
+TOP_ROWS = 1024
 #: Candidate pairs scored at a time in the embedding space (memory ~ 2 x pairs x dimensions).
 PAIR_CHUNK = 4096
 #: Pairs (or indices) handled at a time where a whole-array step would widen them to int64.
@@ -136,6 +137,13 @@ def value_counts(values: Any, size: int) -> Any:
     return counts
 
 
+def index_type(n: int) -> Any:
+    """The integer type of row indices among ``n`` rows: int32 below 2**31."""
+    import numpy as np
+
+    return np.int32 if n < 2**31 else np.int64
+
+
 def _row_starts(firsts: Any, n: int) -> Any:
     """Where each row's pairs start among pairs sorted by their first row (``n + 1`` values)."""
     import numpy as np
@@ -171,19 +179,17 @@ class PairRows:
     arrays of the pairs' length, where the codes and their two int64 halves were three
     int64 ones."""
 
-    def __init__(self, codes: list[Any], n: int) -> None:
-        """From ``[codes]``, one sorted unique array of pair codes ``a * n + b`` (taken out
-        of the list, so that it is freed as soon as it has been read)."""
+    def __init__(self, b: Any, counts: Any, n: int) -> None:
+        """From the partners ``b`` (int32 below 2**31 rows) and each row's count of them."""
         import numpy as np
 
-        index = np.int32 if n < 2**31 else np.int64
         self.n = n
-        self.b, counts = _split_codes(codes.pop(), n, index)  # the codes are freed here
+        self.b = b
         self.starts = np.concatenate([[0], np.cumsum(counts)])
         self.b_start = _row_starts(self.b, n)
         # positions grouped by b (ascending within a group): a counting sort a chunk at a
         # time, where np.argsort would return int64 positions of every pair
-        self.by_b = np.empty(len(self.b), dtype=index)
+        self.by_b = np.empty(len(self.b), dtype=b.dtype)
         cursor = self.b_start[:-1].copy()
         for start in range(0, len(self.b), CHUNK):
             values = self.b[start : start + CHUNK]
@@ -192,6 +198,17 @@ class PairRows:
             rank = np.arange(len(ordered)) - np.searchsorted(ordered, ordered, side="left")
             self.by_b[cursor[ordered] + rank] = order + start
             cursor += np.bincount(values, minlength=n)
+
+    @classmethod
+    def of_codes(cls, codes: list[Any], n: int) -> PairRows:
+        """From ``[codes]``, one sorted unique array of pair codes ``a * n + b`` (taken out
+        of the list, so that it is freed as soon as it has been read)."""
+        b, counts = _split_codes(codes.pop(), n, index_type(n))  # the codes are freed here
+        return cls(b, counts, n)
+
+    def codes(self) -> Any:
+        """The pairs as sorted codes ``a * n + b`` (int64)."""
+        return _firsts(self.starts, 0, self.n) * self.n + self.b
 
     def top(self, ranks: Any, k: int) -> Any:
         """Codes of the pairs among each row's ``k`` best by ``ranks`` (higher first, > 0
@@ -228,7 +245,7 @@ def space_sims(matrix: Any, codes: Any) -> Any:
 def top_of_sims(codes: Any, sims: Any, k: int, decimals: int, n: int) -> Any:
     """Codes of the pairs among each row's ``k`` best (rounded similarity > 0, ties by
     index), from every coded pair's similarity; every pair counts for both its rows."""
-    return PairRows([codes], n).top(quantized(sims, decimals), k)
+    return PairRows.of_codes([codes], n).top(quantized(sims, decimals), k)
 
 
 def pairs_of_codes(found: Sequence[Any], n: int) -> Any:
