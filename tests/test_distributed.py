@@ -113,6 +113,16 @@ def test_linkage_per_component_equals_the_global_linkage(articles: list[Article]
         alone = PairJudge([by_id[i] for i in members], stats, config)  # KeyError if it strays
         got.extend(link_components([(members, inside)], alone, config))
     assert sorted(got, key=lambda c: c.id) == expected
+    # what the driver computes from bare edge codes: the same components in the same order
+    import numpy as np
+
+    from benchmark.group.linkage import code_components
+
+    at = {i: k for k, i in enumerate(ids)}
+    codes = np.array([at[e.a] * len(ids) + at[e.b] for e in edges], dtype=np.int64)
+    labels, members = code_components(len(ids), codes)
+    assert [[ids[i] for i in m] for m in members] == [m for m, _ in parts]
+    assert all(labels[i] == c for c, m in enumerate(members) for i in m)
     split = [m for m, _ in parts if len(m) > 1 and sum(owner[i] == m[0] for i in m) < len(m)]
     assert split, "no component was split by the cap: the test would not see a difference"
     assert sum(len(c.members) > 1 for c in expected) > 20
@@ -383,6 +393,7 @@ def test_ingest_on_workers_rejects_the_same_rows_as_the_local_build(
 def test_distributed_candidate_search_equals_the_local_one(articles: list[Article]) -> None:
     """LSH and neighbour pools, codes and top-k on workers: the local candidate pairs."""
     _dask()
+    from benchmark.group.neighbours import code_pairs
     from benchmark.group.scaleout_search import search_candidates, tfidf_task
 
     config = GroupConfig(use_embeddings=False, exhaustive_below=EXHAUSTIVE_BELOW)
@@ -396,7 +407,8 @@ def test_distributed_candidate_search_equals_the_local_one(articles: list[Articl
         executor = DaskExecutor(partitions=parts)
         handles = partition(profiles, parts)
         blocks = {s: [tfidf_task(h, stats, s) for h in handles] for s in ("word", "char")}
-        got = search_candidates(executor, handles, ids, days, blocks, config)
+        got = code_pairs(search_candidates(executor, handles, len(ids), days, blocks, config),
+                         ids)
         assert got == expected and len(got) > 100
 
 
@@ -412,9 +424,8 @@ def test_local_cluster_keeps_default_malloc_settings_and_no_memory_manager(clust
 def test_linking_batches_keep_every_component_once_and_spread_the_work() -> None:
     from benchmark.group.scaleout import _balanced
 
-    comps: list[tuple[list[str], list[Any]]] = [
-        ([f"{i:03d}-{j}" for j in range(size)], []) for i, size in enumerate([9, 1, 2, 8, 3, 3])]
-    batches = _balanced(comps, 2)
-    assert sorted(c[0][0] for b in batches for c in b) == sorted(c[0][0] for c in comps)
+    sizes = [9, 1, 2, 8, 3, 3]
+    batches = _balanced([size**2 for size in sizes], 2)
+    assert sorted(c for b in batches for c in b) == list(range(len(sizes)))
     # largest first to the lighter batch: work 81 + 4 against 64 + 9 + 9 + 1, input order kept
-    assert [[len(c[0]) for c in b] for b in batches] == [[9, 2], [1, 8, 3, 3]]
+    assert [[sizes[c] for c in b] for b in batches] == [[9, 2], [1, 8, 3, 3]]

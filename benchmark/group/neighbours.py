@@ -354,8 +354,15 @@ def candidate_pairs(profiles: Sequence[Profile], stats: CorpusStats,
     # codes i * n + j (i < j) sort like the id pairs: ids are sorted
     codes = np.union1d(reprints, found[:, 0] * n + found[:, 1])
     del found, reprints
+    return code_pairs(codes, ids)
+
+
+def code_pairs(codes: Any, ids: Sequence[str]) -> list[tuple[str, str]]:
+    """The id pairs of codes ``i * n + j`` of positions in ``ids`` (``n = len(ids)``), in
+    code order; :data:`ID_PAIR_CHUNK` codes at a time (no Python int of every code at once)."""
+    n = len(ids)
     pairs: list[tuple[str, str]] = []
-    for start in range(0, len(codes), ID_PAIR_CHUNK):  # no Python int of every code at once
+    for start in range(0, len(codes), ID_PAIR_CHUNK):
         part = codes[start : start + ID_PAIR_CHUNK]
         pairs += zip(map(ids.__getitem__, (part // n).tolist()),
                      map(ids.__getitem__, (part % n).tolist()), strict=True)

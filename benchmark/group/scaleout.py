@@ -51,9 +51,9 @@ from benchmark.group.features import (
     encoder_text,
     profile,
 )
-from benchmark.group.linkage import components, link_components
-from benchmark.group.neighbours import publication_days
-from benchmark.group.scaleout_search import search_candidates, tfidf_task
+from benchmark.group.linkage import code_components, link_components
+from benchmark.group.neighbours import code_pairs, publication_days
+from benchmark.group.scaleout_search import search_candidates, slices, tfidf_task
 from benchmark.group.vectorcache import VectorCache
 from benchmark.schema import Article, Cluster, Edge
 
@@ -122,53 +122,94 @@ def _judge(known: Sequence[Known], ids: list[str], stats: CorpusStats, config: G
     return judge
 
 
-def _gate_scores_task(pairs: list[tuple[str, str]], known: list[Known], stats: CorpusStats,
-                      config: GroupConfig, gate: tuple[float, float],
-                      ) -> list[tuple[str, str, float]]:
+def _gate_scores_task(codes: Any, ids: list[str], known: list[Known], stats: CorpusStats,
+                      config: GroupConfig, gate: tuple[float, float]) -> Any:
+    """The gate scores (float64) of a chunk of coded candidate pairs, in code order."""
+    import numpy as np
+
+    pairs = code_pairs(codes, ids)
     judge = _judge(known, _ids_of(pairs), stats, config, gate, {})
-    return [(a, b, judge.gate_score(a, b)) for a, b in pairs]
+    return np.array([judge.gate_score(a, b) for a, b in pairs], dtype=np.float64)
 
 
-def _needs_e5_task(pairs: list[tuple[str, str]], known: list[Known], stats: CorpusStats,
+def _needs_e5_task(codes: Any, ids: list[str], known: list[Known], stats: CorpusStats,
                    config: GroupConfig, gate: tuple[float, float],
                    bars: dict[str, float] | None) -> list[str]:
+    pairs = code_pairs(codes, ids)
     judge = _judge(known, _ids_of(pairs), stats, config, gate, {}, bars=bars)
     return sorted({i for a, b in pairs if judge.needs_e5(a, b) for i in (a, b)})
 
 
-def _judge_task(task: tuple[list[tuple[str, str]], dict[str, Any]], known: list[Known],
+Judged = tuple[list[Edge], Any]
+"""A chunk's accepted edges (with their evidence) and their pair codes (int64)."""
+
+
+def _judge_task(task: tuple[Any, dict[str, Any]], ids: list[str], known: list[Known],
                 stats: CorpusStats, config: GroupConfig,
-                gate: tuple[float, float] | None, bars: dict[str, float] | None) -> list[Edge]:
-    pairs, e5 = task
+                gate: tuple[float, float] | None, bars: dict[str, float] | None) -> Judged:
+    import numpy as np
+
+    codes, e5 = task
+    pairs = code_pairs(codes, ids)
     judge = _judge(known, _ids_of(pairs), stats, config, gate, e5, bars=bars)
-    return [e for a, b in pairs if (e := judge.edge(a, b)) is not None]
+    edges, kept = [], []
+    for code, (a, b) in zip(codes.tolist(), pairs, strict=True):
+        if (e := judge.edge(a, b)) is not None:
+            edges.append(e)
+            kept.append(code)
+    return edges, np.array(kept, dtype=np.int64)
 
 
-def _link_task(task: tuple[list[tuple[list[str], list[Edge]]], dict[str, Any],
+def _edge_codes(judged: Judged) -> Any:
+    """What the driver receives of a judged chunk: its edges as bare codes."""
+    return judged[1]
+
+
+def _route_task(job: tuple[Judged, Any], batches: int) -> list[list[Edge]]:
+    """A judged chunk's edges split by the linking batch of their component (``owner``)."""
+    (edges, _), owner = job
+    out: list[list[Edge]] = [[] for _ in range(batches)]
+    for edge, batch in zip(edges, owner.tolist(), strict=True):
+        out[batch].append(edge)
+    return out
+
+
+def _pick_task(job: tuple[list[list[Edge]], int]) -> list[Edge]:
+    routed, batch = job
+    return routed[batch]
+
+
+def _link_task(task: tuple[list[list[str]], list[list[Edge]], dict[str, Any],
                            dict[str, str] | None],
                known: list[Known], stats: CorpusStats, config: GroupConfig,
                gate: tuple[float, float] | None, bars: dict[str, float] | None,
                ) -> list[Cluster]:
-    parts, e5, texts = task
-    members = sorted(i for ids, _ in parts for i in ids)
-    judge = _judge(known, members, stats, config, gate, e5, texts, bars)
-    return link_components(parts, judge, config)
+    """Link a batch of components: their members (ids) and their edges as picked from
+    every judged chunk, in chunk order (the order :func:`components` keeps)."""
+    comps, picked, e5, texts = task
+    owner = {m: c for c, members in enumerate(comps) for m in members}
+    inside: list[list[Edge]] = [[] for _ in comps]
+    for part in picked:
+        for edge in part:
+            inside[owner[edge.a]].append(edge)
+    judge = _judge(known, sorted(owner), stats, config, gate, e5, texts, bars)
+    return link_components(list(zip(comps, inside, strict=True)), judge, config)
 
 
 def _ids_of(pairs: Sequence[tuple[str, str]]) -> list[str]:
     return sorted({i for pair in pairs for i in pair})
 
 
-def _balanced(comps: list[tuple[list[str], list[Edge]]], parts: int,
-              ) -> list[list[tuple[list[str], list[Edge]]]]:
-    """Components in up to ``parts`` batches of near-equal linkage work (edges + members²):
-    largest first, each to the lightest batch (ties: the first), input order kept inside."""
-    load = [0] * max(1, min(parts, len(comps)))
-    owner = [0] * len(comps)
-    for i in sorted(range(len(comps)), key=lambda i: -(len(comps[i][1]) + len(comps[i][0]) ** 2)):
+def _balanced(weights: Sequence[int], parts: int) -> list[list[int]]:
+    """Components (by position) in up to ``parts`` batches of near-equal linkage work
+    (``weights``: edges + members²): largest first, each to the lightest batch (ties: the
+    first), positions ascending inside."""
+    load = [0] * max(1, min(parts, len(weights)))
+    owner = [0] * len(weights)
+    for i in sorted(range(len(weights)), key=lambda i: -weights[i]):
         owner[i] = min(range(len(load)), key=load.__getitem__)
-        load[owner[i]] += len(comps[i][1]) + len(comps[i][0]) ** 2
-    batches = [[c for i, c in enumerate(comps) if owner[i] == b] for b in range(len(load))]
+        load[owner[i]] += weights[i]
+    batches = [[i for i in range(len(weights)) if owner[i] == b] for b in range(len(load))]
     return [b for b in batches if b]
 
 
@@ -234,7 +275,7 @@ def group_articles_distributed(
                   for space in ("word", "char")}
         if config.use_embeddings:
             blocks["dense"] = use_blocks
-        pairs = search_candidates(executor, profiles, ids, days, blocks, config)
+        codes = search_candidates(executor, profiles, len(ids), days, blocks, config)
         # each worker fetches the partitions once (from the workers that hold them):
         # judging tasks read any article, since a chunk of id-sorted pairs reaches across
         everyone = executor.keep(_known_task, list(zip(profiles, blocks["word"], blocks["char"],
@@ -242,19 +283,24 @@ def group_articles_distributed(
         del blocks, profiles, use_blocks, e5_blocks
         shared = stats
     gate = E5_GATE if config.e5 and len(ids) > config.exhaustive_below else None
+    shared_ids = executor.share(ids)
     with clock("judging"):
-        chunks = partition(pairs, max(parts_n, len(pairs) // 50_000))
+        chunks = [codes[lo:hi] for lo, hi in
+                  slices(len(codes), max(parts_n, len(codes) // 50_000))]
+        del codes
         bars = None
         if gate is not None and config.e5_gate_rank is not None:
-            scored = executor.map(_gate_scores_task, chunks, known=everyone, stats=shared,
-                                  config=config, gate=gate)
-            bars = gate_bars((t for part in scored for t in part), config.e5_gate_rank)
+            scored = executor.map(_gate_scores_task, chunks, ids=shared_ids, known=everyone,
+                                  stats=shared, config=config, gate=gate)
+            bars = gate_bars(((a, b, s) for chunk, scores in zip(chunks, scored, strict=True)
+                              for (a, b), s in zip(code_pairs(chunk, ids), scores.tolist(),
+                                                   strict=True)), config.e5_gate_rank)
             del scored
         shared_bars = executor.share(bars)
         if gate is not None:
-            need = executor.map(_needs_e5_task, chunks, known=everyone, stats=shared,
-                                config=config, gate=gate, bars=shared_bars)
-            sent = sorted({i for ids in need for i in ids})
+            need = executor.map(_needs_e5_task, chunks, ids=shared_ids, known=everyone,
+                                stats=shared, config=config, gate=gate, bars=shared_bars)
+            sent = sorted({i for ids_ in need for i in ids_})
             ranked = (f" (band pairs among the best {config.e5_gate_rank} of both articles)"
                       if bars is not None else "")
             say(f"e5 gate{ranked}: {len(sent)} of {len(ids)} articles sit in a pair whose "
@@ -268,26 +314,59 @@ def group_articles_distributed(
             finally:
                 if cache is not None:
                     cache.close()
-        tasks = [(c, {i: e5[i] for i in _ids_of(c) if i in e5}) for c in chunks]
-        edges = [e for part in executor.map(_judge_task, tasks, known=everyone,
-                                            stats=shared, config=config, gate=gate,
-                                            bars=shared_bars)
-                 for e in part]
-        del tasks, chunks, pairs
+        tasks = [(c, {ids[i]: e5[ids[i]] for i in np.unique(np.concatenate(
+                      [c // len(ids), c % len(ids)])).tolist() if ids[i] in e5})
+                 for c in chunks]
+        # the edges and their evidence stay on the workers; the driver gets bare codes
+        judged = executor.keep(_judge_task, tasks, ids=shared_ids, known=everyone,
+                               stats=shared, config=config, gate=gate, bars=shared_bars)
+        edge_codes = executor.map(_edge_codes, judged)
+        del tasks, chunks
     with clock("linking"):
-        comps = components(ids, edges)
-        clusters = [Cluster(id=ids[0], members=ids, edges=[]) for ids, _ in comps
-                    if len(ids) == 1]
-        joined = [c for c in comps if len(c[0]) > 1]
-        # one component is linked by one task: a giant one would hold a worker alone
-        say(f"linking {len(joined)} components of 2+ articles (largest "
-            f"{max((len(m) for m, _ in joined), default=0)} articles)")
-        link_tasks = []
-        for batch in _balanced(joined, parts_n):
-            ids = sorted(i for members, _ in batch for i in members)
-            link_tasks.append((batch, {i: e5[i] for i in ids if i in e5},
-                               {i: texts[i] for i in ids} if gate is not None else None))
-        for part in executor.map(_link_task, link_tasks, known=everyone, stats=shared,
-                                 config=config, gate=gate, bars=shared_bars):
-            clusters.extend(part)
+        clusters = _link(executor, ids, judged, edge_codes, parts_n, say,
+                         lambda members: {i: e5[i] for i in members if i in e5},
+                         (lambda members: {i: texts[i] for i in members})
+                         if gate is not None else None,
+                         known=everyone, stats=shared, config=config, gate=gate,
+                         bars=shared_bars)
     return sorted(clusters, key=lambda c: c.id)
+
+
+def _link(executor: Executor, ids: list[str], judged: list[Any], edge_codes: list[Any],
+          parts: int, say: Callable[[str], None],
+          e5_of: Callable[[list[str]], dict[str, Any]],
+          texts_of: Callable[[list[str]], dict[str, str]] | None, **shared: Any,
+          ) -> list[Cluster]:
+    """Components of the bare edges on the driver; each batch of components linked by a
+    task that receives its edges, routed on the workers from the judged chunks."""
+    import numpy as np
+
+    n = len(ids)
+    joined = np.concatenate([np.empty(0, dtype=np.int64), *edge_codes])
+    labels, members = code_components(n, joined)
+    clusters = [Cluster(id=ids[m[0]], members=[ids[m[0]]], edges=[])
+                for m in members if len(m) == 1]
+    comps = [c for c, m in enumerate(members) if len(m) > 1]
+    edge_counts = np.bincount(labels[joined // n], minlength=len(members))
+    # one component is linked by one task: a giant one would hold a worker alone
+    say(f"linking {len(comps)} components of 2+ articles (largest "
+        f"{max((len(members[c]) for c in comps), default=0)} articles)")
+    if not comps:
+        return clusters
+    batches = _balanced([int(edge_counts[c]) + len(members[c]) ** 2 for c in comps], parts)
+    batch_of = np.full(len(members), -1, dtype=np.int64)
+    for b, batch in enumerate(batches):
+        batch_of[[comps[c] for c in batch]] = b
+    routed = executor.keep(_route_task, [(part, batch_of[labels[c // n]]) for part, c
+                                         in zip(judged, edge_codes, strict=True)],
+                           batches=len(batches))
+    tasks = []
+    for b, batch in enumerate(batches):
+        lists = [[ids[i] for i in members[comps[c]]] for c in batch]
+        everyone = [i for m in lists for i in m]
+        picked = executor.keep(_pick_task, [(r, b) for r in routed])
+        tasks.append((lists, picked, e5_of(everyone),
+                      texts_of(everyone) if texts_of is not None else None))
+    for part in executor.map(_link_task, tasks, **shared):
+        clusters.extend(part)
+    return clusters

@@ -18,7 +18,7 @@ order can change a candidate; the driver receives only the pairs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import combinations, pairwise
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ from benchmark.distributed.executor import Executor
 from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import EMBED_DECIMALS
 from benchmark.group.features import CorpusStats, Profile
-from benchmark.group.lexical import lsh_pairs_of, minhash_values
+from benchmark.group.lexical import band_pairs, lsh_bands, minhash_values
 from benchmark.group.neighbours import date_gap_mask, dense_pools, pool_codes, sparse_pools
 from benchmark.group.ranking import TFIDF_DECIMALS, pairs_of_codes, space_sims, top_of_sims
 from benchmark.group.terms import tfidf_rows
@@ -61,12 +61,12 @@ def _minhash_task(profiles: list[Profile], num_perm: int, seed: int) -> Any:
     return minhash_values(profiles, num_perm, seed)
 
 
-def _search_task(job: tuple[str, list[Any]], k: int, ids: list[str], threshold: float,
-                 seed: int) -> Any:
-    """A space's pools (a list), or for "lsh" the reprint candidate pairs (a set)."""
+def _search_task(job: tuple[str, list[Any]], k: int, threshold: float) -> Any:
+    """A space's pools (a list), or for "lsh" the reprint candidates' codes."""
     space, blocks = job
     if space == "lsh":
-        return lsh_pairs_of(ids, np.vstack(blocks), threshold, seed)
+        values = np.vstack(blocks)
+        return band_pairs(values, *lsh_bands(threshold, values.shape[1]))
     matrix = stack(blocks, space)
     return [dense_pools(matrix, k)] if space == "dense" else sparse_pools(matrix, k)
 
@@ -87,7 +87,7 @@ def _top_task(job: tuple[str, list[Any]], codes: Any, k: int, n: int) -> Any:
     return top_of_sims(codes, np.concatenate(sims), k, decimals, n)
 
 
-def _slices(count: int, parts: int) -> list[tuple[int, int]]:
+def slices(count: int, parts: int) -> list[tuple[int, int]]:
     """``range(count)`` in up to ``parts`` contiguous, near-equal, non-empty (lo, hi) slices."""
     parts = max(1, min(parts, count))
     size, extra = divmod(count, parts)
@@ -95,35 +95,34 @@ def _slices(count: int, parts: int) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
 
 
-def search_candidates(executor: Executor, profiles: Sequence[Any], ids: Sequence[str],
-                      days: Any, blocks: dict[str, list[Any]],
-                      config: GroupConfig) -> list[tuple[str, str]]:
-    """:func:`~benchmark.group.neighbours.candidate_pairs` over handles of partitions.
+def search_candidates(executor: Executor, profiles: Sequence[Any], n: int,
+                      days: Any, blocks: dict[str, list[Any]], config: GroupConfig) -> Any:
+    """:func:`~benchmark.group.neighbours.candidate_pairs` over handles of partitions, as
+    sorted codes ``i * n + j`` (``i < j``) of the ``n`` id-sorted articles' positions.
 
-    ``profiles`` are the handles of the id-sorted profile partitions, ``ids`` every
-    id in order, ``days`` the publication day ordinals in the same order
+    ``profiles`` are the handles of the id-sorted profile partitions, ``days`` the
+    publication day ordinals in id order
     (:func:`~benchmark.group.neighbours.publication_days`), ``blocks`` per space
     the handles of its row blocks (:func:`tfidf_task`; "dense": float32 USE vectors).
+    The driver holds 8 bytes per pair, where a pair of id strings took some 200.
     """
-    n = len(ids)
     if n <= config.exhaustive_below:
-        return list(combinations(ids, 2))
+        i, j = np.triu_indices(n, 1)  # row by row: the order of combinations(ids, 2)
+        return i.astype(np.int64) * n + j
     signatures = executor.keep(_minhash_task, profiles, num_perm=config.num_perm,
                                seed=config.seed)
     spaces = [s for s in SPACES if s in blocks] if n >= 2 else []
     jobs = [(s, blocks[s]) for s in spaces] + [("lsh", signatures)]
     # the spaces' pools and the LSH run side by side, one task each
-    [id_list] = executor.put([list(ids)])  # a large value goes as data, not in the graph
-    found = executor.keep(_search_task, jobs, k=config.neighbours, ids=id_list,
-                          threshold=config.reprint_threshold, seed=config.seed)
-    [reprints] = executor.gather(found[-1:])
-    pairs: set[tuple[str, str]] = set(reprints)
+    found = executor.keep(_search_task, jobs, k=config.neighbours,
+                          threshold=config.reprint_threshold)
+    [codes_found] = executor.gather(found[-1:])
     if spaces:  # (no pools without two articles, no candidates without codes)
         [codes] = executor.keep(_codes_task, [found[:-1]], n=n)
         [count] = executor.map(len, [codes])
         # every pair's similarity is its own: slices of the pairs on any worker, then
         # each row's k best per space from all of them
-        cuts = _slices(count, executor.partitions)
+        cuts = slices(count, executor.partitions)
         sims = executor.keep(_sims_task, [(s, blocks[s], lo, hi) for s in spaces
                                           for lo, hi in cuts], codes=codes)
         per_space = [(s, sims[i * len(cuts) : (i + 1) * len(cuts)])
@@ -133,5 +132,5 @@ def search_candidates(executor: Executor, profiles: Sequence[Any], ids: Sequence
         index = pairs_of_codes(tops, n) if tops else np.empty((0, 2), dtype=np.int64)
         if config.max_date_gap_days is not None:  # vetoed as events; reprints come from LSH
             index = index[date_gap_mask(index, np.asarray(days), config.max_date_gap_days)]
-        pairs.update((ids[a], ids[b]) for a, b in index.tolist())
-    return sorted(pairs)
+        codes_found = np.union1d(codes_found, index[:, 0] * n + index[:, 1])
+    return codes_found
