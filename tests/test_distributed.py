@@ -137,6 +137,11 @@ def test_partitioned_grouping_equals_local(articles: list[Article]) -> None:
     assert sum(len(c.members) > 1 for c in expected) > 20
     for executor in (DaskExecutor(partitions=1), DaskExecutor(partitions=7)):
         assert group_articles_distributed(articles, config, executor) == expected
+    # the driver reads the input by position, a partition at a time, in any input order
+    assert group_articles_distributed(articles[::-1], config, DaskExecutor(partitions=3)) \
+        == expected
+    with pytest.raises(InputError, match=f"duplicate article id '{articles[5].id}'"):
+        group_articles_distributed([*articles, articles[5]], config, DaskExecutor(partitions=3))
 
 
 def test_fast_profile_on_a_cluster_encodes_on_the_workers(articles: list[Article],

@@ -376,8 +376,8 @@ def build_dataset(
         if executor is None:
             clusters = _group(articles, config.group, clock, progress)
         else:
-            clusters = group_articles_distributed(
-                list(articles), config.group, executor, timer=_announced(clock, progress),
+            clusters = group_articles_distributed(  # reads the store a partition at a time
+                articles, config.group, executor, timer=_announced(clock, progress),
                 log=lambda message: _stage(message, progress))
         with clock.stage("examples"):
             if executor is None:

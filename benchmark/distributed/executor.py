@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from functools import partial
+from itertools import pairwise
 from typing import Any, Protocol, TypeVar
 
 from benchmark.errors import ConfigError, SumbenchError
@@ -30,14 +31,16 @@ Meter = Callable[[str, int], AbstractContextManager[Callable[[int], Any]]]
 
 def partition(items: Sequence[T], parts: int) -> list[list[T]]:
     """``items`` in ``parts`` contiguous slices of near-equal size (none empty), order kept."""
-    parts = max(1, min(parts, len(items)))
-    size, extra = divmod(len(items), parts)
-    out, start = [], 0
-    for k in range(parts):
-        end = start + size + (1 if k < extra else 0)
-        out.append(list(items[start:end]))
-        start = end
-    return [p for p in out if p]
+    return [list(items[lo:hi]) for lo, hi in slices(len(items), parts)]
+
+
+def slices(count: int, parts: int) -> list[tuple[int, int]]:
+    """``range(count)`` in up to ``parts`` contiguous, near-equal, non-empty (lo, hi) slices
+    (the first ``count % parts`` one longer)."""
+    parts = max(1, min(parts, count))
+    size, extra = divmod(count, parts)
+    bounds = [k * size + min(k, extra) for k in range(parts + 1)]
+    return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
 
 
 class Executor(Protocol):

@@ -314,11 +314,16 @@ class PairJudge:
 def sorted_unique(articles: Iterable[Article]) -> list[Article]:
     """Articles sorted by id; a repeated id is an InputError (grouping needs unique ids)."""
     ordered = sorted(articles, key=lambda a: a.id)
-    for prev, cur in pairwise(ordered):
-        if prev.id == cur.id:
-            raise InputError(f"duplicate article id {cur.id!r}: ids must be unique to group",
-                             field="id")
+    require_unique([a.id for a in ordered])
     return ordered
+
+
+def require_unique(ids: Sequence[str]) -> None:
+    """An InputError at the first repeated id of sorted ``ids`` (grouping needs unique ids)."""
+    for prev, cur in pairwise(ids):
+        if prev == cur:
+            raise InputError(f"duplicate article id {cur!r}: ids must be unique to group",
+                             field="id")
 
 
 def group_articles(articles: Sequence[Article], config: GroupConfig | None = None, *,

@@ -34,11 +34,11 @@ from dataclasses import replace
 from functools import reduce
 from typing import Any
 
-from benchmark.distributed.executor import Executor, LocalExecutor, as_executor, partition
+from benchmark.distributed.executor import Executor, LocalExecutor, as_executor, slices
 from benchmark.group.cluster import (
     PairJudge,
     gate_bars,
-    sorted_unique,
+    require_unique,
 )
 from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import encode_texts
@@ -53,7 +53,7 @@ from benchmark.group.features import (
 )
 from benchmark.group.linkage import code_components, link_components
 from benchmark.group.neighbours import code_pairs, publication_days
-from benchmark.group.scaleout_search import search_candidates, slices, tfidf_task
+from benchmark.group.scaleout_search import search_candidates, tfidf_task
 from benchmark.group.vectorcache import VectorCache
 from benchmark.schema import Article, Cluster, Edge
 
@@ -213,6 +213,16 @@ def _balanced(weights: Sequence[int], parts: int) -> list[list[int]]:
     return [b for b in batches if b]
 
 
+def _id_order(articles: Sequence[Article]) -> tuple[list[int], list[str]]:
+    """Positions of ``articles`` in id order, and the ids in that order; a repeated id is
+    an InputError, as in the local build (one pass, holding the ids only)."""
+    at = [a.id for a in articles]
+    order = sorted(range(len(at)), key=at.__getitem__)
+    ids = [at[k] for k in order]
+    require_unique(ids)
+    return order, ids
+
+
 def _blocks(executor: Executor, vecs: dict[str, Any], parts: list[list[str]]) -> list[Any]:
     """Encoder vectors as one float32 block per partition (rows in id order), on workers."""
     import numpy as np
@@ -241,17 +251,25 @@ def group_articles_distributed(
     clock = timer or (lambda _name: nullcontext())
     say = log or (lambda _message: None)
     parts_n = partitions or executor.partitions
-    ordered = sorted_unique(articles)
-    ids = [a.id for a in ordered]
-    article_parts = partition(ordered, parts_n)
-    part_ids = [[a.id for a in part] for part in article_parts]
+    order, ids = _id_order(articles)
+    cuts = slices(len(ids), parts_n)
+    part_ids = [ids[lo:hi] for lo, hi in cuts]
+    texts: dict[str, str] = {}
     with clock("profiling"):
-        # profiles stay on the workers that made them; the driver gets counts and days
-        profiles = executor.keep(_profile_task, executor.put(article_parts))
-        del article_parts
+        # the articles go out a partition at a time (read from ``articles`` as they are
+        # sent, e.g. from the build's on-disk store); their profiles stay on the workers
+        # that made them, and the driver gets counts and days
+        handles = []
+        for lo, hi in cuts:
+            part = [articles[k] for k in order[lo:hi]]
+            if config.use_embeddings:
+                texts.update((a.id, encoder_text(a)) for a in part)
+            handles += executor.put([part])
+            del part
+        profiles = executor.keep(_profile_task, handles)
+        del handles
         [stats] = executor.keep(_merge_task, [executor.keep(_stats_task, profiles)])
         days = np.concatenate(executor.map(_days_task, profiles))
-    texts = {a.id: encoder_text(a) for a in ordered} if config.use_embeddings else {}
     e5: dict[str, Any] = {}
     use_blocks: list[Any] = [None] * len(profiles)
     e5_blocks: list[Any] = [None] * len(profiles)

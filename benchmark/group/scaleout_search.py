@@ -18,12 +18,11 @@ order can change a candidate; the driver receives only the pairs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from benchmark.distributed.executor import Executor
+from benchmark.distributed.executor import Executor, slices
 from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import EMBED_DECIMALS
 from benchmark.group.features import CorpusStats, Profile
@@ -85,14 +84,6 @@ def _top_task(job: tuple[str, list[Any]], codes: Any, k: int, n: int) -> Any:
     space, sims = job
     decimals = EMBED_DECIMALS if space == "dense" else TFIDF_DECIMALS
     return top_of_sims(codes, np.concatenate(sims), k, decimals, n)
-
-
-def slices(count: int, parts: int) -> list[tuple[int, int]]:
-    """``range(count)`` in up to ``parts`` contiguous, near-equal, non-empty (lo, hi) slices."""
-    parts = max(1, min(parts, count))
-    size, extra = divmod(count, parts)
-    bounds = [k * size + min(k, extra) for k in range(parts + 1)]
-    return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
 
 
 def search_candidates(executor: Executor, profiles: Sequence[Any], n: int,
