@@ -157,6 +157,28 @@ def test_fast_profile_on_a_cluster_encodes_on_the_workers(articles: list[Article
     assert f"USE vectors: {len(articles)} articles, 0 from the cache" in said
 
 
+def test_dask_encoding_fills_and_reads_the_vector_cache(articles: list[Article],
+                                                        tmp_path: Path) -> None:
+    """The workers encode from the texts they keep; the driver stores what they made, and a
+    rebuild (any partitions) and the local build read it back: the same clusters."""
+    from benchmark.group import group_articles
+    from benchmark.group.features import encoder_text
+
+    few = articles[:30]
+    config = GroupConfig(use_e5=False, workers=1, exhaustive_below=EXHAUSTIVE_BELOW,
+                         cache_dir=str(tmp_path / "cache"))
+    said: list[str] = []
+    first = group_articles_distributed(few, config, DaskExecutor(partitions=3), log=said.append)
+    assert f"USE vectors: {len(few)} articles, 0 from the cache" in said
+    distinct = len({encoder_text(a) for a in few})
+    for again in (lambda log: group_articles_distributed(few, config, DaskExecutor(partitions=2),
+                                                         log=log),
+                  lambda log: group_articles(few, config, log=log)):
+        said = []
+        assert again(said.append) == first
+        assert f"USE vectors: {len(few)} articles, {distinct} from the cache" in said
+
+
 def test_the_e5_gate_runs_on_dask_as_it_runs_locally(articles: list[Article]) -> None:
     """With e5 on and more articles than exhaustive_below, the gate picks e5's articles per
     chunk; verdicts and cluster edges (with their cos_e5 evidence) equal the local ones."""

@@ -28,8 +28,8 @@ ids, publication days, candidate pairs and accepted edges:
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from functools import reduce
 from typing import Any
@@ -48,11 +48,11 @@ from benchmark.group.features import (
     Profile,
     Vectors,
     corpus_stats,
-    encoder_text,
     profile,
 )
 from benchmark.group.linkage import code_components, link_components
 from benchmark.group.neighbours import code_pairs, publication_days
+from benchmark.group.scaleout_encode import Texts, encode_partitions, texts_task
 from benchmark.group.scaleout_search import search_candidates, tfidf_task
 from benchmark.group.vectorcache import VectorCache
 from benchmark.schema import Article, Cluster, Edge
@@ -99,15 +99,17 @@ def _row(matrix: Any, row: int, keys: Any) -> Vectors:
 
 
 def _judge(known: Sequence[Known], ids: list[str], stats: CorpusStats, config: GroupConfig,
-           gate: tuple[float, float] | None, e5: dict[str, Any],
-           texts: dict[str, str] | None = None,
+           gate: tuple[float, float] | None, e5_parts: Sequence[dict[str, Any]] = (),
+           text_parts: Sequence[Texts] | None = None,
            bars: dict[str, float] | None = None) -> PairJudge:
-    """A judge over ``ids`` (looked up in the partitions ``known``); e5 vectors from ``e5``,
-    else encoded here from ``texts``.
+    """A judge over ``ids`` (looked up in the partitions ``known``); e5 vectors from the
+    partitions' ``e5_parts``, else encoded here from the partitions' ``text_parts``.
 
     ``bars`` are the e5 gate's per-article bars of ``group.e5_gate_rank``, taken over
     the whole corpus's candidate pairs (:func:`gate_bars`) as the local build does.
     """
+    texts = None if text_parts is None else ChainMap(*text_parts)
+
     def e5_source(missing: list[str]) -> dict[str, Any]:
         if texts is None:
             raise ValueError(f"no e5 vector for {missing[:3]}")
@@ -118,7 +120,8 @@ def _judge(known: Sequence[Known], ids: list[str], stats: CorpusStats, config: G
                       vectors={i: found[i][1] for i in ids},
                       gate_rank=config.e5_gate_rank if bars is not None else None)
     judge.bars = bars
-    judge.e5.update(e5)
+    made = ChainMap(*e5_parts)
+    judge.e5.update((i, made[i]) for i in ids if i in made)
     return judge
 
 
@@ -128,7 +131,7 @@ def _gate_scores_task(codes: Any, ids: list[str], known: list[Known], stats: Cor
     import numpy as np
 
     pairs = code_pairs(codes, ids)
-    judge = _judge(known, _ids_of(pairs), stats, config, gate, {})
+    judge = _judge(known, _ids_of(pairs), stats, config, gate)
     return np.array([judge.gate_score(a, b) for a, b in pairs], dtype=np.float64)
 
 
@@ -136,7 +139,7 @@ def _needs_e5_task(codes: Any, ids: list[str], known: list[Known], stats: Corpus
                    config: GroupConfig, gate: tuple[float, float],
                    bars: dict[str, float] | None) -> list[str]:
     pairs = code_pairs(codes, ids)
-    judge = _judge(known, _ids_of(pairs), stats, config, gate, {}, bars=bars)
+    judge = _judge(known, _ids_of(pairs), stats, config, gate, bars=bars)
     return sorted({i for a, b in pairs if judge.needs_e5(a, b) for i in (a, b)})
 
 
@@ -144,14 +147,13 @@ Judged = tuple[list[Edge], Any]
 """A chunk's accepted edges (with their evidence) and their pair codes (int64)."""
 
 
-def _judge_task(task: tuple[Any, dict[str, Any]], ids: list[str], known: list[Known],
-                stats: CorpusStats, config: GroupConfig,
+def _judge_task(codes: Any, ids: list[str], known: list[Known],
+                e5_parts: list[dict[str, Any]], stats: CorpusStats, config: GroupConfig,
                 gate: tuple[float, float] | None, bars: dict[str, float] | None) -> Judged:
     import numpy as np
 
-    codes, e5 = task
     pairs = code_pairs(codes, ids)
-    judge = _judge(known, _ids_of(pairs), stats, config, gate, e5, bars=bars)
+    judge = _judge(known, _ids_of(pairs), stats, config, gate, e5_parts, bars=bars)
     edges, kept = [], []
     for code, (a, b) in zip(codes.tolist(), pairs, strict=True):
         if (e := judge.edge(a, b)) is not None:
@@ -179,20 +181,19 @@ def _pick_task(job: tuple[list[list[Edge]], int]) -> list[Edge]:
     return routed[batch]
 
 
-def _link_task(task: tuple[list[list[str]], list[list[Edge]], dict[str, Any],
-                           dict[str, str] | None],
-               known: list[Known], stats: CorpusStats, config: GroupConfig,
-               gate: tuple[float, float] | None, bars: dict[str, float] | None,
-               ) -> list[Cluster]:
+def _link_task(task: tuple[list[list[str]], list[list[Edge]]], known: list[Known],
+               e5_parts: list[dict[str, Any]], text_parts: list[Texts] | None,
+               stats: CorpusStats, config: GroupConfig, gate: tuple[float, float] | None,
+               bars: dict[str, float] | None) -> list[Cluster]:
     """Link a batch of components: their members (ids) and their edges as picked from
     every judged chunk, in chunk order (the order :func:`components` keeps)."""
-    comps, picked, e5, texts = task
+    comps, picked = task
     owner = {m: c for c, members in enumerate(comps) for m in members}
     inside: list[list[Edge]] = [[] for _ in comps]
     for part in picked:
         for edge in part:
             inside[owner[edge.a]].append(edge)
-    judge = _judge(known, sorted(owner), stats, config, gate, e5, texts, bars)
+    judge = _judge(known, sorted(owner), stats, config, gate, e5_parts, text_parts, bars)
     return link_components(list(zip(comps, inside, strict=True)), judge, config)
 
 
@@ -223,11 +224,15 @@ def _id_order(articles: Sequence[Article]) -> tuple[list[int], list[str]]:
     return order, ids
 
 
-def _blocks(executor: Executor, vecs: dict[str, Any], parts: list[list[str]]) -> list[Any]:
-    """Encoder vectors as one float32 block per partition (rows in id order), on workers."""
-    import numpy as np
-
-    return executor.put([np.vstack([vecs[i] for i in ids]).astype(np.float32) for ids in parts])
+@contextmanager
+def _cache(config: GroupConfig) -> Iterator[VectorCache | None]:
+    """The build's vector cache, open for one step (None with ``vector_cache`` off)."""
+    cache = VectorCache(config.cache_dir) if config.vector_cache else None
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def group_articles_distributed(
@@ -254,40 +259,28 @@ def group_articles_distributed(
     order, ids = _id_order(articles)
     cuts = slices(len(ids), parts_n)
     part_ids = [ids[lo:hi] for lo, hi in cuts]
-    texts: dict[str, str] = {}
     with clock("profiling"):
         # the articles go out a partition at a time (read from ``articles`` as they are
-        # sent, e.g. from the build's on-disk store); their profiles stay on the workers
-        # that made them, and the driver gets counts and days
+        # sent, e.g. from the build's on-disk store); their profiles and encoder texts stay
+        # on the workers that made them, and the driver gets counts and days
         handles = []
         for lo, hi in cuts:
-            part = [articles[k] for k in order[lo:hi]]
-            if config.use_embeddings:
-                texts.update((a.id, encoder_text(a)) for a in part)
-            handles += executor.put([part])
-            del part
+            handles += executor.put([[articles[k] for k in order[lo:hi]]])
         profiles = executor.keep(_profile_task, handles)
+        text_parts = executor.keep(texts_task, handles) if config.use_embeddings else []
         del handles
         [stats] = executor.keep(_merge_task, [executor.keep(_stats_task, profiles)])
         days = np.concatenate(executor.map(_days_task, profiles))
-    e5: dict[str, Any] = {}
     use_blocks: list[Any] = [None] * len(profiles)
     e5_blocks: list[Any] = [None] * len(profiles)
     with clock("encoding") if config.use_embeddings else nullcontext():
         if config.use_embeddings:
-            cache = VectorCache(config.cache_dir) if config.vector_cache else None
-            try:
-                use, hits = encode_texts("use", texts, cache=cache, executor=executor)
-                say(f"USE vectors: {len(texts)} articles, {hits} from the cache")
-                use_blocks = _blocks(executor, use, part_ids)
-                del use
+            with _cache(config) as cache:
+                use_blocks, hits = encode_partitions(executor, "use", text_parts, cache)
+                say(f"USE vectors: {len(ids)} articles, {hits} from the cache")
                 if config.e5 and len(ids) <= config.exhaustive_below:
-                    e5, hits = encode_texts("e5", texts, cache=cache, executor=executor)
-                    say(f"e5 vectors: {len(texts)} articles, {hits} from the cache")
-                    e5_blocks = _blocks(executor, e5, part_ids)
-            finally:
-                if cache is not None:
-                    cache.close()
+                    e5_blocks, hits = encode_partitions(executor, "e5", text_parts, cache)
+                    say(f"e5 vectors: {len(ids)} articles, {hits} from the cache")
     with clock("candidates"):
         blocks = {space: executor.keep(tfidf_task, profiles, stats=stats, space=space)
                   for space in ("word", "char")}
@@ -315,6 +308,7 @@ def group_articles_distributed(
                                                    strict=True)), config.e5_gate_rank)
             del scored
         shared_bars = executor.share(bars)
+        e5_parts: list[Any] = []
         if gate is not None:
             need = executor.map(_needs_e5_task, chunks, ids=shared_ids, known=everyone,
                                 stats=shared, config=config, gate=gate, bars=shared_bars)
@@ -323,38 +317,28 @@ def group_articles_distributed(
                       if bars is not None else "")
             say(f"e5 gate{ranked}: {len(sent)} of {len(ids)} articles sit in a pair whose "
                 "verdict e5 can change")
-            cache = VectorCache(config.cache_dir) if config.vector_cache else None
-            try:
-                made, hits = encode_texts("e5", {i: texts[i] for i in sent}, cache=cache,
-                                          executor=executor)
-                say(f"e5 vectors: {len(sent)} articles, {hits} from the cache")
-                e5.update(made)
-            finally:
-                if cache is not None:
-                    cache.close()
-        tasks = [(c, {ids[i]: e5[ids[i]] for i in np.unique(np.concatenate(
-                      [c // len(ids), c % len(ids)])).tolist() if ids[i] in e5})
-                 for c in chunks]
+            with _cache(config) as cache:
+                chosen = set(sent)
+                wanted = [[i for i in part if i in chosen] for part in part_ids]
+                e5_parts, hits = encode_partitions(executor, "e5", text_parts, cache, wanted,
+                                                   as_block=False)
+            say(f"e5 vectors: {len(sent)} articles, {hits} from the cache")
+            del need, sent, chosen, wanted
         # the edges and their evidence stay on the workers; the driver gets bare codes
-        judged = executor.keep(_judge_task, tasks, ids=shared_ids, known=everyone,
-                               stats=shared, config=config, gate=gate, bars=shared_bars)
+        judged = executor.keep(_judge_task, chunks, ids=shared_ids, known=everyone,
+                               e5_parts=e5_parts, stats=shared, config=config, gate=gate,
+                               bars=shared_bars)
         edge_codes = executor.map(_edge_codes, judged)
-        del tasks, chunks
+        del chunks
     with clock("linking"):
-        clusters = _link(executor, ids, judged, edge_codes, parts_n, say,
-                         lambda members: {i: e5[i] for i in members if i in e5},
-                         (lambda members: {i: texts[i] for i in members})
-                         if gate is not None else None,
-                         known=everyone, stats=shared, config=config, gate=gate,
-                         bars=shared_bars)
+        clusters = _link(executor, ids, judged, edge_codes, parts_n, say, known=everyone,
+                         e5_parts=e5_parts, text_parts=text_parts if gate is not None else None,
+                         stats=shared, config=config, gate=gate, bars=shared_bars)
     return sorted(clusters, key=lambda c: c.id)
 
 
 def _link(executor: Executor, ids: list[str], judged: list[Any], edge_codes: list[Any],
-          parts: int, say: Callable[[str], None],
-          e5_of: Callable[[list[str]], dict[str, Any]],
-          texts_of: Callable[[list[str]], dict[str, str]] | None, **shared: Any,
-          ) -> list[Cluster]:
+          parts: int, say: Callable[[str], None], **shared: Any) -> list[Cluster]:
     """Components of the bare edges on the driver; each batch of components linked by a
     task that receives its edges, routed on the workers from the judged chunks."""
     import numpy as np
@@ -381,10 +365,7 @@ def _link(executor: Executor, ids: list[str], judged: list[Any], edge_codes: lis
     tasks = []
     for b, batch in enumerate(batches):
         lists = [[ids[i] for i in members[comps[c]]] for c in batch]
-        everyone = [i for m in lists for i in m]
-        picked = executor.keep(_pick_task, [(r, b) for r in routed])
-        tasks.append((lists, picked, e5_of(everyone),
-                      texts_of(everyone) if texts_of is not None else None))
+        tasks.append((lists, executor.keep(_pick_task, [(r, b) for r in routed])))
     for part in executor.map(_link_task, tasks, **shared):
         clusters.extend(part)
     return clusters
