@@ -285,4 +285,8 @@ def test_pruned_rows_and_union_keep_what_scipy_and_numpy_give() -> None:
     assert np.array_equal(_pruned(matrix[10:20], keep).toarray(), pruned[10:20].toarray())
     parts = [rng.integers(0, 1000, s) for s in (0, 5, 3000, 1)]
     assert np.array_equal(_union([p.copy() for p in parts]), np.unique(np.concatenate(parts)))
+    from benchmark.group.arrays import distinct
+
+    for part in (*parts, parts[2].astype(np.uint64)):
+        assert np.array_equal(distinct(part.copy()), np.unique(part))
     assert np.array_equal(value_counts(parts[2], 1000), np.bincount(parts[2], minlength=1000))

@@ -36,6 +36,7 @@ from threading import Event
 from typing import Any
 
 from benchmark.distributed.pool import return_free_memory
+from benchmark.group.arrays import distinct
 from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import EMBED_DECIMALS, _require
 from benchmark.group.features import CorpusStats, Profile, Vectors, vectors
@@ -207,7 +208,7 @@ def _block_codes(pools: Sequence[Any], n: int, start: int) -> Any:
     left = np.broadcast_to(rows[:, None], right.shape)
     ok = (right >= 0) & (right != left)
     a, b = left[ok], right[ok]
-    return np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+    return distinct(np.minimum(a, b) * n + np.maximum(a, b))
 
 
 def pool_rows(pools: Sequence[Any], n: int) -> PairRows:
@@ -238,8 +239,8 @@ def pool_rows(pools: Sequence[Any], n: int) -> PairRows:
         end = max(row + 1, int(np.searchsorted(starts, starts[row] + CHUNK, side="right")) - 1)
         end = min(n, end)
         lo, hi = int(starts[row]), int(starts[end])
-        codes = np.unique((np.repeat(np.arange(end - row, dtype=np.int64),
-                                     np.diff(starts[row : end + 1])) * n) + partners[lo:hi])
+        codes = distinct(np.repeat(np.arange(end - row, dtype=np.int64),
+                                   np.diff(starts[row : end + 1])) * n + partners[lo:hi])
         counts[row:end] = np.bincount(codes // n, minlength=end - row)
         partners[kept : kept + len(codes)] = codes % n
         kept += len(codes)

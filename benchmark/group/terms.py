@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from benchmark.distributed.pool import return_free_memory
+from benchmark.group.arrays import distinct
 
 #: Distinct words whose hash is memoised per process (cleared when full).
 WORD_MEMO = 1_000_000
@@ -73,7 +74,7 @@ def shingle_keys(tokens: Any, width: int) -> Any:
     acc = np.full(n - span + 1, np.uint64(span), dtype=np.uint64)
     for t in range(span):
         acc = _mix(acc ^ tokens[t : t + n - span + 1])
-    return np.unique(acc)
+    return distinct(acc)
 
 
 @dataclass(frozen=True)
@@ -269,7 +270,7 @@ def tfidf_rows(rows: Sequence[TermCounts], df: DocFreq, idf: Callable[[int], flo
     unseen = [_EMPTY_KEYS]
     for start in range(0, len(rows), TFIDF_CHUNK):
         keys = np.concatenate([_EMPTY_KEYS, *(r.keys for r in rows[start : start + TFIDF_CHUNK])])
-        unseen.append(np.unique(keys[df.lookup(keys) == 0]))
+        unseen.append(distinct(keys[df.lookup(keys) == 0]))
     if any(u.size for u in unseen):
         vocab = np.union1d(vocab, np.concatenate(unseen)).astype(np.uint64)
     del unseen
