@@ -243,7 +243,9 @@ def test_pool_rows_hold_each_pooled_pair_once(monkeypatch: pytest.MonkeyPatch) -
     pools[0][3] = 499  # one row's whole pool the same partner
     expected = {(min(i, int(j)), max(i, int(j))) for p in pools for i in range(n)
                 for j in p[i] if j >= 0 and j != i}
-    rows = nb.pool_rows(pools, n)
+    taken = list(pools)
+    rows = nb.pool_rows(taken, n)
+    assert taken == []  # the pools are released once read
     codes = rows.codes()
     assert rows.b.dtype == np.int32 and np.all(np.diff(codes) > 0)
     assert [(int(c // n), int(c % n)) for c in codes] == sorted(expected)

@@ -38,6 +38,9 @@ class Judge(Protocol):
     def accepted(self) -> list[Edge]:
         """Every accepted edge judged so far, sorted by (a, b)."""
 
+    def forget_rejections(self) -> None:
+        """Drop the memo of rejected pairs."""
+
 
 def link(ids: Sequence[str], edges: Sequence[Edge], judge: Judge,
          config: GroupConfig, progress: Callable[[int], Any] | None = None) -> list[list[str]]:
@@ -200,6 +203,9 @@ def link_components(parts: Iterable[tuple[list[str], list[Edge]]], judge: Judge,
     for ids, edges in parts:
         judge.remember(edges)
         clusters.extend(link(ids, edges, judge, config, progress))
+        # no later component asks for a pair of this one: its rejections need no memo
+        # (the accepted edges stay, for the clusters' edges)
+        judge.forget_rejections()
     return _with_edges(clusters, judge.accepted())
 
 

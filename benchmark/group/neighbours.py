@@ -211,9 +211,10 @@ def _block_codes(pools: Sequence[Any], n: int, start: int) -> Any:
     return distinct(np.minimum(a, b) * n + np.maximum(a, b))
 
 
-def pool_rows(pools: Sequence[Any], n: int) -> PairRows:
+def pool_rows(pools: list[Any], n: int) -> PairRows:
     """The candidate pairs ``i < j`` (row ``i`` or ``j`` has the other in one of its pools)
-    as an int32 adjacency list, built straight from the pools.
+    as an int32 adjacency list, built straight from the pools (the list is emptied once
+    they have been read, so they are freed before the rows' second order is made).
 
     A counting sort by first row, then each row's partners sorted and deduplicated
     :data:`~benchmark.group.ranking.CHUNK` at a time: at 100,000 articles the blocks'
@@ -234,6 +235,7 @@ def pool_rows(pools: Sequence[Any], n: int) -> PairRows:
         rank = np.arange(len(first)) - np.searchsorted(first, first, side="left")
         partners[cursor[first] + rank] = codes % n
         cursor += np.bincount(first, minlength=n)
+    pools.clear()
     kept, row = 0, 0
     while row < n:  # each row's partners sorted, repeats dropped, compacted in place
         end = max(row + 1, int(np.searchsorted(starts, starts[row] + CHUNK, side="right")) - 1)
@@ -290,8 +292,7 @@ def neighbour_index_pairs(profiles: Sequence[Profile], stats: CorpusStats, k: in
         dense = embeddings if embeddings is not None else stacked_embeddings(profiles)
         pools.append(_dense_pools(dense, pool, steps, "USE vectors"))
         spaces.append(("USE", dense, EMBED_DECIMALS))
-    rows = pool_rows(pools, n)  # the pairs as int32 rows from here on
-    del pools
+    rows = pool_rows(pools, n)  # the pairs as int32 rows from here on (takes the pools)
     return_free_memory()  # what the pools left in the heap
     chosen = []
     stop = Event()
@@ -395,7 +396,7 @@ def dense_pools(matrix: Any, k: int) -> Any:
 
 def pool_codes(pools: Sequence[Any], n: int) -> Any:
     """The candidate pairs of every pool of ``n`` rows, as sorted unique codes ``i * n + j``."""
-    return pool_rows(pools, n).codes()
+    return pool_rows(list(pools), n).codes()
 
 
 def within_date_gap(pairs: Any, profiles: Sequence[Profile], gap: int) -> Any:

@@ -6,23 +6,27 @@ process, Dask's synchronous scheduler, a Dask cluster), the number of partitions
 the order tasks finish in. Partitions are contiguous slices of the id-sorted
 articles, and what is made from them stays on the workers that made it (the
 executor's :meth:`~benchmark.distributed.executor.Executor.keep`); the driver holds
-ids, publication days, candidate pairs and accepted edges:
+ids, publication days, and the candidate pairs and accepted edges as bare int64
+codes ``i * n + j`` of id-sorted positions:
 
-1. **profiling** (workers): :func:`~benchmark.group.features.profile` per article, each
-   partition's integer counts, summed on a worker (:meth:`CorpusStats.merge`).
-   Encoder vectors come from the vector cache or are encoded by the workers (the
-   model loads once per process) and go back out as one float32 block per partition.
+1. **profiling** (workers): the articles go out a partition at a time (read by
+   position from the caller's sequence, e.g. the build's on-disk store);
+   :func:`~benchmark.group.features.profile` per article, each partition's integer
+   counts summed on a worker (:meth:`CorpusStats.merge`), the encoder texts kept.
+   Encoder vectors come from the vector cache or are encoded by the workers from
+   their texts (:mod:`benchmark.group.scaleout_encode`), a float32 block per partition.
 2. **candidates** (workers): TF-IDF rows as a CSR block per partition, then the
    candidate search of the local build over indexes built once, in id order, from
    the stacked blocks (:mod:`benchmark.group.scaleout_search`).
-3. **judging** (workers): the sorted candidate pairs in contiguous chunks; each
-   worker fetches every partition's profiles and TF-IDF rows once. The e5 gate's
-   articles are found per chunk first and encoded in one pass, as the local
-   prefetch does.
-4. **linking**: connected components of the accepted edges on the driver (ids and
-   edges only), then the capped linkage per component on workers
-   (:func:`~benchmark.group.linkage.link_components`), components spread so that
-   each task gets a similar share of the work.
+3. **judging** (workers): the candidate codes in contiguous chunks; each worker
+   fetches every partition's profiles and TF-IDF rows once. The e5 gate's articles
+   are found per chunk first and encoded in one pass, as the local prefetch does.
+   The accepted edges, evidence included, stay on the workers; their codes come back.
+4. **linking**: connected components of the edge codes on the driver
+   (:func:`~benchmark.group.linkage.code_components`), then the capped linkage per
+   component on workers (:func:`~benchmark.group.linkage.link_components`), each
+   batch's edges routed to it on the workers, components spread so that each task
+   gets a similar share of the work.
 """
 
 from __future__ import annotations
