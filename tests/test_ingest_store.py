@@ -93,3 +93,22 @@ def test_duplicates_under_skip_invalid_same_with_a_store(seed_paths: list[Path],
     kept = next(a for a in plain.articles if a.id == "x")
     dropped = json.loads(plain.rejects[0].raw or "{}")
     assert dropped["id"] == "x" and kept.content_hash < dropped["content_hash"]
+
+
+def test_record_store_keeps_the_seed_clusters_with_their_evidence(seeds_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    """What a distributed build keeps its clusters in: the seeds' clusters, edges and
+    evidence floats included, come back equal and as the same canonical JSON."""
+    from benchmark.group import GroupConfig, group_articles
+    from benchmark.ingest.store import RecordStore
+    from benchmark.schema import Cluster
+
+    clusters = group_articles(load_articles(seeds_dir).articles, GroupConfig(use_embeddings=False))
+    assert any(c.edges and c.edges[0].evidence for c in clusters)
+    with RecordStore(Cluster, tmp_path / "clusters.jsonl") as store:
+        for c in reversed(clusters):
+            store.add(c)
+        assert list(store) == sorted(clusters, key=lambda c: c.id)
+        assert [line.decode() for line in store.lines()] == [canonical_json(c) for c in
+                                                              sorted(clusters,
+                                                                     key=lambda c: c.id)]

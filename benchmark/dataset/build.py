@@ -14,6 +14,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ from benchmark.errors import ConfigError, InputError
 from benchmark.group import GroupConfig, group_articles
 from benchmark.group.scaleout import group_articles_distributed
 from benchmark.ingest import load_articles
-from benchmark.ingest.store import ArticleStore
+from benchmark.ingest.store import ArticleStore, RecordStore
 from benchmark.limits import DEFAULT_LIMITS, ReadLimits
 from benchmark.rows import is_stdin
 from benchmark.schema import Article, Cluster
@@ -256,6 +257,12 @@ def _memory_advice(clock: StageClock, out: Path, profile: str) -> Iterator[None]
             f"written to {out}") from None
 
 
+def _kept_without_edges(store: RecordStore[Cluster], cluster: Cluster) -> Cluster:
+    """Write a cluster (its edges' evidence included) to ``store``; keep its members only."""
+    store.add(cluster)
+    return Cluster.model_construct(id=cluster.id, members=cluster.members, edges=[])
+
+
 def _group(articles: Sequence[Article], config: GroupConfig, clock: StageClock,
            progress: bool) -> list[Cluster]:
     """Group with a progress display and a time for each step of the grouper."""
@@ -351,7 +358,8 @@ def build_dataset(
     out.resolve().parent.mkdir(parents=True, exist_ok=True)
     with _memory_advice(clock, out, config.profile), tempfile.TemporaryDirectory(
         prefix=f".{out.name}.{os.getpid()}.build-", suffix=".tmp", dir=out.resolve().parent
-    ) as tmpd, ArticleStore(Path(tmpd) / "articles.jsonl") as store:
+    ) as tmpd, ArticleStore(Path(tmpd) / "articles.jsonl") as store, \
+            RecordStore(Cluster, Path(tmpd) / "clusters.jsonl") as cluster_store:
         rejects = Path(tmpd) / "rejects.jsonl" if skip_invalid else None
         _stage(f"reading {input_path} (profile {config.profile})", progress)
         executor = None if client is None else as_executor(client, partitions)
@@ -376,9 +384,12 @@ def build_dataset(
         if executor is None:
             clusters = _group(articles, config.group, clock, progress)
         else:
-            clusters = group_articles_distributed(  # reads the store a partition at a time
+            # the articles are read from the store a partition at a time; the clusters'
+            # edges, evidence included, go to a second store as they arrive
+            clusters = group_articles_distributed(
                 articles, config.group, executor, timer=_announced(clock, progress),
-                log=lambda message: _stage(message, progress))
+                log=lambda message: _stage(message, progress),
+                keep=partial(_kept_without_edges, cluster_store))
         with clock.stage("examples"):
             if executor is None:
                 pairs = build_examples(
@@ -436,6 +447,7 @@ def build_dataset(
                 counts=counts,
                 articles=articles,
                 clusters=clusters,
+                cluster_store=cluster_store,
                 extra_files={"rejects.jsonl": rejects} if has_rejects and rejects else None,
                 license=config.license,
                 description=config.description,

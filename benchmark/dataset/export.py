@@ -36,7 +36,7 @@ from benchmark.dataset.folder import (
 from benchmark.dataset.split import SPLITS
 from benchmark.errors import InputError, OutputError
 from benchmark.files import atomic_path, canonical_json, pretty_json, recover
-from benchmark.ingest.store import ArticleStore
+from benchmark.ingest.store import ArticleStore, RecordStore
 from benchmark.rows import hf_offline
 from benchmark.schema import Article, BuildInfo, Cluster, Example, json_schemas
 
@@ -119,6 +119,7 @@ def write_dataset(
     counts: dict[str, Any],
     articles: Sequence[Article] | None = None,
     clusters: list[Cluster] | None = None,
+    cluster_store: RecordStore[Cluster] | None = None,
     extra_files: Mapping[str, Path] | None = None,
     license: str = "unknown",
     description: str = "",
@@ -134,7 +135,8 @@ def write_dataset(
     into Arrow ``batch_size`` at a time and written one hf/ record batch or
     one Parquet row group (``datasets``' ~100 MB of Arrow) at a time, so beyond
     the example objects themselves memory follows a batch or a row group, not
-    the corpus. The bytes do not depend on ``batch_size``.
+    the corpus. The bytes do not depend on ``batch_size``. ``cluster_store`` holds the
+    full records of clusters that ``clusters`` lists without their edges.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
@@ -188,7 +190,12 @@ def write_dataset(
         elif articles is not None:
             _write_jsonl(tmp / "articles.jsonl", sorted(articles, key=lambda a: a.id))
         if clusters is not None:
-            _write_jsonl(tmp / "clusters.jsonl", sorted(clusters, key=lambda c: c.id))
+            # a cluster kept in ``cluster_store`` (a distributed build's, with its edges'
+            # evidence) is read back from it, one at a time
+            _write_jsonl(tmp / "clusters.jsonl",
+                         (cluster_store.get(c.id)
+                          if cluster_store is not None and cluster_store.has(c.id) else c
+                          for c in sorted(clusters, key=lambda c: c.id)))
         for rel, src in sorted((extra_files or {}).items()):
             (tmp / rel).write_bytes(Path(src).read_bytes())
         (tmp / BUILD_FILE).write_text(pretty_json(info), encoding="utf-8")

@@ -59,9 +59,14 @@ from benchmark.group.neighbours import code_pairs, publication_days
 from benchmark.group.scaleout_encode import Texts, encode_partitions, texts_task
 from benchmark.group.scaleout_search import search_candidates, tfidf_task
 from benchmark.group.vectorcache import VectorCache
+from benchmark.ingest.store import ArticleStore
 from benchmark.schema import Article, Cluster, Edge
 
 Timer = Callable[[str], AbstractContextManager[Any]]
+
+#: Accepted edges per linking batch at most (beyond ``partitions`` batches): a batch's
+#: clusters, evidence included, are what the driver holds at a time.
+LINK_BATCH_EDGES = 100_000
 
 
 def _profile_task(articles: list[Article]) -> list[Profile]:
@@ -218,9 +223,12 @@ def _balanced(weights: Sequence[int], parts: int) -> list[list[int]]:
     return [b for b in batches if b]
 
 
-def _id_order(articles: Sequence[Article]) -> tuple[list[int], list[str]]:
+def _id_order(articles: Sequence[Article]) -> tuple[Sequence[int], list[str]]:
     """Positions of ``articles`` in id order, and the ids in that order; a repeated id is
-    an InputError, as in the local build (one pass, holding the ids only)."""
+    an InputError, as in the local build (one pass, holding the ids only; a store is in
+    id order already)."""
+    if isinstance(articles, ArticleStore):
+        return range(len(articles)), list(articles.ids)
     at = [a.id for a in articles]
     order = sorted(range(len(at)), key=at.__getitem__)
     ids = [at[k] for k in order]
@@ -242,7 +250,8 @@ def _cache(config: GroupConfig) -> Iterator[VectorCache | None]:
 def group_articles_distributed(
         articles: Sequence[Article], config: GroupConfig | None = None, client: Any = None, *,
         partitions: int | None = None, timer: Timer | None = None,
-        log: Callable[[str], None] | None = None) -> list[Cluster]:
+        log: Callable[[str], None] | None = None,
+        keep: Callable[[Cluster], Cluster] | None = None) -> list[Cluster]:
     """:func:`~benchmark.group.cluster.group_articles` with its heavy steps on a Dask cluster.
 
     ``client`` is a ``dask.distributed.Client``, or an executor of
@@ -251,7 +260,9 @@ def group_articles_distributed(
     (default: twice the cluster's threads) splits the id-sorted articles, the
     candidate pairs and the components; it changes how work is cut, never the
     result. ``timer(name)`` times the steps profiling, candidates, judging, linking;
-    ``log`` receives one-line reports.
+    ``log`` receives one-line reports. ``keep(cluster)`` sees each linked cluster of 2+
+    articles as its batch arrives and returns what the result holds instead (a build
+    writes the cluster, its edges' evidence included, to disk and keeps its members).
     """
     config = config or GroupConfig()
     executor: Executor = LocalExecutor() if client is None else as_executor(client)
@@ -335,16 +346,19 @@ def group_articles_distributed(
         edge_codes = executor.map(_edge_codes, judged)
         del chunks
     with clock("linking"):
-        clusters = _link(executor, ids, judged, edge_codes, parts_n, say, known=everyone,
+        clusters = _link(executor, ids, judged, edge_codes, parts_n, say, keep,
+                         known=everyone,
                          e5_parts=e5_parts, text_parts=text_parts if gate is not None else None,
                          stats=shared, config=config, gate=gate, bars=shared_bars)
     return sorted(clusters, key=lambda c: c.id)
 
 
 def _link(executor: Executor, ids: list[str], judged: list[Any], edge_codes: list[Any],
-          parts: int, say: Callable[[str], None], **shared: Any) -> list[Cluster]:
+          parts: int, say: Callable[[str], None], keep: Callable[[Cluster], Cluster] | None,
+          **shared: Any) -> list[Cluster]:
     """Components of the bare edges on the driver; each batch of components linked by a
-    task that receives its edges, routed on the workers from the judged chunks."""
+    task that receives its edges, routed on the workers from the judged chunks (at least
+    ``parts`` batches, and one per :data:`LINK_BATCH_EDGES` edges)."""
     import numpy as np
 
     n = len(ids)
@@ -359,7 +373,8 @@ def _link(executor: Executor, ids: list[str], judged: list[Any], edge_codes: lis
         f"{max((len(members[c]) for c in comps), default=0)} articles)")
     if not comps:
         return clusters
-    batches = _balanced([int(edge_counts[c]) + len(members[c]) ** 2 for c in comps], parts)
+    batches = _balanced([int(edge_counts[c]) + len(members[c]) ** 2 for c in comps],
+                        max(parts, len(joined) // LINK_BATCH_EDGES))
     batch_of = np.full(len(members), -1, dtype=np.int64)
     for b, batch in enumerate(batches):
         batch_of[[comps[c] for c in batch]] = b
@@ -370,6 +385,9 @@ def _link(executor: Executor, ids: list[str], judged: list[Any], edge_codes: lis
     for b, batch in enumerate(batches):
         lists = [[ids[i] for i in members[comps[c]]] for c in batch]
         tasks.append((lists, executor.keep(_pick_task, [(r, b) for r in routed])))
-    for part in executor.map(_link_task, tasks, **shared):
-        clusters.extend(part)
+    # the clusters come back a batch at a time, each passed through ``keep`` as it arrives
+    for handle in executor.keep(_link_task, tasks, **shared):
+        [part] = executor.gather([handle])
+        clusters.extend(part if keep is None else [keep(c) for c in part])
+        del part, handle
     return clusters

@@ -9,6 +9,8 @@ lines are exactly what ``articles.jsonl`` holds, so export copies them.
 
 The store is a read-only ``Sequence[Article]`` in id order once filled;
 :attr:`ArticleStore.by_id` is the ``Mapping`` view the example builders take.
+:class:`RecordStore` is the same for any record with an ``id`` (a distributed
+build keeps its clusters, with their edges' evidence, in one).
 """
 
 from __future__ import annotations
@@ -16,23 +18,27 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, overload
+from typing import IO, Any, Generic, TypeVar, overload
 
 from benchmark.files import canonical_json
 from benchmark.schema import Article
 
-__all__ = ["ArticleStore"]
+__all__ = ["ArticleStore", "RecordStore"]
+
+R = TypeVar("R", bound=Any)
 
 
-class ArticleStore(Sequence[Article]):
-    """Articles by id, stored as canonical JSON lines; ``path=None`` keeps the lines in memory.
+class RecordStore(Sequence[R], Generic[R]):
+    """Records of one pydantic type by id, stored as canonical JSON lines; ``path=None``
+    keeps the lines in memory.
 
-    ``put``/``add`` replace an article of the same id (the dead bytes stay in the
+    ``put``/``add`` replace a record of the same id (the dead bytes stay in the
     file until it is closed). Reads use ``os.pread``, so they never move a
     shared file position.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, record: type[R], path: str | Path | None = None) -> None:
+        self.record = record
         self.path = Path(path) if path is not None else None
         self._lines: dict[str, bytes] = {}
         self._where: dict[str, tuple[int, int]] = {}
@@ -46,7 +52,7 @@ class ArticleStore(Sequence[Article]):
 
     # --- filling -------------------------------------------------------------------------
     def put(self, article_id: str, line: bytes) -> None:
-        """Store one article's canonical JSON (no newline), replacing any of the same id."""
+        """Store one record's canonical JSON (no newline), replacing any of the same id."""
         self._ids = None
         if self._fh is None:
             self._lines[article_id] = line
@@ -56,9 +62,9 @@ class ArticleStore(Sequence[Article]):
         self._where[article_id] = (self._end, len(line))
         self._end += len(line) + 1
 
-    def add(self, article: Article) -> None:
-        """Store an Article (as :func:`~benchmark.files.canonical_json`)."""
-        self.put(article.id, canonical_json(article).encode("utf-8"))
+    def add(self, record: R) -> None:
+        """Store a record (as :func:`~benchmark.files.canonical_json`)."""
+        self.put(record.id, canonical_json(record).encode("utf-8"))
 
     # --- reading -------------------------------------------------------------------------
     @property
@@ -69,7 +75,7 @@ class ArticleStore(Sequence[Article]):
         return self._ids
 
     def line(self, article_id: str) -> bytes:
-        """The canonical JSON of one article (KeyError for an unknown id)."""
+        """The canonical JSON of one record (KeyError for an unknown id)."""
         if self._fh is None:
             return self._lines[article_id]
         offset, length = self._where[article_id]
@@ -78,27 +84,27 @@ class ArticleStore(Sequence[Article]):
             self._unflushed = False
         return os.pread(self._fh.fileno(), length, offset)
 
-    def get(self, article_id: str) -> Article:
-        """The Article of one id (KeyError for an unknown id)."""
-        return Article.model_validate_json(self.line(article_id))
+    def get(self, article_id: str) -> R:
+        """The record of one id (KeyError for an unknown id)."""
+        return self.record.model_validate_json(self.line(article_id))
 
     def has(self, article_id: str) -> bool:
-        """Whether an article of this id is stored."""
+        """Whether a record of this id is stored."""
         return article_id in (self._where if self._fh is not None else self._lines)
 
     def __len__(self) -> int:
         return len(self._where) if self._fh is not None else len(self._lines)
 
     @overload
-    def __getitem__(self, index: int) -> Article: ...
+    def __getitem__(self, index: int) -> R: ...
     @overload
-    def __getitem__(self, index: slice) -> list[Article]: ...
-    def __getitem__(self, index: int | slice) -> Article | list[Article]:
+    def __getitem__(self, index: slice) -> list[R]: ...
+    def __getitem__(self, index: int | slice) -> R | list[R]:
         if isinstance(index, slice):
             return [self.get(i) for i in self.ids[index]]
         return self.get(self.ids[index])
 
-    def __iter__(self) -> Iterator[Article]:
+    def __iter__(self) -> Iterator[R]:
         for i in self.ids:
             yield self.get(i)
 
@@ -108,8 +114,8 @@ class ArticleStore(Sequence[Article]):
             yield self.line(i)
 
     @property
-    def by_id(self) -> Mapping[str, Article]:
-        """A read-only ``Mapping`` view: id -> Article, parsed on each lookup."""
+    def by_id(self) -> Mapping[str, R]:
+        """A read-only ``Mapping`` view: id -> record, parsed on each lookup."""
         return _ById(self)
 
     def close(self) -> None:
@@ -118,20 +124,30 @@ class ArticleStore(Sequence[Article]):
             self._fh.close()
         self._lines.clear()
 
-    def __enter__(self) -> ArticleStore:
+    def __enter__(self) -> RecordStore[R]:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
 
-class _ById(Mapping[str, Article]):
-    """``store.by_id``: looks articles up by id without holding them."""
+class ArticleStore(RecordStore[Article]):
+    """Articles by id (:class:`RecordStore` of :class:`~benchmark.schema.Article`)."""
 
-    def __init__(self, store: ArticleStore) -> None:
+    def __init__(self, path: str | Path | None = None) -> None:
+        super().__init__(Article, path)
+
+    def __enter__(self) -> ArticleStore:
+        return self
+
+
+class _ById(Mapping[str, R]):
+    """``store.by_id``: looks records up by id without holding them."""
+
+    def __init__(self, store: RecordStore[R]) -> None:
         self._store = store
 
-    def __getitem__(self, article_id: str) -> Article:
+    def __getitem__(self, article_id: str) -> R:
         return self._store.get(article_id)
 
     def __contains__(self, article_id: object) -> bool:
