@@ -90,6 +90,13 @@ def e5_head(text: str) -> str:
     return text[: cut if cut > E5_HEAD_CHARS // 2 else E5_HEAD_CHARS]
 
 
+def cache_key(kind: str, text: str) -> str:
+    """The vector cache's key of a text for an encoder: the hash of what that encoder reads."""
+    from benchmark.group.vectorcache import text_key
+
+    return text_key(text if kind == "use" else e5_head(text))
+
+
 @lru_cache(maxsize=CACHE_TEXTS)
 def embed_e5(text: str) -> Any:
     """multilingual-e5-small vector (unit length) of a text's head, one text per call.
@@ -159,12 +166,11 @@ def encode_texts(kind: str, texts: dict[str, str], *, cache: Any = None, workers
     """
     import numpy as np
 
-    from benchmark.group.vectorcache import text_key
 
     if kind not in ENCODERS:
         raise ValueError(f"unknown encoder {kind!r}")
     key = model_key(kind)
-    keys = {i: text_key(t if kind == "use" else e5_head(t)) for i, t in texts.items()}
+    keys = {i: cache_key(kind, t) for i, t in texts.items()}
     stored = cache.get_many(key, keys.values()) if cache is not None else {}
     missing = sorted({keys[i]: i for i in texts if keys[i] not in stored}.items())
     made: dict[str, Any] = {}

@@ -88,8 +88,13 @@ def band_pairs(signatures: Any, bands: int, rows: int) -> Any:
 def lsh_index_pairs(profiles: Sequence[Profile], threshold: float, num_perm: int,
                     seed: int, update: Callable[[int], Any] | None = None) -> Any:
     """:func:`lsh_pairs` as row-index codes ``i * n + j`` into ``profiles`` (sorted, unique)."""
-    return band_pairs(minhash_values(profiles, num_perm, seed, update),
-                      *lsh_bands(threshold, num_perm))
+    return signature_codes(minhash_values(profiles, num_perm, seed, update), threshold)
+
+
+def signature_codes(values: Any, threshold: float) -> Any:
+    """The LSH candidates of MinHash signatures (rows of :func:`minhash_values`) as codes
+    ``i * n + j`` of their rows, with the bands ``datasketch`` picks for ``threshold``."""
+    return band_pairs(values, *lsh_bands(threshold, values.shape[1]))
 
 
 def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -110,12 +115,6 @@ def lsh_pairs(
     """
     return _id_pairs([p.id for p in profiles],
                      lsh_index_pairs(profiles, threshold, num_perm, seed, update))
-
-
-def lsh_pairs_of(ids: Sequence[str], values: Any, threshold: float, seed: int,
-                 ) -> set[tuple[str, str]]:
-    """:func:`lsh_pairs` from signatures (rows of :func:`minhash_values`, one per id)."""
-    return _id_pairs(ids, band_pairs(values, *lsh_bands(threshold, values.shape[1])))
 
 
 def _id_pairs(ids: Sequence[str], codes: Any) -> set[tuple[str, str]]:

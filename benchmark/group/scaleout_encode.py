@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from benchmark.distributed.executor import Executor
-from benchmark.group.encoders import _encode_chunk, e5_head, model_key
+from benchmark.group.encoders import _encode_chunk, cache_key, model_key
 from benchmark.group.features import encoder_text
-from benchmark.group.vectorcache import text_key
 from benchmark.schema import Article
 
 #: Texts a worker encodes per task (the local build's pool sends at most 256 too).
@@ -34,15 +33,11 @@ def texts_task(articles: list[Article]) -> Texts:
     return {a.id: encoder_text(a) for a in articles}
 
 
-def _input(kind: str, text: str) -> str:
-    return text if kind == "use" else e5_head(text)
-
-
 def _keys_task(job: tuple[Texts, list[str] | None], kind: str) -> tuple[list[str], list[str]]:
     """The ids (all, or the wanted ones, in id order) of a partition and their text keys."""
     texts, wanted = job
     ids = sorted(texts) if wanted is None else wanted
-    return ids, [text_key(_input(kind, texts[i])) for i in ids]
+    return ids, [cache_key(kind, texts[i]) for i in ids]
 
 
 def _encode_task(job: tuple[Texts, list[str]], kind: str) -> list[bytes]:

@@ -26,7 +26,7 @@ from benchmark.distributed.executor import Executor, slices
 from benchmark.group.config import GroupConfig
 from benchmark.group.encoders import EMBED_DECIMALS
 from benchmark.group.features import CorpusStats, Profile
-from benchmark.group.lexical import band_pairs, lsh_bands, minhash_values
+from benchmark.group.lexical import minhash_values, signature_codes
 from benchmark.group.neighbours import date_gap_mask, dense_pools, pool_codes, sparse_pools
 from benchmark.group.ranking import TFIDF_DECIMALS, pairs_of_codes, space_sims, top_of_sims
 from benchmark.group.terms import tfidf_rows
@@ -64,8 +64,7 @@ def _search_task(job: tuple[str, list[Any]], k: int, threshold: float) -> Any:
     """A space's pools (a list), or for "lsh" the reprint candidates' codes."""
     space, blocks = job
     if space == "lsh":
-        values = np.vstack(blocks)
-        return band_pairs(values, *lsh_bands(threshold, values.shape[1]))
+        return signature_codes(np.vstack(blocks), threshold)
     matrix = stack(blocks, space)
     return [dense_pools(matrix, k)] if space == "dense" else sparse_pools(matrix, k)
 
